@@ -1,0 +1,216 @@
+//! Reading the inputs: villages, sites and roads, from CSV, GeoJSON and OpenStreetMap PBF.
+//!
+//! Every parser works from a reader (so tests feed bytes from memory) and takes the file's path
+//! only to name it in errors. The `load_*` functions open a path and pick the parser by the
+//! file's extension. Coordinates are WGS-84 longitude/latitude in degrees.
+//!
+//! This module knows nothing of networks or solving: it turns files into [`Village`]s,
+//! [`Site`]s and [`RoadLine`]s, and checks each value on the way (finite, in range, unique id).
+
+mod csv_input;
+mod geojson_input;
+mod osm;
+mod row;
+
+pub use csv_input::{read_roads_csv, read_sites_csv, read_villages_csv};
+pub use geojson_input::{read_roads_geojson, read_sites_geojson, read_villages_geojson};
+pub use osm::{OsmExtract, OsmPlace, OsmPoi, read_osm_extract, read_roads_osm_pbf};
+
+use crate::error::{Error, Result};
+use crate::model::{LonLat, Site, Village};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// Direction(s) in which vehicles may drive along a road line (pedestrians always walk both ways).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Oneway {
+    Both,
+    /// Only from the first coordinate towards the last.
+    Forward,
+    /// Only from the last coordinate towards the first.
+    Backward,
+}
+
+/// One road polyline with the attributes the travel-time profile needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoadLine {
+    pub coords: Vec<LonLat>,
+    /// OSM-style road class (`primary`, `residential`, `footway`, ...); `unclassified` when the
+    /// input does not say.
+    pub highway: String,
+    /// Explicit driving speed, overriding the class's default.
+    pub speed_kmh: Option<f64>,
+    /// Legal speed limit (OSM `maxspeed`): caps the class's default speed.
+    pub maxspeed_kmh: Option<f64>,
+    pub oneway: Oneway,
+    /// Explicit walking access (`Some(false)` for OSM `foot=no`), overriding the class's default.
+    pub walk: Option<bool>,
+    /// Explicit driving access (`Some(false)` for OSM `access=no`), overriding the class's default.
+    pub drive: Option<bool>,
+}
+
+impl RoadLine {
+    /// A two-way line of the given class with no overrides.
+    pub fn new(coords: Vec<LonLat>, highway: &str) -> Self {
+        Self {
+            coords,
+            highway: highway.to_string(),
+            speed_kmh: None,
+            maxspeed_kmh: None,
+            oneway: Oneway::Both,
+            walk: None,
+            drive: None,
+        }
+    }
+}
+
+/// The file formats the loaders recognise, by extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Csv,
+    CsvGz,
+    GeoJson,
+    OsmPbf,
+}
+
+fn format_of(path: &Path) -> Result<Format> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".csv.gz") {
+        Ok(Format::CsvGz)
+    } else if name.ends_with(".csv") {
+        Ok(Format::Csv)
+    } else if name.ends_with(".geojson") || name.ends_with(".json") {
+        Ok(Format::GeoJson)
+    } else if name.ends_with(".pbf") {
+        Ok(Format::OsmPbf)
+    } else {
+        Err(Error::file(
+            path,
+            "unknown file type: use .csv, .csv.gz, .geojson (or .json) or .osm.pbf",
+        ))
+    }
+}
+
+/// Opens a file for reading, mapping "not found" and friends to an error naming the file.
+pub(crate) fn open(path: &Path) -> Result<BufReader<File>> {
+    File::open(path)
+        .map(BufReader::new)
+        .map_err(|source| Error::Read {
+            file: path.to_path_buf(),
+            source,
+        })
+}
+
+fn open_format(path: &Path) -> Result<(Format, Box<dyn Read>)> {
+    let format = format_of(path)?;
+    let file = open(path)?;
+    let reader: Box<dyn Read> = match format {
+        Format::CsvGz => Box::new(flate2::read::MultiGzDecoder::new(file)),
+        _ => Box::new(file),
+    };
+    Ok((format, reader))
+}
+
+/// Loads villages from a `.csv` or `.geojson` file.
+pub fn load_villages(path: &Path) -> Result<Vec<Village>> {
+    match open_format(path)? {
+        (Format::Csv | Format::CsvGz, r) => read_villages_csv(r, path),
+        (Format::GeoJson, r) => read_villages_geojson(r, path),
+        (Format::OsmPbf, _) => Err(Error::file(
+            path,
+            "villages are read from CSV or GeoJSON; derive them from OSM with `cargo run --example derive_andorra`",
+        )),
+    }
+}
+
+/// Loads candidate and existing sites from a `.csv` or `.geojson` file.
+pub fn load_sites(path: &Path) -> Result<Vec<Site>> {
+    match open_format(path)? {
+        (Format::Csv | Format::CsvGz, r) => read_sites_csv(r, path),
+        (Format::GeoJson, r) => read_sites_geojson(r, path),
+        (Format::OsmPbf, _) => Err(Error::file(path, "sites are read from CSV or GeoJSON")),
+    }
+}
+
+/// Loads road lines from `.osm.pbf`, `.geojson` or `.csv` / `.csv.gz` (with a WKT column).
+/// An input without a single usable road is an error.
+pub fn load_roads(path: &Path) -> Result<Vec<RoadLine>> {
+    let lines = match format_of(path)? {
+        Format::OsmPbf => read_roads_osm_pbf(path)?,
+        _ => match open_format(path)? {
+            (Format::GeoJson, r) => read_roads_geojson(r, path)?,
+            (_, r) => read_roads_csv(r, path)?,
+        },
+    };
+    if lines.is_empty() {
+        return Err(Error::file(
+            path,
+            "no road lines found (an OSM extract needs ways tagged highway=*, a GeoJSON file LineString features, a CSV file rows with a WKT LINESTRING)",
+        ));
+    }
+    Ok(lines)
+}
+
+/// Checks a coordinate pair read from `place` of `file`: finite, latitude within ±90, longitude
+/// within ±180.
+pub(crate) fn check_lonlat(file: &Path, place: &str, lon: f64, lat: f64) -> Result<LonLat> {
+    if !lon.is_finite() || !lat.is_finite() {
+        return Err(Error::input(
+            file,
+            place,
+            format!("coordinate is not a finite number (lon {lon}, lat {lat})"),
+        ));
+    }
+    if !(-90.0..=90.0).contains(&lat) {
+        let hint = if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
+            "; longitude and latitude look swapped"
+        } else {
+            ""
+        };
+        return Err(Error::input(
+            file,
+            place,
+            format!("latitude {lat} is outside -90..90{hint}"),
+        ));
+    }
+    if !(-180.0..=180.0).contains(&lon) {
+        return Err(Error::input(
+            file,
+            place,
+            format!("longitude {lon} is outside -180..180"),
+        ));
+    }
+    Ok(LonLat::new(lon, lat))
+}
+
+/// Rejects a second record with an id already seen, naming both places.
+pub(crate) struct UniqueKeys {
+    seen: std::collections::HashMap<String, String>,
+}
+
+impl UniqueKeys {
+    pub(crate) fn new() -> Self {
+        Self {
+            seen: Default::default(),
+        }
+    }
+
+    pub(crate) fn insert(&mut self, file: &Path, place: &str, key: &str) -> Result<()> {
+        if key.is_empty() {
+            return Err(Error::input(file, place, "`id` is empty"));
+        }
+        if let Some(first) = self.seen.get(key) {
+            return Err(Error::input(
+                file,
+                place,
+                format!("duplicate id `{key}` (first used at {first})"),
+            ));
+        }
+        self.seen.insert(key.to_string(), place.to_string());
+        Ok(())
+    }
+}

@@ -1,0 +1,185 @@
+//! One input record (a CSV row or a GeoJSON feature's properties) as named text fields, with
+//! typed accessors whose errors name the file, the record and the field. Villages and sites are
+//! built from a `Row` whatever the format, so both formats check values the same way.
+
+use crate::error::{Error, Result};
+use crate::model::{LonLat, Site, Village};
+use std::path::Path;
+
+pub(crate) struct Row<'a> {
+    pub file: &'a Path,
+    /// "line 7" or "feature 3".
+    pub place: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Row<'_> {
+    fn raw(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+    }
+
+    fn err(&self, field: &str, message: impl std::fmt::Display) -> Error {
+        Error::input(self.file, format!("{}, field `{field}`", self.place), message.to_string())
+    }
+
+    /// Text of a field; empty when absent.
+    pub fn text(&self, name: &str) -> String {
+        self.raw(name).unwrap_or_default().to_string()
+    }
+
+    /// A number that may be absent or empty.
+    pub fn opt_f64(&self, name: &str) -> Result<Option<f64>> {
+        match self.raw(name) {
+            None | Some("") => Ok(None),
+            Some(v) => match v.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(Some(x)),
+                _ => Err(self.err(name, format!("`{v}` is not a finite number"))),
+            },
+        }
+    }
+
+    /// A number that must be there.
+    pub fn f64(&self, name: &str) -> Result<f64> {
+        self.opt_f64(name)?
+            .ok_or_else(|| self.err(name, "value is missing"))
+    }
+
+    /// A non-negative number that may be absent.
+    pub fn opt_nonneg(&self, name: &str) -> Result<Option<f64>> {
+        match self.opt_f64(name)? {
+            Some(x) if x < 0.0 => Err(self.err(name, format!("{x} is negative"))),
+            other => Ok(other),
+        }
+    }
+
+    /// A yes/no flag: 1/0, true/false, yes/no, y/n; empty or absent is no.
+    pub fn flag(&self, name: &str) -> Result<bool> {
+        match self.raw(name).map(str::to_ascii_lowercase).as_deref() {
+            None | Some("") | Some("0") | Some("false") | Some("no") | Some("n") => Ok(false),
+            Some("1") | Some("true") | Some("yes") | Some("y") => Ok(true),
+            Some(v) => Err(self.err(name, format!("`{v}` is not a yes/no value (use 1 or 0)"))),
+        }
+    }
+
+    pub fn lonlat(&self) -> Result<LonLat> {
+        let lon = self.f64("lon")?;
+        let lat = self.f64("lat")?;
+        super::check_lonlat(self.file, &self.place, lon, lat)
+    }
+
+    /// Fields not in `known`, kept for the outputs.
+    fn extra(&self, known: &[&str]) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| !known.contains(&k.as_str()))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Columns a village record must have (`lon`/`lat` come from the geometry in GeoJSON).
+pub(crate) const VILLAGE_REQUIRED: &[&str] = &["id", "lon", "lat", "elders"];
+const VILLAGE_KNOWN: &[&str] = &["id", "name", "town", "lon", "lat", "population", "elders"];
+
+/// Columns a site record must have.
+pub(crate) const SITE_REQUIRED: &[&str] = &["id", "kind", "lon", "lat"];
+
+pub(crate) fn village(row: &Row) -> Result<Village> {
+    let elders = row.f64("elders")?;
+    if elders < 0.0 {
+        return Err(row.err("elders", format!("{elders} is negative")));
+    }
+    let population = row.opt_nonneg("population")?;
+    let key = row.text("id");
+    let name = match row.text("name") {
+        n if n.is_empty() => key.clone(),
+        n => n,
+    };
+    Ok(Village {
+        location: row.lonlat()?,
+        name,
+        town: row.text("town"),
+        population,
+        elders,
+        extra: row.extra(VILLAGE_KNOWN),
+        key,
+    })
+}
+
+pub(crate) fn site(row: &Row) -> Result<Site> {
+    let kind = row.text("kind");
+    if kind.is_empty() {
+        return Err(row.err("kind", "value is missing (e.g. townhall, clinic, school)"));
+    }
+    let key = row.text("id");
+    let name = match row.text("name") {
+        n if n.is_empty() => key.clone(),
+        n => n,
+    };
+    Ok(Site {
+        location: row.lonlat()?,
+        name,
+        town: row.text("town"),
+        kind,
+        cost: row.opt_nonneg("cost")?,
+        existing: row.flag("existing")?,
+        capacity: row.opt_nonneg("capacity")?,
+        key,
+    })
+}
+
+/// Road attributes of a record: optional `highway`, `speed_kmh`, `oneway` (yes/no/-1) or
+/// `direction` (navigation-data convention: 0 or 1 two-way, 2 one-way first→last vertex,
+/// 3 one-way last→first).
+pub(crate) fn road(row: &Row, coords: Vec<LonLat>) -> Result<super::RoadLine> {
+    use super::Oneway;
+    if coords.len() < 2 {
+        return Err(Error::input(
+            row.file,
+            &row.place,
+            format!("a road line needs at least 2 vertices, found {}", coords.len()),
+        ));
+    }
+    let highway = match row.text("highway") {
+        h if h.is_empty() => "unclassified".to_string(),
+        h => h,
+    };
+    let speed_kmh = row.opt_f64("speed_kmh")?;
+    if let Some(s) = speed_kmh
+        && s <= 0.0
+    {
+        return Err(row.err("speed_kmh", format!("{s} is not a positive speed")));
+    }
+    let oneway = match (row.raw("oneway"), row.raw("direction")) {
+        (Some(v), _) if !v.is_empty() => match v.to_ascii_lowercase().as_str() {
+            "yes" | "true" | "1" => Oneway::Forward,
+            "no" | "false" | "0" => Oneway::Both,
+            "-1" | "reverse" => Oneway::Backward,
+            other => return Err(row.err("oneway", format!("`{other}` is not yes, no or -1"))),
+        },
+        (_, Some(v)) if !v.is_empty() => match v {
+            "0" | "1" => Oneway::Both,
+            "2" => Oneway::Forward,
+            "3" => Oneway::Backward,
+            other => {
+                return Err(row.err(
+                    "direction",
+                    format!("`{other}` is not 0/1 (two-way), 2 (forward) or 3 (backward)"),
+                ));
+            }
+        },
+        _ => Oneway::Both,
+    };
+    Ok(super::RoadLine {
+        coords,
+        highway,
+        speed_kmh,
+        maxspeed_kmh: None,
+        oneway,
+        walk: None,
+        drive: None,
+    })
+}

@@ -1,0 +1,401 @@
+//! The road network: a graph per travel mode built from road lines, snapping of places onto it,
+//! and bounded shortest travel times.
+//!
+//! Road lines are cut into straight segments between consecutive vertices. Vertices with the
+//! same coordinate (to 1e-7°, about 1 cm) become one node, so lines that share an end point are
+//! joined even when their source ids differ (clipped navigation data, separate GeoJSON
+//! features). Each mode gets its own compact graph ([`Csr`], `u32` indices) whose edges carry
+//! travel times in seconds.
+//!
+//! A place (village or site) is *snapped* to the nearest point of a segment that its mode may
+//! use and that lies in a large enough connected component; the straight leg to that point is
+//! travelled at the mode's access speed. Places whose nearest road is on a tiny disconnected
+//! piece (a car park, a clipped track) are snapped to the main network instead and flagged.
+
+mod csr;
+mod geodesy;
+mod profile;
+
+pub use csr::{Csr, DijkstraWorkspace, Edge, bounded_dijkstra};
+pub use geodesy::{LocalProjection, haversine_m};
+pub use profile::{DEFAULT_DRIVE_KMH, Mode, Passage, Profile};
+
+use crate::io::RoadLine;
+use crate::model::{LonLat, NodeId};
+use geo::{Line, coord};
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+use std::collections::HashMap;
+
+/// A straight piece of road between two nodes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Segment {
+    pub a: NodeId,
+    pub b: NodeId,
+    pub length_m: f64,
+}
+
+/// Where a place meets the network of one mode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Snap {
+    /// Index of the segment in [`RoadNetwork::segments`].
+    pub segment: u32,
+    /// Position along the segment: 0 at its node `a`, 1 at `b`.
+    pub fraction: f64,
+    /// The snapped point on the road.
+    pub point: LonLat,
+    /// Great-circle length of the leg from the place to `point`, metres.
+    pub distance_m: f64,
+    /// Seconds to cover that leg at the mode's access speed.
+    pub access_s: f64,
+    /// A road of a tiny disconnected component was nearer than `point`.
+    pub skipped_small_component: bool,
+}
+
+/// Settings for building the network.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkOptions {
+    pub profile: Profile,
+    /// Connected components with fewer nodes are not snapped to (unless no component is this
+    /// large, in which case the largest one is used).
+    pub min_component_nodes: usize,
+}
+
+impl Default for NetworkOptions {
+    fn default() -> Self {
+        Self {
+            profile: Profile::default(),
+            min_component_nodes: 50,
+        }
+    }
+}
+
+type IndexedLine = GeomWithData<Line<f64>, u32>;
+
+/// The graph of one travel mode.
+#[derive(Debug)]
+pub struct ModeGraph {
+    pub mode: Mode,
+    /// How each segment may be travelled (`None`: not at all).
+    passages: Vec<Option<Passage>>,
+    pub graph: Csr,
+    /// Component id of each node (undirected connectivity over usable segments).
+    component: Vec<u32>,
+    /// Nodes per component.
+    component_nodes: Vec<u32>,
+    /// Components large enough to snap to.
+    snappable: Vec<bool>,
+    /// Usable segments, projected to metres.
+    index: RTree<IndexedLine>,
+    access_mps: f64,
+}
+
+/// Road network with one graph per mode.
+#[derive(Debug)]
+pub struct RoadNetwork {
+    pub nodes: Vec<LonLat>,
+    pub segments: Vec<Segment>,
+    pub projection: LocalProjection,
+    walk: ModeGraph,
+    drive: ModeGraph,
+}
+
+/// Counts that describe a built network.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct NetworkStats {
+    pub nodes: usize,
+    pub segments: usize,
+    pub length_km: f64,
+    pub walk_edges: usize,
+    pub drive_edges: usize,
+    pub walk_components: usize,
+    pub drive_components: usize,
+    pub graph_bytes: usize,
+}
+
+impl RoadNetwork {
+    /// Builds the network of `lines`. Zero-length pieces (repeated vertices) are skipped.
+    pub fn build(lines: &[RoadLine], options: &NetworkOptions) -> Self {
+        let mut nodes: Vec<LonLat> = Vec::new();
+        let mut node_of: HashMap<(i64, i64), NodeId> = HashMap::new();
+        let mut segments = Vec::new();
+        let mut line_of_segment: Vec<u32> = Vec::new();
+        for (li, line) in lines.iter().enumerate() {
+            let mut prev: Option<NodeId> = None;
+            for &c in &line.coords {
+                let key = ((c.lon * 1e7).round() as i64, (c.lat * 1e7).round() as i64);
+                let id = *node_of.entry(key).or_insert_with(|| {
+                    nodes.push(c);
+                    NodeId(nodes.len() as u32 - 1)
+                });
+                if let Some(p) = prev
+                    && p != id
+                {
+                    segments.push(Segment {
+                        a: p,
+                        b: id,
+                        length_m: haversine_m(nodes[p.index()], nodes[id.index()]),
+                    });
+                    line_of_segment.push(li as u32);
+                }
+                prev = Some(id);
+            }
+        }
+        let projection = LocalProjection::around(nodes.iter().copied());
+        let mode_graph = |mode| {
+            let passages: Vec<Option<Passage>> = line_of_segment
+                .iter()
+                .map(|&li| options.profile.passage(&lines[li as usize], mode))
+                .collect();
+            ModeGraph::new(
+                mode,
+                &nodes,
+                &segments,
+                passages,
+                &projection,
+                options.min_component_nodes,
+                options.profile.access_mps(mode),
+            )
+        };
+        let (walk, drive) = rayon::join(|| mode_graph(Mode::Walk), || mode_graph(Mode::Drive));
+        Self {
+            nodes,
+            segments,
+            projection,
+            walk,
+            drive,
+        }
+    }
+
+    /// The graph of `mode`.
+    pub fn mode(&self, mode: Mode) -> &ModeGraph {
+        match mode {
+            Mode::Walk => &self.walk,
+            Mode::Drive => &self.drive,
+        }
+    }
+
+    /// Smallest and largest longitude/latitude of the nodes.
+    pub fn bbox(&self) -> (LonLat, LonLat) {
+        self.nodes.iter().fold(
+            (
+                LonLat::new(f64::INFINITY, f64::INFINITY),
+                LonLat::new(f64::NEG_INFINITY, f64::NEG_INFINITY),
+            ),
+            |(lo, hi), p| {
+                (
+                    LonLat::new(lo.lon.min(p.lon), lo.lat.min(p.lat)),
+                    LonLat::new(hi.lon.max(p.lon), hi.lat.max(p.lat)),
+                )
+            },
+        )
+    }
+
+    pub fn stats(&self) -> NetworkStats {
+        NetworkStats {
+            nodes: self.nodes.len(),
+            segments: self.segments.len(),
+            length_km: self.segments.iter().map(|s| s.length_m).sum::<f64>() / 1000.0,
+            walk_edges: self.walk.graph.n_edges(),
+            drive_edges: self.drive.graph.n_edges(),
+            walk_components: self.walk.component_nodes.len(),
+            drive_components: self.drive.component_nodes.len(),
+            graph_bytes: self.walk.graph.heap_bytes() + self.drive.graph.heap_bytes(),
+        }
+    }
+
+    /// Snaps `p` onto the network of `mode`; `None` if that mode has no usable road at all.
+    pub fn snap(&self, mode: Mode, p: LonLat) -> Option<Snap> {
+        let g = self.mode(mode);
+        let [x, y] = self.projection.project(p);
+        let mut skipped = false;
+        for item in g.index.nearest_neighbor_iter(&geo::Point::new(x, y)) {
+            let seg = item.data;
+            let s = self.segments[seg as usize];
+            if !g.snappable[g.component[s.a.index()] as usize] {
+                skipped = true;
+                continue;
+            }
+            let (a, b) = (item.geom().start, item.geom().end);
+            let (dx, dy) = (b.x - a.x, b.y - a.y);
+            let len2 = dx * dx + dy * dy;
+            let t = if len2 > 0.0 {
+                (((x - a.x) * dx + (y - a.y) * dy) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            // Interpolate in lon/lat so a vertex snaps to exactly its node's coordinate.
+            let (pa, pb) = (self.nodes[s.a.index()], self.nodes[s.b.index()]);
+            let point = LonLat::new(pa.lon + t * (pb.lon - pa.lon), pa.lat + t * (pb.lat - pa.lat));
+            let distance_m = haversine_m(p, point);
+            return Some(Snap {
+                segment: seg,
+                fraction: t,
+                point,
+                distance_m,
+                access_s: distance_m / g.access_mps,
+                skipped_small_component: skipped,
+            });
+        }
+        None
+    }
+
+    /// Start times at the network's nodes for a trip leaving from `snap` (access leg included).
+    pub fn departures(&self, mode: Mode, snap: &Snap) -> Vec<(NodeId, f64)> {
+        let (s, t) = self.seg_and_time(mode, snap.segment);
+        let p = self.mode(mode).passages[snap.segment as usize].expect("snapped segments are usable");
+        let mut out = Vec::with_capacity(2);
+        if p.forward {
+            out.push((s.b, snap.access_s + (1.0 - snap.fraction) * t));
+        }
+        if p.backward {
+            out.push((s.a, snap.access_s + snap.fraction * t));
+        }
+        out
+    }
+
+    /// Extra time from a node to the place at `snap` (access leg included), for the nodes from
+    /// which the place can be reached along its segment.
+    pub fn arrivals(&self, mode: Mode, snap: &Snap) -> Vec<(NodeId, f64)> {
+        let (s, t) = self.seg_and_time(mode, snap.segment);
+        let p = self.mode(mode).passages[snap.segment as usize].expect("snapped segments are usable");
+        let mut out = Vec::with_capacity(2);
+        if p.forward {
+            out.push((s.a, snap.fraction * t + snap.access_s));
+        }
+        if p.backward {
+            out.push((s.b, (1.0 - snap.fraction) * t + snap.access_s));
+        }
+        out
+    }
+
+    /// Time from `from` to `to` travelling only along their common segment (both access legs
+    /// included), if they share one and the direction is allowed.
+    pub fn along(&self, mode: Mode, from: &Snap, to: &Snap) -> Option<f64> {
+        if from.segment != to.segment {
+            return None;
+        }
+        let (_, t) = self.seg_and_time(mode, from.segment);
+        let p = self.mode(mode).passages[from.segment as usize]?;
+        let ok = if to.fraction >= from.fraction { p.forward } else { p.backward };
+        ok.then(|| from.access_s + (to.fraction - from.fraction).abs() * t + to.access_s)
+    }
+
+    fn seg_and_time(&self, mode: Mode, seg: u32) -> (Segment, f64) {
+        let s = self.segments[seg as usize];
+        let p = self.mode(mode).passages[seg as usize].expect("snapped segments are usable");
+        (s, s.length_m / p.speed_mps)
+    }
+
+    /// Travel time along a whole segment in `mode`, if the mode may use it.
+    pub fn segment_time(&self, mode: Mode, seg: u32) -> Option<f64> {
+        self.mode(mode).passages[seg as usize]
+            .map(|p| self.segments[seg as usize].length_m / p.speed_mps)
+    }
+}
+
+impl ModeGraph {
+    fn new(
+        mode: Mode,
+        nodes: &[LonLat],
+        segments: &[Segment],
+        passages: Vec<Option<Passage>>,
+        projection: &LocalProjection,
+        min_component_nodes: usize,
+        access_mps: f64,
+    ) -> Self {
+        let mut edges = Vec::new();
+        let mut uf = UnionFind::new(nodes.len());
+        for (i, (s, p)) in segments.iter().zip(&passages).enumerate() {
+            let Some(p) = p else { continue };
+            let t = s.length_m / p.speed_mps;
+            if p.forward {
+                edges.push((s.a, s.b, t, i as u32));
+            }
+            if p.backward {
+                edges.push((s.b, s.a, t, i as u32));
+            }
+            uf.union(s.a.0, s.b.0);
+        }
+        let graph = Csr::from_edges(nodes.len(), &edges);
+        // Number components in node order so ids are deterministic; isolated nodes (not on a
+        // usable segment) get their own one-node components.
+        let mut component = vec![u32::MAX; nodes.len()];
+        let mut root_to_comp: HashMap<u32, u32> = HashMap::new();
+        let mut component_nodes: Vec<u32> = Vec::new();
+        for (v, c) in component.iter_mut().enumerate() {
+            let r = uf.find(v as u32);
+            let next = root_to_comp.len() as u32;
+            let id = *root_to_comp.entry(r).or_insert(next);
+            if id as usize == component_nodes.len() {
+                component_nodes.push(0);
+            }
+            component_nodes[id as usize] += 1;
+            *c = id;
+        }
+        let largest = component_nodes.iter().copied().max().unwrap_or(0);
+        let threshold = (min_component_nodes as u32).min(largest).max(2);
+        let snappable = component_nodes.iter().map(|&n| n >= threshold).collect();
+        let items: Vec<IndexedLine> = segments
+            .iter()
+            .zip(&passages)
+            .enumerate()
+            .filter(|(_, (_, p))| p.is_some())
+            .map(|(i, (s, _))| {
+                let [ax, ay] = projection.project(nodes[s.a.index()]);
+                let [bx, by] = projection.project(nodes[s.b.index()]);
+                GeomWithData::new(Line::new(coord! {x: ax, y: ay}, coord! {x: bx, y: by}), i as u32)
+            })
+            .collect();
+        Self {
+            mode,
+            passages,
+            graph,
+            component,
+            component_nodes,
+            snappable,
+            index: RTree::bulk_load(items),
+            access_mps,
+        }
+    }
+
+    /// How segment `seg` may be travelled in this mode.
+    pub fn passage(&self, seg: u32) -> Option<Passage> {
+        self.passages[seg as usize]
+    }
+}
+
+/// Disjoint sets with path halving and union by size.
+struct UnionFind {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        Self {
+            parent: (0..n as u32).collect(),
+            size: vec![1; n],
+        }
+    }
+
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            self.parent[x as usize] = self.parent[self.parent[x as usize] as usize];
+            x = self.parent[x as usize];
+        }
+        x
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (mut a, mut b) = (self.find(a), self.find(b));
+        if a == b {
+            return;
+        }
+        if self.size[a as usize] < self.size[b as usize] {
+            std::mem::swap(&mut a, &mut b);
+        }
+        self.parent[b as usize] = a;
+        self.size[a as usize] += self.size[b as usize];
+    }
+}

@@ -1,0 +1,319 @@
+//! The one place where the stages are chained:
+//! scenario → io → network → coverage → solve → (report, done by the caller).
+//!
+//! [`run`] returns a [`Plan`]: everything the reports need, computed before a single output
+//! byte is written, so bad input can never leave half an output behind.
+
+use crate::coverage::{self, TravelTimes};
+use crate::error::{Error, Result};
+use crate::io;
+use crate::model::{LonLat, Site, SiteId, Village, VillageId};
+use crate::network::{Mode, NetworkStats, RoadNetwork, Snap};
+use crate::progress::Progress;
+use crate::scenario::{Scenario, Tier};
+use crate::solve::{self, CoverProblem, Limit, Solution};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+/// The result of one tier's covering problem.
+#[derive(Clone, Debug)]
+pub struct TierPlan {
+    pub tier: Tier,
+    /// Sites eligible for the tier (existing ones included), in site order.
+    pub candidates: Vec<SiteId>,
+    /// Cost of each candidate in this tier (0 for existing sites).
+    pub costs: Vec<f64>,
+    /// For each candidate, the villages within the radius and their travel times (seconds).
+    pub coverage: Vec<Vec<(VillageId, f64)>>,
+    /// The answer; `open` indexes `candidates`.
+    pub solution: Solution,
+    /// For each village, the open site of this tier that reaches it fastest within the radius.
+    pub assignment: Vec<Option<(SiteId, f64)>>,
+}
+
+impl TierPlan {
+    /// The open sites of this tier.
+    pub fn open_sites(&self) -> impl Iterator<Item = SiteId> + '_ {
+        self.solution.open.iter().map(|&k| self.candidates[k])
+    }
+
+    /// Elders covered by this tier's open sites.
+    pub fn covered_elders(&self) -> f64 {
+        self.solution.objective
+    }
+}
+
+/// Everything a run computed.
+#[derive(Debug)]
+pub struct Plan {
+    pub scenario: Scenario,
+    pub villages: Vec<Village>,
+    pub sites: Vec<Site>,
+    pub network: RoadNetwork,
+    pub network_stats: NetworkStats,
+    /// Snaps of villages and sites for each mode the tiers use (`None`: off the network).
+    pub village_snaps: BTreeMap<Mode, Vec<Option<Snap>>>,
+    pub site_snaps: BTreeMap<Mode, Vec<Option<Snap>>>,
+    pub tiers: Vec<TierPlan>,
+    /// Wall time of each stage, seconds, in order.
+    pub timings: Vec<(&'static str, f64)>,
+    /// Things the user should know that did not stop the run.
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// Whether any tier covers the village.
+    pub fn covered(&self, v: VillageId) -> bool {
+        self.tiers.iter().any(|t| t.assignment[v.index()].is_some())
+    }
+}
+
+/// Runs a scenario from its files to a solved plan.
+pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
+        timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
+
+    let spinner = progress.spinner("reading inputs");
+    let (villages, sites, roads) = {
+        let (v, (s, r)) = rayon::join(
+            || io::load_villages(&scenario.villages),
+            || rayon::join(|| io::load_sites(&scenario.sites), || io::load_roads(&scenario.roads)),
+        );
+        (v?, s?, r?)
+    };
+    spinner.finish_and_clear();
+    lap("read inputs", &mut timings);
+
+    let spinner = progress.spinner("building the road network");
+    let network = RoadNetwork::build(&roads, &scenario.network);
+    drop(roads);
+    spinner.finish_and_clear();
+    let network_stats = network.stats();
+    lap("build network", &mut timings);
+
+    check_extent(&network, &scenario.villages, villages.iter().map(|v| v.location), scenario.max_snap_m)?;
+    check_extent(&network, &scenario.sites, sites.iter().map(|s| s.location), scenario.max_snap_m)?;
+    let candidates_of: Vec<Vec<SiteId>> = scenario.tiers.iter().map(|t| tier_candidates(&scenario, t, &sites)).collect::<Result<_>>()?;
+
+    let mut warnings = Vec::new();
+    let modes: Vec<Mode> = Mode::ALL.into_iter().filter(|m| scenario.tiers.iter().any(|t| t.mode == *m)).collect();
+    let mut village_snaps = BTreeMap::new();
+    let mut site_snaps = BTreeMap::new();
+    let village_points: Vec<LonLat> = villages.iter().map(|v| v.location).collect();
+    let site_points: Vec<LonLat> = sites.iter().map(|s| s.location).collect();
+    for &mode in &modes {
+        let vs = coverage::snap_all(&network, mode, &village_points, scenario.max_snap_m);
+        let ss = coverage::snap_all(&network, mode, &site_points, scenario.max_snap_m);
+        snap_warnings(&mut warnings, mode, "village", villages.iter().map(|v| (&v.key, &v.name)), &vs, scenario.max_snap_m);
+        snap_warnings(&mut warnings, mode, "site", sites.iter().map(|s| (&s.key, &s.name)), &ss, scenario.max_snap_m);
+        village_snaps.insert(mode, vs);
+        site_snaps.insert(mode, ss);
+    }
+    for v in &villages {
+        if let Some(p) = v.population
+            && v.elders > p
+        {
+            warnings.push(format!("village `{}` ({}): {} elders exceed its population {p}", v.key, v.name, v.elders));
+        }
+    }
+    lap("snap places", &mut timings);
+
+    // One set of travel times per mode: from every candidate of the mode's tiers, up to the
+    // largest radius among them.
+    let mut times: BTreeMap<Mode, (Vec<SiteId>, TravelTimes)> = BTreeMap::new();
+    for &mode in &modes {
+        let mut ids: Vec<SiteId> = scenario
+            .tiers
+            .iter()
+            .zip(&candidates_of)
+            .filter(|(t, _)| t.mode == mode)
+            .flat_map(|(_, c)| c.iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let cutoff = scenario.tiers.iter().filter(|t| t.mode == mode).map(|t| t.radius_s).fold(0.0, f64::max);
+        let snaps: Vec<Option<Snap>> = ids.iter().map(|s| site_snaps[&mode][s.index()]).collect();
+        let bar = progress.bar(ids.len() as u64, &format!("{} travel times", mode.name()));
+        let tt = coverage::travel_times(&network, mode, &snaps, &village_snaps[&mode], cutoff, &|| bar.inc(1));
+        bar.finish_and_clear();
+        times.insert(mode, (ids, tt));
+    }
+    lap("travel times", &mut timings);
+
+    let spinner = progress.spinner("choosing sites");
+    let weights: Vec<f64> = villages.iter().map(|v| v.elders).collect();
+    let mut tiers = Vec::new();
+    for (tier, candidates) in scenario.tiers.iter().zip(candidates_of) {
+        let (ids, tt) = &times[&tier.mode];
+        let within = tt.within(tier.radius_s);
+        let coverage: Vec<Vec<(VillageId, f64)>> = candidates
+            .iter()
+            .map(|s| within[ids.binary_search(s).expect("candidate has travel times")].clone())
+            .collect();
+        let costs: Vec<f64> = candidates
+            .iter()
+            .map(|s| tier.site_cost(&sites[s.index()]))
+            .collect();
+        let problem = CoverProblem {
+            weights: weights.clone(),
+            covers: coverage.iter().map(|c| c.iter().map(|(v, _)| v.0).collect()).collect(),
+            costs: costs.clone(),
+            fixed: candidates.iter().map(|s| sites[s.index()].existing).collect(),
+            limit: tier.limit,
+        };
+        let solution = solve::solve_mclp(&problem, &scenario.solver);
+        let mut assignment: Vec<Option<(SiteId, f64)>> = vec![None; villages.len()];
+        for &k in &solution.open {
+            for &(v, t) in &coverage[k] {
+                let slot = &mut assignment[v.index()];
+                if slot.is_none_or(|(s, best)| t < best || t == best && candidates[k] < s) {
+                    *slot = Some((candidates[k], t));
+                }
+            }
+        }
+        tiers.push(TierPlan {
+            tier: tier.clone(),
+            candidates,
+            costs,
+            coverage,
+            solution,
+            assignment,
+        });
+    }
+    spinner.finish_and_clear();
+    lap("solve", &mut timings);
+
+    Ok(Plan {
+        scenario,
+        villages,
+        sites,
+        network,
+        network_stats,
+        village_snaps,
+        site_snaps,
+        tiers,
+        timings,
+        warnings,
+    })
+}
+
+/// The sites a tier may use; errors if there are none, or if its budget buys none of them.
+fn tier_candidates(scenario: &Scenario, tier: &Tier, sites: &[Site]) -> Result<Vec<SiteId>> {
+    let place = format!("[[tier]] `{}`", tier.name);
+    let ids: Vec<SiteId> = (0..sites.len() as u32)
+        .map(SiteId)
+        .filter(|s| tier.accepts(&sites[s.index()].kind))
+        .collect();
+    if ids.is_empty() {
+        let mut kinds: Vec<&str> = sites.iter().map(|s| s.kind.as_str()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        return Err(Error::input(
+            &scenario.file,
+            place,
+            format!(
+                "no site in {} has one of the kinds {:?}; kinds present: {}",
+                scenario.sites.display(),
+                tier.site_kinds,
+                kinds.join(", ")
+            ),
+        ));
+    }
+    if let Limit::Budget(b) = tier.limit {
+        let cheapest = ids
+            .iter()
+            .filter(|s| !sites[s.index()].existing)
+            .map(|s| (s, tier.site_cost(&sites[s.index()])))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((s, c)) = cheapest
+            && c > b
+        {
+            return Err(Error::input(
+                &scenario.file,
+                place,
+                format!(
+                    "budget {b} is below every candidate site's cost (the cheapest, `{}`, costs {c}): nothing could be built",
+                    sites[s.index()].key
+                ),
+            ));
+        }
+    }
+    Ok(ids)
+}
+
+/// Rejects an input none of whose points lies near the road network (usually swapped
+/// longitude/latitude, or a file of another region or coordinate system).
+fn check_extent(net: &RoadNetwork, file: &Path, points: impl Iterator<Item = LonLat> + Clone, margin_m: f64) -> Result<()> {
+    let (lo, hi) = net.bbox();
+    let dlat = margin_m / 111_000.0;
+    let dlon = margin_m / (111_000.0 * ((lo.lat + hi.lat) / 2.0).to_radians().cos().max(0.01));
+    let inside = |p: LonLat| {
+        p.lon >= lo.lon - dlon && p.lon <= hi.lon + dlon && p.lat >= lo.lat - dlat && p.lat <= hi.lat + dlat
+    };
+    if points.clone().any(inside) {
+        return Ok(());
+    }
+    let swapped = points.clone().filter(|p| inside(LonLat::new(p.lat, p.lon))).count();
+    let first = points.clone().next();
+    let hint = if swapped > 0 {
+        format!(" {swapped} of them would be inside with longitude and latitude swapped: check the column order (lon is x, east; lat is y, north).")
+    } else {
+        " Check the coordinate system (WGS-84 lon/lat degrees) and that the files cover the same area.".to_string()
+    };
+    Err(Error::file(
+        file,
+        format!(
+            "no point lies within the road network's extent (lon {:.4}..{:.4}, lat {:.4}..{:.4}); the first is at lon {}, lat {}.{hint}",
+            lo.lon,
+            hi.lon,
+            lo.lat,
+            hi.lat,
+            first.map_or(f64::NAN, |p| p.lon),
+            first.map_or(f64::NAN, |p| p.lat),
+        ),
+    ))
+}
+
+fn snap_warnings<'a>(
+    warnings: &mut Vec<String>,
+    mode: Mode,
+    what: &str,
+    names: impl Iterator<Item = (&'a String, &'a String)>,
+    snaps: &[Option<Snap>],
+    max_snap_m: f64,
+) {
+    let mut off = Vec::new();
+    let mut small = Vec::new();
+    for ((key, name), snap) in names.zip(snaps) {
+        match snap {
+            None => off.push(format!("`{key}` ({name})")),
+            Some(s) if s.skipped_small_component => small.push(format!("`{key}` ({name}) {:.0} m", s.distance_m)),
+            _ => {}
+        }
+    }
+    let list = |v: &[String]| {
+        let shown: Vec<&str> = v.iter().take(10).map(String::as_str).collect();
+        format!("{}{}", shown.join(", "), if v.len() > 10 { format!(" and {} more", v.len() - 10) } else { String::new() })
+    };
+    if !off.is_empty() {
+        warnings.push(format!(
+            "{} {what}(s) farther than {max_snap_m} m from any road usable to {}: not reachable in that mode: {}",
+            off.len(),
+            mode.name(),
+            list(&off)
+        ));
+    }
+    if !small.is_empty() {
+        warnings.push(format!(
+            "{} {what}(s) nearest a tiny disconnected piece of road ({}); snapped to the main network instead: {}",
+            small.len(),
+            mode.name(),
+            list(&small)
+        ));
+    }
+}

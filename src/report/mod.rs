@@ -1,0 +1,313 @@
+//! Outputs of a run: GeoJSON layers for QGIS (RFC 7946: WGS-84 lon/lat, numeric properties as
+//! numbers), `summary.json`, and the summary table printed to the terminal.
+//!
+//! | file | one feature per | key properties |
+//! |---|---|---|
+//! | `sites.geojson` | open site and tier | `tier`, `status` (existing/new), `cost`, `villages_served`, `elders_served` |
+//! | `villages.geojson` | village | `covered`, `<tier>_site`, `<tier>_min`, `snap_<mode>_m` |
+//! | `service_areas.geojson` | open site and tier | polygon of reached roads buffered; `minutes`, `area_km2` |
+//! | `summary.json` | run | totals, per-tier objective / bound / gap, timings, warnings |
+
+mod output_dir;
+
+pub use output_dir::StagedDir;
+
+use crate::coverage;
+use crate::error::Result;
+use crate::model::VillageId;
+use crate::network::DijkstraWorkspace;
+use crate::pipeline::{Plan, TierPlan};
+use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
+use rayon::prelude::*;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// Attribution required by the OpenStreetMap data the default scenario uses.
+pub const OSM_ATTRIBUTION: &str =
+    "Map data © OpenStreetMap contributors, available under the Open Database Licence (ODbL)";
+
+/// Writes every output file of `plan` into `out_dir`, replacing the folder as a whole.
+pub fn write_all(plan: &Plan, out_dir: &Path, progress: &crate::progress::Progress) -> Result<PathBuf> {
+    let spinner = progress.spinner("writing outputs (service areas)");
+    let staged = StagedDir::new(out_dir)?;
+    staged.write("sites.geojson", to_json(&sites_layer(plan)).as_bytes())?;
+    staged.write("villages.geojson", to_json(&villages_layer(plan)).as_bytes())?;
+    staged.write("service_areas.geojson", to_json(&service_areas_layer(plan)).as_bytes())?;
+    let summary = serde_json::to_string_pretty(&summary(plan)).expect("summary serializes");
+    staged.write("summary.json", summary.as_bytes())?;
+    let dir = staged.commit()?;
+    spinner.finish_and_clear();
+    Ok(dir)
+}
+
+fn to_json(fc: &FeatureCollection) -> String {
+    serde_json::to_string(fc).expect("GeoJSON serializes")
+}
+
+fn feature(geometry: GeometryValue, properties: JsonObject) -> Feature {
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(geometry)),
+        id: None,
+        properties: Some(properties),
+        foreign_members: None,
+    }
+}
+
+fn collection(features: Vec<Feature>) -> FeatureCollection {
+    FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    }
+}
+
+fn props(value: JsonValue) -> JsonObject {
+    match value {
+        JsonValue::Object(o) => o,
+        _ => unreachable!("properties are built as objects"),
+    }
+}
+
+/// Rounds for output: minutes to 0.01, metres to 0.1.
+fn round(x: f64, step: f64) -> f64 {
+    (x / step).round() * step
+}
+
+/// Villages assigned to an open site of a tier: (count, elders).
+fn served(plan: &Plan, tier: &TierPlan, site: crate::model::SiteId) -> (usize, f64) {
+    tier.assignment
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.is_some_and(|(s, _)| s == site))
+        .fold((0, 0.0), |(n, e), (v, _)| (n + 1, e + plan.villages[v].elders))
+}
+
+/// One Point per open site and tier.
+pub fn sites_layer(plan: &Plan) -> FeatureCollection {
+    let mut features = Vec::new();
+    for tier in &plan.tiers {
+        for &k in &tier.solution.open {
+            let id = tier.candidates[k];
+            let site = &plan.sites[id.index()];
+            let (n_served, elders_served) = served(plan, tier, id);
+            let elders_within: f64 = tier.coverage[k].iter().map(|(v, _)| plan.villages[v.index()].elders).sum();
+            let snap = plan.site_snaps[&tier.tier.mode][id.index()];
+            features.push(feature(
+                GeometryValue::new_point([site.location.lon, site.location.lat]),
+                props(json!({
+                    "id": site.key,
+                    "name": site.name,
+                    "town": site.town,
+                    "kind": site.kind,
+                    "tier": tier.tier.name,
+                    "status": if site.existing { "existing" } else { "new" },
+                    "cost": tier.costs[k],
+                    "capacity": site.capacity,
+                    "villages_served": n_served,
+                    "elders_served": elders_served,
+                    "villages_within": tier.coverage[k].len(),
+                    "elders_within": elders_within,
+                    "mode": tier.tier.mode.name(),
+                    "radius_min": tier.tier.radius_s / 60.0,
+                    "snap_m": snap.map(|s| round(s.distance_m, 0.1)),
+                })),
+            ));
+        }
+    }
+    collection(features)
+}
+
+/// One Point per village with how each tier serves it.
+pub fn villages_layer(plan: &Plan) -> FeatureCollection {
+    let features = plan
+        .villages
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let vid = VillageId(i as u32);
+            let mut p = props(json!({
+                "id": v.key,
+                "name": v.name,
+                "town": v.town,
+                "population": v.population,
+                "elders": v.elders,
+                "covered": plan.covered(vid),
+            }));
+            for tier in &plan.tiers {
+                let a = tier.assignment[i];
+                let name = &tier.tier.name;
+                p.insert(format!("{name}_site"), json!(a.map(|(s, _)| plan.sites[s.index()].key.clone())));
+                p.insert(format!("{name}_min"), json!(a.map(|(_, t)| round(t / 60.0, 0.01))));
+            }
+            for (mode, snaps) in &plan.village_snaps {
+                p.insert(
+                    format!("snap_{}_m", mode.name()),
+                    json!(snaps[i].map(|s| round(s.distance_m, 0.1))),
+                );
+            }
+            for (k, val) in &v.extra {
+                let key = if p.contains_key(k) { format!("src_{k}") } else { k.clone() };
+                p.insert(key, json!(val));
+            }
+            feature(GeometryValue::new_point([v.location.lon, v.location.lat]), p)
+        })
+        .collect();
+    collection(features)
+}
+
+/// One (Multi)Polygon per open site and tier: the roads reached within the radius, buffered.
+pub fn service_areas_layer(plan: &Plan) -> FeatureCollection {
+    let jobs: Vec<(&TierPlan, usize)> = plan
+        .tiers
+        .iter()
+        .flat_map(|t| t.solution.open.iter().map(move |&k| (t, k)))
+        .collect();
+    let n_nodes = plan.network.nodes.len();
+    let features: Vec<Option<Feature>> = jobs
+        .par_iter()
+        .map_init(
+            || DijkstraWorkspace::new(n_nodes),
+            |ws, &(tier, k)| {
+                let id = tier.candidates[k];
+                let site = &plan.sites[id.index()];
+                let snap = plan.site_snaps[&tier.tier.mode][id.index()]?;
+                let area = coverage::service_area(
+                    &plan.network,
+                    tier.tier.mode,
+                    &snap,
+                    site.location,
+                    tier.tier.radius_s,
+                    plan.scenario.service_area_buffer_m,
+                    ws,
+                );
+                if area.0.is_empty() {
+                    return None;
+                }
+                let area_km2 = {
+                    use geo::GeodesicArea;
+                    area.geodesic_area_unsigned() / 1e6
+                };
+                Some(feature(
+                    GeometryValue::from(&area),
+                    props(json!({
+                        "site": site.key,
+                        "name": site.name,
+                        "tier": tier.tier.name,
+                        "mode": tier.tier.mode.name(),
+                        "minutes": tier.tier.radius_s / 60.0,
+                        "status": if site.existing { "existing" } else { "new" },
+                        "area_km2": round(area_km2, 0.001),
+                    })),
+                ))
+            },
+        )
+        .collect();
+    collection(features.into_iter().flatten().collect())
+}
+
+/// Totals of a run, per tier and overall.
+pub fn summary(plan: &Plan) -> JsonValue {
+    let total_elders: f64 = plan.villages.iter().map(|v| v.elders).sum();
+    let n = plan.villages.len();
+    let covered_any: Vec<bool> = (0..n).map(|i| plan.covered(VillageId(i as u32))).collect();
+    let elders_any: f64 = plan.villages.iter().zip(&covered_any).filter(|(_, c)| **c).map(|(v, _)| v.elders).sum();
+    let tiers: Vec<JsonValue> = plan
+        .tiers
+        .iter()
+        .map(|t| {
+            let s = &t.solution;
+            let existing = t.open_sites().filter(|id| plan.sites[id.index()].existing).count();
+            let villages_covered = t.assignment.iter().filter(|a| a.is_some()).count();
+            json!({
+                "name": t.tier.name,
+                "mode": t.tier.mode.name(),
+                "radius_min": t.tier.radius_s / 60.0,
+                "limit": t.tier.limit,
+                "candidates": t.candidates.len(),
+                "sites_existing": existing,
+                "sites_new": s.open.len() - existing,
+                "cost": s.cost,
+                "elders_covered": s.objective,
+                "elders_covered_pct": pct(s.objective, total_elders),
+                "villages_covered": villages_covered,
+                "bound": s.bound,
+                "gap": s.gap,
+                "status": s.status,
+                "open_sites": t.open_sites().map(|id| plan.sites[id.index()].key.clone()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "scenario": plan.scenario.name,
+        "scenario_file": plan.scenario.file,
+        "description": plan.scenario.description,
+        "inputs": {
+            "villages": plan.scenario.villages,
+            "sites": plan.scenario.sites,
+            "roads": plan.scenario.roads,
+            "n_villages": n,
+            "n_sites": plan.sites.len(),
+        },
+        "network": plan.network_stats,
+        "elders_total": total_elders,
+        "elders_covered_any_tier": elders_any,
+        "elders_covered_any_tier_pct": pct(elders_any, total_elders),
+        "villages_covered_any_tier": covered_any.iter().filter(|c| **c).count(),
+        "tiers": tiers,
+        "seed": plan.scenario.solver.seed,
+        "timings_s": plan.timings.iter().map(|(k, v)| json!({"stage": k, "seconds": v})).collect::<Vec<_>>(),
+        "warnings": plan.warnings,
+        "crs": "EPSG:4326 (WGS-84 longitude, latitude)",
+        "attribution": OSM_ATTRIBUTION,
+    })
+}
+
+fn pct(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 { round(100.0 * part / whole, 0.01) } else { 0.0 }
+}
+
+/// The short table printed after a run.
+pub fn summary_table(plan: &Plan) -> String {
+    use std::fmt::Write;
+    let total: f64 = plan.villages.iter().map(|v| v.elders).sum();
+    let mut out = String::new();
+    let _ = writeln!(out, "scenario: {} ({} villages, {} sites, {:.0} km of road)", plan.scenario.name, plan.villages.len(), plan.sites.len(), plan.network_stats.length_km);
+    let _ = writeln!(
+        out,
+        "{:<16} {:>5} {:>6} {:>9} {:>12} {:>21} {:>9} {:>9} {:>7}",
+        "tier", "mode", "radius", "sites", "cost", "elders covered", "villages", "status", "gap"
+    );
+    for t in &plan.tiers {
+        let s = &t.solution;
+        let existing = t.open_sites().filter(|id| plan.sites[id.index()].existing).count();
+        let villages = t.assignment.iter().filter(|a| a.is_some()).count();
+        let _ = writeln!(
+            out,
+            "{:<16} {:>5} {:>4.0}min {:>4}+{:<4} {:>12.0} {:>9.0}/{:<.0} {:>5.1}% {:>4}/{:<4} {:>9} {:>6.2}%",
+            t.tier.name,
+            t.tier.mode.name(),
+            t.tier.radius_s / 60.0,
+            existing,
+            s.open.len() - existing,
+            s.cost,
+            s.objective,
+            total,
+            pct(s.objective, total),
+            villages,
+            plan.villages.len(),
+            match s.status {
+                crate::solve::Status::Optimal => "optimal",
+                crate::solve::Status::Feasible => "feasible",
+            },
+            100.0 * s.gap,
+        );
+    }
+    let any: f64 = (0..plan.villages.len())
+        .filter(|&i| plan.covered(VillageId(i as u32)))
+        .map(|i| plan.villages[i].elders)
+        .sum();
+    let _ = writeln!(out, "elders covered by any tier: {any:.0} of {total:.0} ({:.1}%)", pct(any, total));
+    let _ = writeln!(out, "sites: existing+new; gap: how far the best possible coverage may lie above this plan");
+    out
+}

@@ -1,0 +1,261 @@
+//! The scenario file (`scenarios/*.toml`): which inputs, which tiers of facilities with their
+//! travel mode, radius, costs and limits, and the solver's options. Paths are relative to the
+//! scenario file. Every field and its default is documented in README.md.
+
+use crate::error::{Error, Result};
+use crate::network::{Mode, NetworkOptions, Profile};
+use crate::solve::{Limit, SolveOptions};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A validated scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// The scenario file (for error messages and output names).
+    pub file: PathBuf,
+    pub name: String,
+    pub description: String,
+    pub villages: PathBuf,
+    pub sites: PathBuf,
+    pub roads: PathBuf,
+    pub network: NetworkOptions,
+    /// Places farther than this from every usable road are reported as off the network.
+    pub max_snap_m: f64,
+    pub tiers: Vec<Tier>,
+    pub solver: SolveOptions,
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    /// Buffer around reached roads in service-area polygons, metres.
+    pub service_area_buffer_m: f64,
+}
+
+/// One tier of facilities (e.g. town centres, village points), solved as its own covering
+/// problem over the sites of its kinds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tier {
+    pub name: String,
+    pub mode: Mode,
+    /// Coverage radius in travel time, seconds.
+    pub radius_s: f64,
+    /// Site kinds eligible for this tier; empty = every kind.
+    pub site_kinds: Vec<String>,
+    /// Cost of a site that has none of its own, by site kind.
+    pub kind_costs: BTreeMap<String, f64>,
+    /// Cost of a site that has none of its own and whose kind is not in `kind_costs`.
+    pub default_cost: f64,
+    pub limit: Limit,
+}
+
+impl Tier {
+    /// The cost of building at `site` for this tier: the site's own cost, else its kind's,
+    /// else the tier's default; existing sites cost nothing.
+    pub fn site_cost(&self, site: &crate::model::Site) -> f64 {
+        if site.existing {
+            return 0.0;
+        }
+        site.cost
+            .or_else(|| self.kind_costs.get(&site.kind).copied())
+            .unwrap_or(self.default_cost)
+    }
+
+    /// Whether a site of `kind` may serve this tier.
+    pub fn accepts(&self, kind: &str) -> bool {
+        self.site_kinds.is_empty() || self.site_kinds.iter().any(|k| k == kind)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: Option<String>,
+    #[serde(default)]
+    description: String,
+    seed: Option<u64>,
+    #[serde(default)]
+    threads: usize,
+    inputs: RawInputs,
+    #[serde(default)]
+    network: RawNetwork,
+    #[serde(default)]
+    solver: RawSolver,
+    #[serde(default)]
+    output: RawOutput,
+    #[serde(default, rename = "tier")]
+    tiers: Vec<RawTier>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInputs {
+    villages: PathBuf,
+    sites: PathBuf,
+    roads: PathBuf,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawNetwork {
+    walk_kmh: Option<f64>,
+    walk_access_kmh: Option<f64>,
+    drive_access_kmh: Option<f64>,
+    #[serde(default)]
+    drive_kmh: BTreeMap<String, f64>,
+    max_snap_m: Option<f64>,
+    min_component_nodes: Option<usize>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSolver {
+    local_search: Option<bool>,
+    restarts: Option<usize>,
+    bound_iterations: Option<usize>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    service_area_buffer_m: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    name: String,
+    mode: Mode,
+    radius_min: f64,
+    #[serde(default)]
+    site_kinds: Vec<String>,
+    #[serde(default)]
+    cost: f64,
+    #[serde(default)]
+    kind_costs: BTreeMap<String, f64>,
+    budget: Option<f64>,
+    new_sites: Option<usize>,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            file: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses scenario text; `path` locates the inputs and names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let raw: RawScenario = toml::from_str(text)
+            .map_err(|e| Error::file(path, format!("invalid scenario: {}", e.to_string().trim_end())))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let err = |place: String, msg: String| Error::input(path, place, msg);
+        let positive = |v: Option<f64>, default: f64, key: &str| -> Result<f64> {
+            match v {
+                Some(x) if !(x > 0.0 && x.is_finite()) => {
+                    Err(err(format!("key `{key}`"), format!("{x} must be a positive number")))
+                }
+                Some(x) => Ok(x),
+                None => Ok(default),
+            }
+        };
+        let mut profile = Profile::default();
+        profile.walk_kmh = positive(raw.network.walk_kmh, profile.walk_kmh, "network.walk_kmh")?;
+        profile.walk_access_kmh = positive(
+            raw.network.walk_access_kmh,
+            profile.walk_kmh,
+            "network.walk_access_kmh",
+        )?;
+        profile.drive_access_kmh = positive(
+            raw.network.drive_access_kmh,
+            profile.drive_access_kmh,
+            "network.drive_access_kmh",
+        )?;
+        for (class, kmh) in raw.network.drive_kmh {
+            let kmh = positive(Some(kmh), 0.0, &format!("network.drive_kmh.{class}"))?;
+            profile.drive_kmh.insert(class, kmh);
+        }
+        let max_snap_m = positive(raw.network.max_snap_m, 1000.0, "network.max_snap_m")?;
+        let defaults = NetworkOptions::default();
+        let network = NetworkOptions {
+            profile,
+            min_component_nodes: raw.network.min_component_nodes.unwrap_or(defaults.min_component_nodes),
+        };
+        if raw.tiers.is_empty() {
+            return Err(Error::file(
+                path,
+                "no [[tier]] defined: add at least one tier with name, mode, radius_min and budget or new_sites",
+            ));
+        }
+        let mut tiers: Vec<Tier> = Vec::new();
+        for (k, t) in raw.tiers.into_iter().enumerate() {
+            let place = format!("[[tier]] #{} `{}`", k + 1, t.name);
+            if t.name.trim().is_empty() {
+                return Err(err(format!("[[tier]] #{}", k + 1), "`name` is empty".into()));
+            }
+            if tiers.iter().any(|o| o.name == t.name) {
+                return Err(err(place, "a tier of this name is defined twice".into()));
+            }
+            if !(t.radius_min > 0.0 && t.radius_min.is_finite()) {
+                return Err(err(
+                    place,
+                    format!("`radius_min` = {} must be a positive number of minutes", t.radius_min),
+                ));
+            }
+            for (key, c) in std::iter::once(("cost".to_string(), t.cost))
+                .chain(t.kind_costs.iter().map(|(k, c)| (format!("kind_costs.{k}"), *c)))
+            {
+                if !(c >= 0.0 && c.is_finite()) {
+                    return Err(err(place, format!("`{key}` = {c} must be a number >= 0")));
+                }
+            }
+            let limit = match (t.budget, t.new_sites) {
+                (Some(b), None) if b >= 0.0 && b.is_finite() => Limit::Budget(b),
+                (Some(b), None) => return Err(err(place, format!("`budget` = {b} must be >= 0"))),
+                (None, Some(p)) => Limit::Count(p),
+                (Some(_), Some(_)) => {
+                    return Err(err(place, "give either `budget` or `new_sites`, not both".into()));
+                }
+                (None, None) => {
+                    return Err(err(
+                        place,
+                        "missing limit: give `budget` (money for new sites) or `new_sites` (how many)".into(),
+                    ));
+                }
+            };
+            tiers.push(Tier {
+                name: t.name,
+                mode: t.mode,
+                radius_s: t.radius_min * 60.0,
+                site_kinds: t.site_kinds,
+                kind_costs: t.kind_costs,
+                default_cost: t.cost,
+                limit,
+            });
+        }
+        let solver_defaults = SolveOptions::default();
+        let name = raw.name.unwrap_or_else(|| {
+            path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+        });
+        Ok(Self {
+            file: path.to_path_buf(),
+            name,
+            description: raw.description,
+            villages: base.join(raw.inputs.villages),
+            sites: base.join(raw.inputs.sites),
+            roads: base.join(raw.inputs.roads),
+            network,
+            max_snap_m,
+            tiers,
+            solver: SolveOptions {
+                local_search: raw.solver.local_search.unwrap_or(solver_defaults.local_search),
+                restarts: raw.solver.restarts.unwrap_or(solver_defaults.restarts),
+                bound_iterations: raw.solver.bound_iterations.unwrap_or(solver_defaults.bound_iterations),
+                seed: raw.seed.unwrap_or(solver_defaults.seed),
+            },
+            threads: raw.threads,
+            service_area_buffer_m: positive(raw.output.service_area_buffer_m, 100.0, "output.service_area_buffer_m")?,
+        })
+    }
+}

@@ -1,0 +1,149 @@
+//! An upper bound on maximal covering from Lagrangian relaxation (Galvão & ReVelle 1996 for
+//! MCLP), minimized by subgradient optimization (Held, Wolfe & Crowder 1974).
+//!
+//! Relaxing `z_i ≤ Σ_{j∈N_i} x_j` with multipliers `λ_i ≥ 0` gives
+//!
+//! ```text
+//! L(λ) = Σ_i max(0, w_i − λ_i)  +  max_x { Σ_j x_j Σ_{i∈N_j} λ_i  :  x within the limit }
+//! ```
+//!
+//! which is at least the optimum for every `λ ≥ 0`. The inner maximum is the `p` largest site
+//! values for a count limit, and is bounded by the fractional knapsack (Dantzig's bound) under
+//! a budget, which keeps `L` a valid upper bound. Demands already covered by fixed sites are
+//! counted outright and left out of the relaxation.
+
+use super::{CoverProblem, Limit};
+
+/// The smallest `L(λ)` found in `iterations` subgradient steps (Polyak step towards the target
+/// `lower`, the best known objective), plus the weight fixed sites cover. Never below `lower`'s
+/// true optimum; at most the total coverable weight.
+pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64 {
+    let m = problem.weights.len();
+    let n = problem.n_sites();
+    let mut fixed_cover = vec![false; m];
+    for j in (0..n).filter(|&j| problem.fixed[j]) {
+        for &i in &problem.covers[j] {
+            fixed_cover[i as usize] = true;
+        }
+    }
+    let fixed_weight: f64 = (0..m).filter(|&i| fixed_cover[i]).map(|i| problem.weights[i]).sum();
+    // The free sites and, per demand, whether a free site can cover it.
+    let free: Vec<usize> = (0..n)
+        .filter(|&j| !problem.fixed[j] && problem.costs[j].is_finite() && affordable(problem, j))
+        .collect();
+    let mut coverable = vec![false; m];
+    for &j in &free {
+        for &i in &problem.covers[j] {
+            if !fixed_cover[i as usize] {
+                coverable[i as usize] = true;
+            }
+        }
+    }
+    let active: Vec<usize> = (0..m).filter(|&i| coverable[i] && problem.weights[i] > 0.0).collect();
+    let trivial: f64 = fixed_weight + active.iter().map(|&i| problem.weights[i]).sum::<f64>();
+    if active.is_empty() || free.is_empty() {
+        return trivial; // nothing beyond the fixed sites' coverage can be added
+    }
+    let target = (lower - fixed_weight).max(0.0);
+    // Start from half the weight: a middle ground between "all demands pay" and "none does".
+    let mut lambda: Vec<f64> = problem.weights.iter().map(|w| w * 0.5).collect();
+    let mut best = trivial;
+    let mut step_scale = 2.0;
+    let mut since_improved = 0;
+    let mut value = vec![0.0; n];
+    let mut x = vec![0.0; n];
+    let mut sub = vec![0.0; m];
+    for _ in 0..iterations {
+        // Inner problem: site values and the best selection within the limit.
+        for &j in &free {
+            value[j] = problem.covers[j]
+                .iter()
+                .filter(|&&i| coverable[i as usize])
+                .map(|&i| lambda[i as usize])
+                .sum();
+        }
+        let site_part = select(problem, &free, &value, &mut x);
+        let demand_part: f64 = active.iter().map(|&i| (problem.weights[i] - lambda[i]).max(0.0)).sum();
+        let l = demand_part + site_part;
+        if l + fixed_weight < best - 1e-12 * best.abs() {
+            best = l + fixed_weight;
+            since_improved = 0;
+        } else {
+            since_improved += 1;
+            if since_improved >= 20 {
+                step_scale /= 2.0;
+                since_improved = 0;
+            }
+        }
+        if step_scale < 1e-4 || l - target <= 1e-9 * l.abs().max(1.0) {
+            break;
+        }
+        // Subgradient of L: −z_i + Σ_{j∋i} x_j.
+        for &i in &active {
+            sub[i] = if problem.weights[i] > lambda[i] { -1.0 } else { 0.0 };
+        }
+        for &j in &free {
+            if x[j] > 0.0 {
+                for &i in &problem.covers[j] {
+                    if coverable[i as usize] {
+                        sub[i as usize] += x[j];
+                    }
+                }
+            }
+        }
+        let norm2: f64 = active.iter().map(|&i| sub[i] * sub[i]).sum();
+        if norm2 <= 0.0 {
+            break; // λ is optimal for the relaxation
+        }
+        let step = step_scale * (l - target) / norm2;
+        for &i in &active {
+            lambda[i] = (lambda[i] - step * sub[i]).max(0.0);
+        }
+    }
+    best.min(trivial)
+}
+
+fn affordable(problem: &CoverProblem, j: usize) -> bool {
+    match problem.limit {
+        Limit::Count(p) => p > 0,
+        Limit::Budget(b) => problem.costs[j] <= b,
+    }
+}
+
+/// Maximizes Σ value_j x_j over the free sites within the limit, writing `x` (fractional for
+/// the budget's last item); returns the maximum.
+fn select(problem: &CoverProblem, free: &[usize], value: &[f64], x: &mut [f64]) -> f64 {
+    for &j in free {
+        x[j] = 0.0;
+    }
+    let mut order: Vec<usize> = free.iter().copied().filter(|&j| value[j] > 0.0).collect();
+    match problem.limit {
+        Limit::Count(p) => {
+            order.sort_by(|&a, &b| value[b].total_cmp(&value[a]).then(a.cmp(&b)));
+            order.iter().take(p).map(|&j| {
+                x[j] = 1.0;
+                value[j]
+            }).sum()
+        }
+        Limit::Budget(budget) => {
+            // Fractional knapsack by value per cost; zero-cost sites first.
+            let ratio = |j: usize| if problem.costs[j] > 0.0 { value[j] / problem.costs[j] } else { f64::INFINITY };
+            order.sort_by(|&a, &b| ratio(b).total_cmp(&ratio(a)).then(a.cmp(&b)));
+            let mut left = budget;
+            let mut total = 0.0;
+            for j in order {
+                let c = problem.costs[j];
+                if c <= left {
+                    x[j] = 1.0;
+                    left -= c;
+                    total += value[j];
+                } else {
+                    x[j] = left / c;
+                    total += value[j] * x[j];
+                    break;
+                }
+            }
+            total
+        }
+    }
+}

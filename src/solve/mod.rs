@@ -1,0 +1,242 @@
+//! Choosing sites. The solver never sees geometry: it takes demand weights, the set of demands
+//! each candidate site covers, site costs and a limit, and returns the sites to open with an
+//! honest bound on how far from the best its answer may be.
+//!
+//! # Budgeted maximal covering (MCLP)
+//!
+//! Church & ReVelle (1974), with a budget as in Khuller, Moss & Naor (1999):
+//!
+//! ```text
+//! maximize    Σ_i w_i z_i
+//! subject to  z_i ≤ Σ_{j ∈ N_i} x_j         for every demand i   (covered only if a covering site is open)
+//!             Σ_j c_j x_j ≤ B                 (budget)    or    Σ_{j ∉ F} x_j = p   (number of new sites)
+//!             x_j = 1                         for every fixed (existing) site j ∈ F
+//!             x_j ∈ {0, 1},  z_i ∈ [0, 1]
+//! ```
+//!
+//! `N_i` is the set of sites covering demand `i` (travel time ≤ radius); fixed sites cost
+//! nothing against the limit. The p-sites variant is the classic MCLP.
+//!
+//! # Method
+//!
+//! 1. [`greedy`]: lazy greedy (Minoux's accelerated greedy) by marginal weight, or by marginal
+//!    weight per unit cost under a budget, guarded by the best single affordable site (which
+//!    makes the budgeted greedy a (1 − 1/√e)-approximation, Khuller et al. 1999).
+//! 2. [`local_search`]: 1-swap (vertex substitution, Teitz & Bart 1968) with all swaps
+//!    evaluated in parallel from incremental cover counts, plus iterated restarts that perturb
+//!    the solution with a seeded random generator.
+//! 3. [`lagrangian`]: an upper bound from the Lagrangian relaxation of the coverage
+//!    constraints, minimized by subgradient optimization (Held, Wolfe & Crowder 1974), so every
+//!    answer reports `objective`, `bound` and `gap`.
+//!
+//! Everything is deterministic for a given problem and seed, on any number of threads.
+
+pub mod exhaustive;
+pub mod greedy;
+pub mod lagrangian;
+pub mod local_search;
+
+use serde::Serialize;
+
+/// How many sites may be opened.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// Exactly this many new (non-fixed) sites, or all candidates if there are fewer.
+    Count(usize),
+    /// Total cost of new sites at most this.
+    Budget(f64),
+}
+
+/// A maximal covering problem on a sparse coverage structure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoverProblem {
+    /// Weight of each demand (elders), `>= 0`.
+    pub weights: Vec<f64>,
+    /// For each site, the demands it covers (indices into `weights`, no duplicates).
+    pub covers: Vec<Vec<u32>>,
+    /// Cost of opening each site, `>= 0`.
+    pub costs: Vec<f64>,
+    /// Sites open in every solution (existing facilities); they do not count against `limit`.
+    pub fixed: Vec<bool>,
+    pub limit: Limit,
+}
+
+/// Tuning of the heuristic and the bound.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SolveOptions {
+    /// Improve the greedy solution by 1-swap local search.
+    pub local_search: bool,
+    /// Perturb-and-reoptimize rounds after the first local optimum.
+    pub restarts: usize,
+    /// Subgradient iterations for the Lagrangian bound.
+    pub bound_iterations: usize,
+    /// Seed of the perturbations.
+    pub seed: u64,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            local_search: true,
+            restarts: 10,
+            bound_iterations: 300,
+            seed: 42,
+        }
+    }
+}
+
+/// Whether the answer is proven best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The bound equals the objective: no better solution exists.
+    Optimal,
+    /// A feasible solution; the best possible is at most `bound`.
+    Feasible,
+}
+
+/// A solver's answer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Solution {
+    /// Open sites (fixed ones included), ascending.
+    pub open: Vec<usize>,
+    /// Covered weight.
+    pub objective: f64,
+    /// No solution covers more than this.
+    pub bound: f64,
+    /// `(bound - objective) / bound`, 0 when the bound is 0.
+    pub gap: f64,
+    pub status: Status,
+    /// Cost of the new (non-fixed) open sites.
+    pub cost: f64,
+}
+
+impl CoverProblem {
+    pub fn n_sites(&self) -> usize {
+        self.covers.len()
+    }
+
+    /// Checks the problem's shape; a malformed problem is a programming error upstream.
+    fn validate(&self) {
+        let n = self.covers.len();
+        assert!(self.costs.len() == n && self.fixed.len() == n, "covers, costs and fixed differ in length");
+        assert!(self.weights.iter().all(|w| w.is_finite() && *w >= 0.0), "weights must be finite and >= 0");
+        assert!(self.costs.iter().all(|c| c.is_finite() && *c >= 0.0), "costs must be finite and >= 0");
+        let m = self.weights.len() as u32;
+        assert!(self.covers.iter().flatten().all(|&i| i < m), "demand index out of range");
+    }
+
+    /// Weight covered when exactly `open` sites are open.
+    pub fn covered_weight(&self, open: &[usize]) -> f64 {
+        let mut covered = vec![false; self.weights.len()];
+        for &j in open {
+            for &i in &self.covers[j] {
+                covered[i as usize] = true;
+            }
+        }
+        covered
+            .iter()
+            .zip(&self.weights)
+            .filter(|(c, _)| **c)
+            .map(|(_, w)| w)
+            .sum()
+    }
+
+    /// Cost of the non-fixed sites in `open`.
+    pub fn new_cost(&self, open: &[usize]) -> f64 {
+        open.iter().filter(|&&j| !self.fixed[j]).map(|&j| self.costs[j]).sum()
+    }
+
+    /// Whether `open` respects the limit and contains every fixed site.
+    pub fn is_feasible(&self, open: &[usize]) -> bool {
+        let fixed_ok = (0..self.n_sites()).filter(|&j| self.fixed[j]).all(|j| open.contains(&j));
+        let new = open.iter().filter(|&&j| !self.fixed[j]).count();
+        let limit_ok = match self.limit {
+            Limit::Count(p) => new <= p,
+            Limit::Budget(b) => self.new_cost(open) <= b * (1.0 + 1e-12) + 1e-9,
+        };
+        fixed_ok && limit_ok
+    }
+}
+
+/// Solves a budgeted or p-sites maximal covering problem: greedy, local search, Lagrangian
+/// bound (see the module docs).
+pub fn solve_mclp(problem: &CoverProblem, options: &SolveOptions) -> Solution {
+    problem.validate();
+    let mut open = greedy::greedy(problem);
+    if options.local_search {
+        open = local_search::improve(problem, open, options.restarts, options.seed);
+    }
+    open.sort_unstable();
+    let objective = problem.covered_weight(&open);
+    let bound = lagrangian::upper_bound(problem, objective, options.bound_iterations).max(objective);
+    finish(problem, open, objective, bound)
+}
+
+/// Packs an answer with its bound and gap.
+pub(crate) fn finish(problem: &CoverProblem, open: Vec<usize>, objective: f64, bound: f64) -> Solution {
+    let gap = if bound > 0.0 { ((bound - objective) / bound).max(0.0) } else { 0.0 };
+    let status = if gap <= 1e-9 { Status::Optimal } else { Status::Feasible };
+    Solution {
+        cost: problem.new_cost(&open),
+        open,
+        objective,
+        bound,
+        gap,
+        status,
+    }
+}
+
+/// Per-demand count of open sites covering it, and the sum of their indices (which names the
+/// covering site when the count is 1): the incremental state greedy and local search share.
+#[derive(Clone, Debug)]
+pub(crate) struct CoverState {
+    pub count: Vec<u32>,
+    pub sum: Vec<u64>,
+}
+
+impl CoverState {
+    pub fn new(problem: &CoverProblem, open: &[usize]) -> Self {
+        let mut s = Self {
+            count: vec![0; problem.weights.len()],
+            sum: vec![0; problem.weights.len()],
+        };
+        for &j in open {
+            s.add(problem, j);
+        }
+        s
+    }
+
+    pub fn add(&mut self, problem: &CoverProblem, j: usize) {
+        for &i in &problem.covers[j] {
+            self.count[i as usize] += 1;
+            self.sum[i as usize] += j as u64;
+        }
+    }
+
+    pub fn remove(&mut self, problem: &CoverProblem, j: usize) {
+        for &i in &problem.covers[j] {
+            self.count[i as usize] -= 1;
+            self.sum[i as usize] -= j as u64;
+        }
+    }
+
+    /// Weight that opening `j` would add.
+    pub fn gain(&self, problem: &CoverProblem, j: usize) -> f64 {
+        problem.covers[j]
+            .iter()
+            .filter(|&&i| self.count[i as usize] == 0)
+            .map(|&i| problem.weights[i as usize])
+            .sum()
+    }
+
+    /// Weight that closing open site `j` would lose.
+    pub fn loss(&self, problem: &CoverProblem, j: usize) -> f64 {
+        problem.covers[j]
+            .iter()
+            .filter(|&&i| self.count[i as usize] == 1)
+            .map(|&i| problem.weights[i as usize])
+            .sum()
+    }
+}

@@ -1,0 +1,164 @@
+//! Synthetic counties of any size, for benchmarks and scale tests: towns, villages with elders
+//! clustered around them, candidate and existing sites, and a hilly road grid.
+//!
+//! The road network is a jittered grid (`spacing_m` apart) with a share of links missing, a
+//! faster "primary" road every 8th row and column, and speeds reduced on steep links of a smooth
+//! synthetic terrain: a stand-in for a rural county in hill country. Everything is drawn from
+//! a ChaCha generator seeded by `seed`, so the same parameters give the same county.
+
+use crate::io::RoadLine;
+use crate::model::{LonLat, Site, Village};
+use crate::network::LocalProjection;
+use rand::{Rng, RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Size and shape of a synthetic county.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SynthParams {
+    /// Road nodes (approximately: the grid is square).
+    pub road_nodes: usize,
+    pub villages: usize,
+    pub towns: usize,
+    /// Candidate sites besides the per-town ones.
+    pub sites: usize,
+    /// Grid spacing of the road network, metres.
+    pub spacing_m: f64,
+    pub seed: u64,
+}
+
+impl Default for SynthParams {
+    fn default() -> Self {
+        Self {
+            road_nodes: 40_000,
+            villages: 1_000,
+            towns: 20,
+            sites: 500,
+            spacing_m: 300.0,
+            seed: 1,
+        }
+    }
+}
+
+/// The generated inputs, in the same types the file readers produce.
+#[derive(Clone, Debug)]
+pub struct SynthCounty {
+    pub villages: Vec<Village>,
+    pub sites: Vec<Site>,
+    pub roads: Vec<RoadLine>,
+}
+
+/// Origin of the synthetic county (a hilly part of Chongqing).
+const ORIGIN: LonLat = LonLat { lon: 105.9, lat: 29.3 };
+
+fn terrain_m(x: f64, y: f64) -> f64 {
+    // Ridges and valleys a few kilometres across, up to ~600 m of relief.
+    200.0 * (x / 2300.0).sin() * (y / 3100.0).cos() + 150.0 * ((x + y) / 1700.0).sin() + 80.0 * (x / 900.0 - y / 1300.0).cos()
+}
+
+fn normal(rng: &mut impl Rng) -> f64 {
+    // Box-Muller.
+    let u1: f64 = rng.random::<f64>().max(1e-12);
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+/// Generates a county.
+pub fn generate(p: &SynthParams) -> SynthCounty {
+    let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
+    let side = (p.road_nodes as f64).sqrt().ceil().max(2.0) as usize;
+    let extent = side as f64 * p.spacing_m;
+    let proj = LocalProjection::new(ORIGIN);
+    let at = |x: f64, y: f64| proj.unproject([x - extent / 2.0, y - extent / 2.0]);
+
+    // Road grid.
+    let jitter = 0.3 * p.spacing_m;
+    let xy: Vec<(f64, f64)> = (0..side * side)
+        .map(|k| {
+            let (i, j) = (k % side, k / side);
+            (
+                i as f64 * p.spacing_m + rng.random_range(-jitter..jitter),
+                j as f64 * p.spacing_m + rng.random_range(-jitter..jitter),
+            )
+        })
+        .collect();
+    let mut roads = Vec::with_capacity(2 * side * side);
+    for j in 0..side {
+        for i in 0..side {
+            let k = j * side + i;
+            for (nb, main_line) in [(i + 1 < side).then(|| k + 1).map(|n| (n, j % 8 == 0)), (j + 1 < side).then(|| k + side).map(|n| (n, i % 8 == 0))]
+                .into_iter()
+                .flatten()
+            {
+                if !main_line && rng.random::<f64>() < 0.15 {
+                    continue; // a missing link: hills, rivers
+                }
+                let (a, b) = (xy[k], xy[nb]);
+                let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+                let grade = (terrain_m(b.0, b.1) - terrain_m(a.0, a.1)).abs() / len.max(1.0);
+                let (class, base) = if main_line { ("primary", 60.0) } else { ("unclassified", 30.0) };
+                let mut line = RoadLine::new(vec![at(a.0, a.1), at(b.0, b.1)], class);
+                line.speed_kmh = Some(base * (1.0 - (grade * 4.0).min(0.6)));
+                roads.push(line);
+            }
+        }
+    }
+
+    // Towns and their villages.
+    let towns: Vec<(f64, f64)> = (0..p.towns.max(1))
+        .map(|_| (rng.random_range(0.1..0.9) * extent, rng.random_range(0.1..0.9) * extent))
+        .collect();
+    let spread = extent / (2.0 * (towns.len() as f64).sqrt());
+    let clamp = |v: f64| v.clamp(0.0, extent);
+    let villages: Vec<Village> = (0..p.villages)
+        .map(|i| {
+            let t = rng.random_range(0..towns.len());
+            let (x, y) = (clamp(towns[t].0 + normal(&mut rng) * spread / 2.0), clamp(towns[t].1 + normal(&mut rng) * spread / 2.0));
+            let population = (rng.random_range(200.0..2500.0_f64)).round();
+            let elders = (population * rng.random_range(0.15..0.35)).round();
+            Village {
+                key: format!("v{i}"),
+                name: format!("Village {i}"),
+                town: format!("town{t}"),
+                location: at(x, y),
+                population: Some(population),
+                elders,
+                extra: Vec::new(),
+            }
+        })
+        .collect();
+
+    // Sites: per town a townhall, a nursing home (existing half the time) and a clinic; then
+    // candidate points near random villages.
+    let mut sites = Vec::new();
+    for (t, &(x, y)) in towns.iter().enumerate() {
+        for (kind, existing, cost) in [("townhall", false, 1_000_000.0), ("nursing_home", rng.random::<f64>() < 0.5, 800_000.0), ("clinic", false, 900_000.0)] {
+            let (dx, dy) = (normal(&mut rng) * 300.0, normal(&mut rng) * 300.0);
+            sites.push(Site {
+                key: format!("s{}", sites.len()),
+                name: format!("{kind} of town{t}"),
+                town: format!("town{t}"),
+                kind: kind.to_string(),
+                location: at(clamp(x + dx), clamp(y + dy)),
+                cost: Some(cost),
+                existing,
+                capacity: Some(30.0),
+            });
+        }
+    }
+    for _ in 0..p.sites {
+        let v = &villages[rng.random_range(0..villages.len().max(1)).min(villages.len().saturating_sub(1))];
+        let [x, y] = proj.project(v.location);
+        let (x, y) = (x + extent / 2.0 + normal(&mut rng) * 200.0, y + extent / 2.0 + normal(&mut rng) * 200.0);
+        sites.push(Site {
+            key: format!("s{}", sites.len()),
+            name: format!("point near {}", v.name),
+            town: v.town.clone(),
+            kind: "village_point".to_string(),
+            location: at(clamp(x), clamp(y)),
+            cost: Some(rng.random_range(30_000.0..80_000.0_f64).round()),
+            existing: rng.random::<f64>() < 0.05,
+            capacity: None,
+        });
+    }
+    SynthCounty { villages, sites, roads }
+}
