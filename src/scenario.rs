@@ -147,8 +147,18 @@ impl Scenario {
 
     /// Parses scenario text; `path` locates the inputs and names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
-        let raw: RawScenario = toml::from_str(text)
-            .map_err(|e| Error::file(path, format!("invalid scenario: {}", e.to_string().trim_end())))?;
+        let raw: RawScenario = toml::from_str(text).map_err(|e| {
+            let message = format!("invalid scenario: {}", e.message().trim_end());
+            match e.span() {
+                Some(span) => {
+                    let before = &text[..span.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                    Error::input(path, format!("line {line}, column {column}"), message)
+                }
+                None => Error::file(path, message),
+            }
+        })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let err = |place: String, msg: String| Error::input(path, place, msg);
         let positive = |v: Option<f64>, default: f64, key: &str| -> Result<f64> {

@@ -1,0 +1,100 @@
+//! End to end: scenarios solved through the library, every plan checked by the independent
+//! checker; the binary run as a user would.
+
+mod common;
+
+use carecover::pipeline;
+use carecover::progress::Progress;
+use carecover::scenario::Scenario;
+use common::{check_plan, fixture, root};
+use std::process::Command;
+
+fn run(path: &std::path::Path) -> pipeline::Plan {
+    pipeline::run(Scenario::load(path).unwrap(), &Progress::new(true)).unwrap()
+}
+
+#[test]
+fn default_scenario_is_feasible_by_independent_check() {
+    let plan = run(&root().join("scenarios/default.toml"));
+    assert_eq!(plan.villages.len(), 66);
+    assert_eq!(plan.tiers.len(), 2);
+    let checks = check_plan(&plan);
+    assert!(checks > 100, "checked {checks} pairs");
+    for t in &plan.tiers {
+        assert!(!t.solution.open.is_empty(), "tier {} opened nothing", t.tier.name);
+        assert!(t.solution.objective > 0.0);
+    }
+}
+
+#[test]
+fn tiny_scenario_is_feasible_and_covers_what_it_says() {
+    let plan = run(&fixture("tiny/scenario.toml"));
+    check_plan(&plan);
+    // The existing hall s1 is open in both tiers it is eligible for.
+    for t in &plan.tiers {
+        assert!(t.open_sites().any(|s| plan.sites[s.index()].key == "s1"), "{}", t.tier.name);
+    }
+}
+
+#[test]
+fn tiny_scenario_from_geojson_inputs_gives_the_same_plan() {
+    let text = std::fs::read_to_string(fixture("tiny/scenario.toml"))
+        .unwrap()
+        .replace("villages.csv", "villages.geojson")
+        .replace("sites.csv", "sites.geojson")
+        .replace("roads.csv", "roads.geojson");
+    let path = fixture("tiny/scenario.toml");
+    let from_geojson = pipeline::run(Scenario::parse(&text, &path).unwrap(), &Progress::new(true)).unwrap();
+    let from_csv = run(&path);
+    for (a, b) in from_geojson.tiers.iter().zip(&from_csv.tiers) {
+        assert_eq!(a.solution.open, b.solution.open);
+        assert_eq!(a.solution.objective, b.solution.objective);
+        assert_eq!(a.assignment, b.assignment);
+    }
+}
+
+#[test]
+fn same_plan_on_one_and_many_threads() {
+    let path = root().join("scenarios/default.toml");
+    let solve_with = |threads| {
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| run(&path))
+    };
+    let (one, four) = (solve_with(1), solve_with(4));
+    for (a, b) in one.tiers.iter().zip(&four.tiers) {
+        assert_eq!(a.solution, b.solution);
+        assert_eq!(a.coverage, b.coverage);
+        assert_eq!(a.assignment, b.assignment);
+    }
+}
+
+#[test]
+fn binary_solves_a_scenario_and_writes_valid_geojson() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("result");
+    let status = Command::new(env!("CARGO_BIN_EXE_carecover"))
+        .args(["solve", fixture("tiny/scenario.toml").to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"])
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(stdout.contains("elders covered by any tier"), "{stdout}");
+    for (file, geometry) in [("sites.geojson", "Point"), ("villages.geojson", "Point"), ("service_areas.geojson", "MultiPolygon")] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        let gj: geojson::GeoJson = text.parse().unwrap();
+        let geojson::GeoJson::FeatureCollection(fc) = gj else { panic!("{file}: not a FeatureCollection") };
+        assert!(!fc.features.is_empty(), "{file} is empty");
+        for f in &fc.features {
+            assert_eq!(f.geometry.as_ref().unwrap().value.type_name(), geometry, "{file}");
+        }
+    }
+    let villages: geojson::FeatureCollection = std::fs::read_to_string(out.join("villages.geojson")).unwrap().parse().unwrap();
+    assert_eq!(villages.features.len(), 8);
+    let p = villages.features[0].properties.as_ref().unwrap();
+    assert!(p["elders"].is_number(), "numeric properties are numbers");
+    assert!(p["covered"].is_boolean());
+    assert_eq!(p["head"], "Li", "extra input columns pass through");
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["tiers"].as_array().unwrap().len(), 2);
+    // Only the output folder: no staging leftovers.
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
