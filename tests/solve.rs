@@ -1,0 +1,112 @@
+//! The solver against exhaustive enumeration on tiny random instances, and its invariants:
+//! feasibility, objective ≤ optimum ≤ bound, monotonicity in the limit, determinism.
+
+use carecover::solve::{CoverProblem, Limit, SolveOptions, Status, exhaustive, solve_mclp};
+use proptest::prelude::*;
+
+fn instance() -> impl Strategy<Value = CoverProblem> {
+    (1usize..20, 1usize..12).prop_flat_map(|(m, n)| {
+        let weights = proptest::collection::vec(0u32..100, m);
+        let covers = proptest::collection::vec(proptest::collection::btree_set(0..m as u32, 0..=m.min(6)), n);
+        let costs = proptest::collection::vec(0u32..50, n);
+        let fixed = proptest::collection::vec(proptest::bool::weighted(0.15), n);
+        let limit = prop_oneof![(0usize..6).prop_map(Limit::Count), (0u32..120).prop_map(|b| Limit::Budget(b as f64))];
+        (weights, covers, costs, fixed, limit).prop_map(|(w, c, k, f, limit)| CoverProblem {
+            weights: w.into_iter().map(f64::from).collect(),
+            covers: c.into_iter().map(|s| s.into_iter().collect()).collect(),
+            costs: k.into_iter().map(f64::from).collect(),
+            fixed: f,
+            limit,
+        })
+    })
+}
+
+fn with_limit(p: &CoverProblem, limit: Limit) -> CoverProblem {
+    CoverProblem { limit, ..p.clone() }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn heuristic_is_feasible_and_bracketed_by_the_optimum(p in instance()) {
+        let opt = exhaustive::solve(&p);
+        let s = solve_mclp(&p, &SolveOptions::default());
+        prop_assert!(p.is_feasible(&s.open), "infeasible {:?}", s.open);
+        prop_assert!((p.covered_weight(&s.open) - s.objective).abs() < 1e-9);
+        prop_assert!((p.new_cost(&s.open) - s.cost).abs() < 1e-9);
+        if let Limit::Budget(b) = p.limit { prop_assert!(s.cost <= b + 1e-9); }
+        prop_assert!(s.objective <= opt.objective + 1e-9);
+        prop_assert!(s.bound >= opt.objective - 1e-6, "bound {} below optimum {}", s.bound, opt.objective);
+        if s.status == Status::Optimal { prop_assert!((s.objective - opt.objective).abs() < 1e-6); }
+        prop_assert!(s.open.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn coverage_never_falls_when_the_limit_grows(p in instance(), extra in 1u32..60) {
+        let (small, large) = match p.limit {
+            Limit::Count(k) => (p.clone(), with_limit(&p, Limit::Count(k + 1 + extra as usize % 3))),
+            Limit::Budget(b) => (p.clone(), with_limit(&p, Limit::Budget(b + extra as f64))),
+        };
+        let o = SolveOptions::default();
+        prop_assert!(exhaustive::solve(&large).objective >= exhaustive::solve(&small).objective);
+        prop_assert!(solve_mclp(&large, &o).objective >= solve_mclp(&small, &o).objective - 1e-9);
+    }
+}
+
+#[test]
+fn budget_below_every_cost_keeps_only_existing_sites() {
+    let p = CoverProblem {
+        weights: vec![5.0, 7.0],
+        covers: vec![vec![0], vec![1]],
+        costs: vec![0.0, 10.0],
+        fixed: vec![true, false],
+        limit: Limit::Budget(3.0),
+    };
+    let s = solve_mclp(&p, &SolveOptions::default());
+    assert_eq!(s.open, vec![0]);
+    assert_eq!(s.objective, 5.0);
+    assert_eq!(s.status, Status::Optimal);
+}
+
+#[test]
+fn uncoverable_demand_is_left_out_of_the_bound() {
+    let p = CoverProblem {
+        weights: vec![5.0, 1000.0],
+        covers: vec![vec![0]],
+        costs: vec![1.0],
+        fixed: vec![false],
+        limit: Limit::Count(1),
+    };
+    let s = solve_mclp(&p, &SolveOptions::default());
+    assert_eq!((s.objective, s.bound, s.status), (5.0, 5.0, Status::Optimal));
+}
+
+#[test]
+fn same_answer_on_one_and_many_threads_and_for_the_same_seed() {
+    let county = carecover::synth::generate(&carecover::synth::SynthParams { road_nodes: 400, villages: 3000, towns: 10, sites: 400, spacing_m: 300.0, seed: 5 });
+    // A random coverage structure of the synthetic county's size: sites cover villages near them.
+    let n = county.sites.len();
+    let covers: Vec<Vec<u32>> = (0..n)
+        .map(|j| {
+            let s = county.sites[j].location;
+            (0..county.villages.len() as u32)
+                .filter(|&i| carecover::network::haversine_m(s, county.villages[i as usize].location) < 1500.0)
+                .collect()
+        })
+        .collect();
+    let p = CoverProblem {
+        weights: county.villages.iter().map(|v| v.elders).collect(),
+        covers,
+        costs: county.sites.iter().map(|s| s.cost.unwrap_or(1.0)).collect(),
+        fixed: county.sites.iter().map(|s| s.existing).collect(),
+        limit: Limit::Budget(2_000_000.0),
+    };
+    let o = SolveOptions::default();
+    let run = |t| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap().install(|| solve_mclp(&p, &o));
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(4));
+    assert!(p.is_feasible(&one.open));
+    assert!(one.bound >= one.objective);
+}
