@@ -38,9 +38,19 @@ fn kind(p: &OsmPoi) -> Option<&'static str> {
     let healthcare = p.tag("healthcare").unwrap_or_default();
     let social = p.tag("social_facility").unwrap_or_default();
     Some(match () {
-        _ if amenity == "nursing_home" || matches!(social, "nursing_home" | "assisted_living") => "nursing_home",
-        _ if matches!(amenity, "townhall" | "public_building") || p.tag("office") == Some("government") => "townhall",
-        _ if matches!(amenity, "hospital" | "doctors" | "clinic") || matches!(healthcare, "doctor" | "hospital" | "clinic") => "clinic",
+        _ if amenity == "nursing_home" || matches!(social, "nursing_home" | "assisted_living") => {
+            "nursing_home"
+        }
+        _ if matches!(amenity, "townhall" | "public_building")
+            || p.tag("office") == Some("government") =>
+        {
+            "townhall"
+        }
+        _ if matches!(amenity, "hospital" | "doctors" | "clinic")
+            || matches!(healthcare, "doctor" | "hospital" | "clinic") =>
+        {
+            "clinic"
+        }
         _ if matches!(amenity, "school" | "kindergarten") => "school",
         _ if amenity == "place_of_worship" => "church",
         _ if amenity == "library" => "library",
@@ -52,12 +62,19 @@ fn kind(p: &OsmPoi) -> Option<&'static str> {
 
 fn parish_of(extract: &OsmExtract, p: LonLat) -> String {
     let pt = Point::new(p.lon, p.lat);
-    let parishes = extract.boundaries.iter().filter(|(_, level, _)| *level == 7);
+    let parishes = extract
+        .boundaries
+        .iter()
+        .filter(|(_, level, _)| *level == 7);
     if let Some((name, _, _)) = parishes.clone().find(|(_, _, mp)| mp.contains(&pt)) {
         return name.clone();
     }
     parishes
-        .min_by(|a, b| Euclidean.distance(&a.2, &pt).total_cmp(&Euclidean.distance(&b.2, &pt)))
+        .min_by(|a, b| {
+            Euclidean
+                .distance(&a.2, &pt)
+                .total_cmp(&Euclidean.distance(&b.2, &pt))
+        })
         .map(|(n, _, _)| n.clone())
         .unwrap_or_default()
 }
@@ -88,11 +105,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let mut villages = csv::Writer::from_writer(Vec::new());
-    villages.write_record(["id", "name", "town", "lon", "lat", "population", "elders", "place", "population_source", "buildings"])?;
+    villages.write_record([
+        "id",
+        "name",
+        "town",
+        "lon",
+        "lat",
+        "population",
+        "elders",
+        "place",
+        "population_source",
+        "buildings",
+    ])?;
     for (i, p) in places.iter().enumerate() {
         let (population, source) = match p.population {
             Some(pop) => (pop, "osm_population_tag"),
-            None => (buildings[i] as f64 * PERSONS_PER_BUILDING, "buildings_estimate"),
+            None => (
+                buildings[i] as f64 * PERSONS_PER_BUILDING,
+                "buildings_estimate",
+            ),
         };
         villages.write_record([
             format!("n{}", p.osm_id),
@@ -109,7 +140,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let mut sites = csv::Writer::from_writer(Vec::new());
-    sites.write_record(["id", "name", "town", "kind", "lon", "lat", "cost", "existing", "capacity"])?;
+    sites.write_record([
+        "id", "name", "town", "kind", "lon", "lat", "cost", "existing", "capacity",
+    ])?;
     for p in &extract.pois {
         let Some(k) = kind(p) else { continue };
         let name = p.tag("name").unwrap_or(k).to_string();
@@ -126,18 +159,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ])?;
     }
 
-    let outputs = [("data/andorra/villages.csv", villages.into_inner()?), ("data/andorra/sites.csv", sites.into_inner()?)];
+    let outputs = [
+        ("data/andorra/villages.csv", villages.into_inner()?),
+        ("data/andorra/sites.csv", sites.into_inner()?),
+    ];
     for (path, bytes) in outputs {
         let path = root.join(path);
         if check {
             let shipped = std::fs::read(&path)?;
             if shipped != bytes {
-                return Err(format!("{} differs from what the derivation produces", path.display()).into());
+                return Err(format!(
+                    "{} differs from what the derivation produces",
+                    path.display()
+                )
+                .into());
             }
             println!("{} is up to date", path.display());
         } else {
             std::fs::write(&path, &bytes)?;
-            println!("wrote {} ({} rows)", path.display(), bytes.iter().filter(|&&b| b == b'\n').count() - 1);
+            println!(
+                "wrote {} ({} rows)",
+                path.display(),
+                bytes.iter().filter(|&&b| b == b'\n').count() - 1
+            );
         }
     }
     Ok(())

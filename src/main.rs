@@ -54,7 +54,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            let code = e.downcast_ref::<carecover::Error>().map_or(1, |e| e.exit_code());
+            let code = e
+                .downcast_ref::<carecover::Error>()
+                .map_or(1, |e| e.exit_code());
             ExitCode::from(code as u8)
         }
     }
@@ -70,15 +72,25 @@ fn default_scenario() -> PathBuf {
     }
 }
 
-fn solve(path: &Path, out: Option<PathBuf>, threads: Option<usize>, progress: Progress) -> anyhow::Result<()> {
+fn solve(
+    path: &Path,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    progress: Progress,
+) -> anyhow::Result<()> {
     let scenario = Scenario::load(path)?;
     let threads = threads.unwrap_or(scenario.threads);
     if threads > 0 {
         // Only fails if a pool was already built, which cannot happen here.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
     }
     let out = out.unwrap_or_else(|| {
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
         PathBuf::from("out").join(stem)
     });
     let plan = pipeline::run(scenario, &progress)?;

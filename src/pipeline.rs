@@ -82,7 +82,12 @@ pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
     let (villages, sites, roads) = {
         let (v, (s, r)) = rayon::join(
             || io::load_villages(&scenario.villages),
-            || rayon::join(|| io::load_sites(&scenario.sites), || io::load_roads(&scenario.roads)),
+            || {
+                rayon::join(
+                    || io::load_sites(&scenario.sites),
+                    || io::load_roads(&scenario.roads),
+                )
+            },
         );
         (v?, s?, r?)
     };
@@ -96,12 +101,29 @@ pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
     let network_stats = network.stats();
     lap("build network", &mut timings);
 
-    check_extent(&network, &scenario.villages, villages.iter().map(|v| v.location), scenario.max_snap_m)?;
-    check_extent(&network, &scenario.sites, sites.iter().map(|s| s.location), scenario.max_snap_m)?;
-    let candidates_of: Vec<Vec<SiteId>> = scenario.tiers.iter().map(|t| tier_candidates(&scenario, t, &sites)).collect::<Result<_>>()?;
+    check_extent(
+        &network,
+        &scenario.villages,
+        villages.iter().map(|v| v.location),
+        scenario.max_snap_m,
+    )?;
+    check_extent(
+        &network,
+        &scenario.sites,
+        sites.iter().map(|s| s.location),
+        scenario.max_snap_m,
+    )?;
+    let candidates_of: Vec<Vec<SiteId>> = scenario
+        .tiers
+        .iter()
+        .map(|t| tier_candidates(&scenario, t, &sites))
+        .collect::<Result<_>>()?;
 
     let mut warnings = Vec::new();
-    let modes: Vec<Mode> = Mode::ALL.into_iter().filter(|m| scenario.tiers.iter().any(|t| t.mode == *m)).collect();
+    let modes: Vec<Mode> = Mode::ALL
+        .into_iter()
+        .filter(|m| scenario.tiers.iter().any(|t| t.mode == *m))
+        .collect();
     let mut village_snaps = BTreeMap::new();
     let mut site_snaps = BTreeMap::new();
     let village_points: Vec<LonLat> = villages.iter().map(|v| v.location).collect();
@@ -109,8 +131,22 @@ pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
     for &mode in &modes {
         let vs = coverage::snap_all(&network, mode, &village_points, scenario.max_snap_m);
         let ss = coverage::snap_all(&network, mode, &site_points, scenario.max_snap_m);
-        snap_warnings(&mut warnings, mode, "village", villages.iter().map(|v| (&v.key, &v.name)), &vs, scenario.max_snap_m);
-        snap_warnings(&mut warnings, mode, "site", sites.iter().map(|s| (&s.key, &s.name)), &ss, scenario.max_snap_m);
+        snap_warnings(
+            &mut warnings,
+            mode,
+            "village",
+            villages.iter().map(|v| (&v.key, &v.name)),
+            &vs,
+            scenario.max_snap_m,
+        );
+        snap_warnings(
+            &mut warnings,
+            mode,
+            "site",
+            sites.iter().map(|s| (&s.key, &s.name)),
+            &ss,
+            scenario.max_snap_m,
+        );
         village_snaps.insert(mode, vs);
         site_snaps.insert(mode, ss);
     }
@@ -118,7 +154,10 @@ pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
         if let Some(p) = v.population
             && v.elders > p
         {
-            warnings.push(format!("village `{}` ({}): {} elders exceed its population {p}", v.key, v.name, v.elders));
+            warnings.push(format!(
+                "village `{}` ({}): {} elders exceed its population {p}",
+                v.key, v.name, v.elders
+            ));
         }
     }
     lap("snap places", &mut timings);
@@ -136,10 +175,22 @@ pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        let cutoff = scenario.tiers.iter().filter(|t| t.mode == mode).map(|t| t.radius_s).fold(0.0, f64::max);
+        let cutoff = scenario
+            .tiers
+            .iter()
+            .filter(|t| t.mode == mode)
+            .map(|t| t.radius_s)
+            .fold(0.0, f64::max);
         let snaps: Vec<Option<Snap>> = ids.iter().map(|s| site_snaps[&mode][s.index()]).collect();
         let bar = progress.bar(ids.len() as u64, &format!("{} travel times", mode.name()));
-        let tt = coverage::travel_times(&network, mode, &snaps, &village_snaps[&mode], cutoff, &|| bar.inc(1));
+        let tt = coverage::travel_times(
+            &network,
+            mode,
+            &snaps,
+            &village_snaps[&mode],
+            cutoff,
+            &|| bar.inc(1),
+        );
         bar.finish_and_clear();
         times.insert(mode, (ids, tt));
     }
@@ -161,9 +212,15 @@ pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
             .collect();
         let problem = CoverProblem {
             weights: weights.clone(),
-            covers: coverage.iter().map(|c| c.iter().map(|(v, _)| v.0).collect()).collect(),
+            covers: coverage
+                .iter()
+                .map(|c| c.iter().map(|(v, _)| v.0).collect())
+                .collect(),
             costs: costs.clone(),
-            fixed: candidates.iter().map(|s| sites[s.index()].existing).collect(),
+            fixed: candidates
+                .iter()
+                .map(|s| sites[s.index()].existing)
+                .collect(),
             limit: tier.limit,
         };
         let solution = solve::solve_mclp(&problem, &scenario.solver);
@@ -248,20 +305,33 @@ fn tier_candidates(scenario: &Scenario, tier: &Tier, sites: &[Site]) -> Result<V
 
 /// Rejects an input none of whose points lies near the road network (usually swapped
 /// longitude/latitude, or a file of another region or coordinate system).
-fn check_extent(net: &RoadNetwork, file: &Path, points: impl Iterator<Item = LonLat> + Clone, margin_m: f64) -> Result<()> {
+fn check_extent(
+    net: &RoadNetwork,
+    file: &Path,
+    points: impl Iterator<Item = LonLat> + Clone,
+    margin_m: f64,
+) -> Result<()> {
     let (lo, hi) = net.bbox();
     let dlat = margin_m / 111_000.0;
     let dlon = margin_m / (111_000.0 * ((lo.lat + hi.lat) / 2.0).to_radians().cos().max(0.01));
     let inside = |p: LonLat| {
-        p.lon >= lo.lon - dlon && p.lon <= hi.lon + dlon && p.lat >= lo.lat - dlat && p.lat <= hi.lat + dlat
+        p.lon >= lo.lon - dlon
+            && p.lon <= hi.lon + dlon
+            && p.lat >= lo.lat - dlat
+            && p.lat <= hi.lat + dlat
     };
     if points.clone().any(inside) {
         return Ok(());
     }
-    let swapped = points.clone().filter(|p| inside(LonLat::new(p.lat, p.lon))).count();
+    let swapped = points
+        .clone()
+        .filter(|p| inside(LonLat::new(p.lat, p.lon)))
+        .count();
     let first = points.clone().next();
     let hint = if swapped > 0 {
-        format!(" {swapped} of them would be inside with longitude and latitude swapped: check the column order (lon is x, east; lat is y, north).")
+        format!(
+            " {swapped} of them would be inside with longitude and latitude swapped: check the column order (lon is x, east; lat is y, north)."
+        )
     } else {
         " Check the coordinate system (WGS-84 lon/lat degrees) and that the files cover the same area.".to_string()
     };
@@ -292,13 +362,23 @@ fn snap_warnings<'a>(
     for ((key, name), snap) in names.zip(snaps) {
         match snap {
             None => off.push(format!("`{key}` ({name})")),
-            Some(s) if s.skipped_small_component => small.push(format!("`{key}` ({name}) {:.0} m", s.distance_m)),
+            Some(s) if s.skipped_small_component => {
+                small.push(format!("`{key}` ({name}) {:.0} m", s.distance_m))
+            }
             _ => {}
         }
     }
     let list = |v: &[String]| {
         let shown: Vec<&str> = v.iter().take(10).map(String::as_str).collect();
-        format!("{}{}", shown.join(", "), if v.len() > 10 { format!(" and {} more", v.len() - 10) } else { String::new() })
+        format!(
+            "{}{}",
+            shown.join(", "),
+            if v.len() > 10 {
+                format!(" and {} more", v.len() - 10)
+            } else {
+                String::new()
+            }
+        )
     };
     if !off.is_empty() {
         warnings.push(format!(

@@ -21,7 +21,9 @@ impl Progress {
             return ProgressBar::hidden();
         }
         let pb = ProgressBar::new_spinner().with_message(message.to_string());
-        pb.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"),
+        );
         pb.enable_steady_tick(Duration::from_millis(120));
         pb
     }

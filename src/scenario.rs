@@ -163,9 +163,10 @@ impl Scenario {
         let err = |place: String, msg: String| Error::input(path, place, msg);
         let positive = |v: Option<f64>, default: f64, key: &str| -> Result<f64> {
             match v {
-                Some(x) if !(x > 0.0 && x.is_finite()) => {
-                    Err(err(format!("key `{key}`"), format!("{x} must be a positive number")))
-                }
+                Some(x) if !(x > 0.0 && x.is_finite()) => Err(err(
+                    format!("key `{key}`"),
+                    format!("{x} must be a positive number"),
+                )),
                 Some(x) => Ok(x),
                 None => Ok(default),
             }
@@ -190,7 +191,10 @@ impl Scenario {
         let defaults = NetworkOptions::default();
         let network = NetworkOptions {
             profile,
-            min_component_nodes: raw.network.min_component_nodes.unwrap_or(defaults.min_component_nodes),
+            min_component_nodes: raw
+                .network
+                .min_component_nodes
+                .unwrap_or(defaults.min_component_nodes),
         };
         if raw.tiers.is_empty() {
             return Err(Error::file(
@@ -202,7 +206,10 @@ impl Scenario {
         for (k, t) in raw.tiers.into_iter().enumerate() {
             let place = format!("[[tier]] #{} `{}`", k + 1, t.name);
             if t.name.trim().is_empty() {
-                return Err(err(format!("[[tier]] #{}", k + 1), "`name` is empty".into()));
+                return Err(err(
+                    format!("[[tier]] #{}", k + 1),
+                    "`name` is empty".into(),
+                ));
             }
             if tiers.iter().any(|o| o.name == t.name) {
                 return Err(err(place, "a tier of this name is defined twice".into()));
@@ -210,12 +217,17 @@ impl Scenario {
             if !(t.radius_min > 0.0 && t.radius_min.is_finite()) {
                 return Err(err(
                     place,
-                    format!("`radius_min` = {} must be a positive number of minutes", t.radius_min),
+                    format!(
+                        "`radius_min` = {} must be a positive number of minutes",
+                        t.radius_min
+                    ),
                 ));
             }
-            for (key, c) in std::iter::once(("cost".to_string(), t.cost))
-                .chain(t.kind_costs.iter().map(|(k, c)| (format!("kind_costs.{k}"), *c)))
-            {
+            for (key, c) in std::iter::once(("cost".to_string(), t.cost)).chain(
+                t.kind_costs
+                    .iter()
+                    .map(|(k, c)| (format!("kind_costs.{k}"), *c)),
+            ) {
                 if !(c >= 0.0 && c.is_finite()) {
                     return Err(err(place, format!("`{key}` = {c} must be a number >= 0")));
                 }
@@ -225,7 +237,10 @@ impl Scenario {
                 (Some(b), None) => return Err(err(place, format!("`budget` = {b} must be >= 0"))),
                 (None, Some(p)) => Limit::Count(p),
                 (Some(_), Some(_)) => {
-                    return Err(err(place, "give either `budget` or `new_sites`, not both".into()));
+                    return Err(err(
+                        place,
+                        "give either `budget` or `new_sites`, not both".into(),
+                    ));
                 }
                 (None, None) => {
                     return Err(err(
@@ -246,7 +261,9 @@ impl Scenario {
         }
         let solver_defaults = SolveOptions::default();
         let name = raw.name.unwrap_or_else(|| {
-            path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
         });
         Ok(Self {
             file: path.to_path_buf(),
@@ -259,13 +276,23 @@ impl Scenario {
             max_snap_m,
             tiers,
             solver: SolveOptions {
-                local_search: raw.solver.local_search.unwrap_or(solver_defaults.local_search),
+                local_search: raw
+                    .solver
+                    .local_search
+                    .unwrap_or(solver_defaults.local_search),
                 restarts: raw.solver.restarts.unwrap_or(solver_defaults.restarts),
-                bound_iterations: raw.solver.bound_iterations.unwrap_or(solver_defaults.bound_iterations),
+                bound_iterations: raw
+                    .solver
+                    .bound_iterations
+                    .unwrap_or(solver_defaults.bound_iterations),
                 seed: raw.seed.unwrap_or(solver_defaults.seed),
             },
             threads: raw.threads,
-            service_area_buffer_m: positive(raw.output.service_area_buffer_m, 100.0, "output.service_area_buffer_m")?,
+            service_area_buffer_m: positive(
+                raw.output.service_area_buffer_m,
+                100.0,
+                "output.service_area_buffer_m",
+            )?,
         })
     }
 }

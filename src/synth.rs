@@ -48,11 +48,16 @@ pub struct SynthCounty {
 }
 
 /// Origin of the synthetic county (a hilly part of Chongqing).
-const ORIGIN: LonLat = LonLat { lon: 105.9, lat: 29.3 };
+const ORIGIN: LonLat = LonLat {
+    lon: 105.9,
+    lat: 29.3,
+};
 
 fn terrain_m(x: f64, y: f64) -> f64 {
     // Ridges and valleys a few kilometres across, up to ~600 m of relief.
-    200.0 * (x / 2300.0).sin() * (y / 3100.0).cos() + 150.0 * ((x + y) / 1700.0).sin() + 80.0 * (x / 900.0 - y / 1300.0).cos()
+    200.0 * (x / 2300.0).sin() * (y / 3100.0).cos()
+        + 150.0 * ((x + y) / 1700.0).sin()
+        + 80.0 * (x / 900.0 - y / 1300.0).cos()
 }
 
 fn normal(rng: &mut impl Rng) -> f64 {
@@ -85,9 +90,12 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
     for j in 0..side {
         for i in 0..side {
             let k = j * side + i;
-            for (nb, main_line) in [(i + 1 < side).then(|| k + 1).map(|n| (n, j % 8 == 0)), (j + 1 < side).then(|| k + side).map(|n| (n, i % 8 == 0))]
-                .into_iter()
-                .flatten()
+            for (nb, main_line) in [
+                (i + 1 < side).then(|| k + 1).map(|n| (n, j % 8 == 0)),
+                (j + 1 < side).then(|| k + side).map(|n| (n, i % 8 == 0)),
+            ]
+            .into_iter()
+            .flatten()
             {
                 if !main_line && rng.random::<f64>() < 0.15 {
                     continue; // a missing link: hills, rivers
@@ -95,7 +103,11 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
                 let (a, b) = (xy[k], xy[nb]);
                 let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
                 let grade = (terrain_m(b.0, b.1) - terrain_m(a.0, a.1)).abs() / len.max(1.0);
-                let (class, base) = if main_line { ("primary", 60.0) } else { ("unclassified", 30.0) };
+                let (class, base) = if main_line {
+                    ("primary", 60.0)
+                } else {
+                    ("unclassified", 30.0)
+                };
                 let mut line = RoadLine::new(vec![at(a.0, a.1), at(b.0, b.1)], class);
                 line.speed_kmh = Some(base * (1.0 - (grade * 4.0).min(0.6)));
                 roads.push(line);
@@ -105,14 +117,22 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
 
     // Towns and their villages.
     let towns: Vec<(f64, f64)> = (0..p.towns.max(1))
-        .map(|_| (rng.random_range(0.1..0.9) * extent, rng.random_range(0.1..0.9) * extent))
+        .map(|_| {
+            (
+                rng.random_range(0.1..0.9) * extent,
+                rng.random_range(0.1..0.9) * extent,
+            )
+        })
         .collect();
     let spread = extent / (2.0 * (towns.len() as f64).sqrt());
     let clamp = |v: f64| v.clamp(0.0, extent);
     let villages: Vec<Village> = (0..p.villages)
         .map(|i| {
             let t = rng.random_range(0..towns.len());
-            let (x, y) = (clamp(towns[t].0 + normal(&mut rng) * spread / 2.0), clamp(towns[t].1 + normal(&mut rng) * spread / 2.0));
+            let (x, y) = (
+                clamp(towns[t].0 + normal(&mut rng) * spread / 2.0),
+                clamp(towns[t].1 + normal(&mut rng) * spread / 2.0),
+            );
             let population = (rng.random_range(200.0..2500.0_f64)).round();
             let elders = (population * rng.random_range(0.15..0.35)).round();
             Village {
@@ -131,7 +151,11 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
     // candidate points near random villages.
     let mut sites = Vec::new();
     for (t, &(x, y)) in towns.iter().enumerate() {
-        for (kind, existing, cost) in [("townhall", false, 1_000_000.0), ("nursing_home", rng.random::<f64>() < 0.5, 800_000.0), ("clinic", false, 900_000.0)] {
+        for (kind, existing, cost) in [
+            ("townhall", false, 1_000_000.0),
+            ("nursing_home", rng.random::<f64>() < 0.5, 800_000.0),
+            ("clinic", false, 900_000.0),
+        ] {
             let (dx, dy) = (normal(&mut rng) * 300.0, normal(&mut rng) * 300.0);
             sites.push(Site {
                 key: format!("s{}", sites.len()),
@@ -146,9 +170,14 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
         }
     }
     for _ in 0..p.sites {
-        let v = &villages[rng.random_range(0..villages.len().max(1)).min(villages.len().saturating_sub(1))];
+        let v = &villages[rng
+            .random_range(0..villages.len().max(1))
+            .min(villages.len().saturating_sub(1))];
         let [x, y] = proj.project(v.location);
-        let (x, y) = (x + extent / 2.0 + normal(&mut rng) * 200.0, y + extent / 2.0 + normal(&mut rng) * 200.0);
+        let (x, y) = (
+            x + extent / 2.0 + normal(&mut rng) * 200.0,
+            y + extent / 2.0 + normal(&mut rng) * 200.0,
+        );
         sites.push(Site {
             key: format!("s{}", sites.len()),
             name: format!("point near {}", v.name),
@@ -160,5 +189,9 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
             capacity: None,
         });
     }
-    SynthCounty { villages, sites, roads }
+    SynthCounty {
+        villages,
+        sites,
+        roads,
+    }
 }

@@ -12,19 +12,40 @@ use std::process::Command;
 /// returns (exit code, stderr). Asserts that no output (or staging) folder was left behind.
 fn run_broken(break_it: impl FnOnce(&Path)) -> (i32, String) {
     let tmp = tempfile::tempdir().unwrap();
-    for f in ["villages.csv", "sites.csv", "roads.csv", "scenario.toml", "villages.geojson", "sites.geojson", "roads.geojson"] {
+    for f in [
+        "villages.csv",
+        "sites.csv",
+        "roads.csv",
+        "scenario.toml",
+        "villages.geojson",
+        "sites.geojson",
+        "roads.geojson",
+    ] {
         std::fs::copy(fixture("tiny").join(f), tmp.path().join(f)).unwrap();
     }
     break_it(tmp.path());
     let out = tmp.path().join("out");
     let result = Command::new(env!("CARGO_BIN_EXE_carecover"))
-        .args(["solve", tmp.path().join("scenario.toml").to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
+        .args([
+            "solve",
+            tmp.path().join("scenario.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
         .output()
         .unwrap();
     assert!(!out.exists(), "an output folder was written");
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
     assert!(leftovers.is_empty(), "staging leftovers: {leftovers:?}");
-    (result.status.code().unwrap_or(-1), String::from_utf8_lossy(&result.stderr).into_owned())
+    (
+        result.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&result.stderr).into_owned(),
+    )
 }
 
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {
@@ -51,7 +72,11 @@ fn missing_file() {
 #[test]
 fn missing_column() {
     let (code, err) = run_broken(|d| edit(d, "villages.csv", "elders", "old_people"));
-    assert_error(code, &err, &["villages.csv", "missing column `elders`", "old_people"]);
+    assert_error(
+        code,
+        &err,
+        &["villages.csv", "missing column `elders`", "old_people"],
+    );
 }
 
 #[test]
@@ -76,19 +101,35 @@ fn latitude_out_of_range() {
 fn swapped_lon_lat_in_csv() {
     let (code, err) = run_broken(|d| {
         let p = d.join("villages.csv");
-        let text = std::fs::read_to_string(&p).unwrap().replacen("id,name,town,lon,lat", "id,name,town,lat,lon", 1);
+        let text = std::fs::read_to_string(&p).unwrap().replacen(
+            "id,name,town,lon,lat",
+            "id,name,town,lat,lon",
+            1,
+        );
         std::fs::write(p, text).unwrap();
     });
-    assert_error(code, &err, &["villages.csv", "swapped", "no point lies within the road network"]);
+    assert_error(
+        code,
+        &err,
+        &[
+            "villages.csv",
+            "swapped",
+            "no point lies within the road network",
+        ],
+    );
 }
 
 #[test]
 fn swapped_lon_lat_in_geojson() {
     let (code, err) = run_broken(|d| {
         let p = d.join("sites.geojson");
-        let mut fc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        let mut fc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
         for f in fc["features"].as_array_mut().unwrap() {
-            f["geometry"]["coordinates"].as_array_mut().unwrap().reverse();
+            f["geometry"]["coordinates"]
+                .as_array_mut()
+                .unwrap()
+                .reverse();
         }
         std::fs::write(p, fc.to_string()).unwrap();
         edit(d, "scenario.toml", "sites.csv", "sites.geojson");
@@ -99,7 +140,11 @@ fn swapped_lon_lat_in_geojson() {
 #[test]
 fn duplicate_ids() {
     let (code, err) = run_broken(|d| edit(d, "sites.csv", "s4,", "s2,"));
-    assert_error(code, &err, &["sites.csv", "line 5", "duplicate id `s2`", "line 3"]);
+    assert_error(
+        code,
+        &err,
+        &["sites.csv", "line 5", "duplicate id `s2`", "line 3"],
+    );
 }
 
 #[test]
@@ -108,13 +153,21 @@ fn duplicate_ids_in_geojson() {
         edit(d, "villages.geojson", "\"v3\"", "\"v1\"");
         edit(d, "scenario.toml", "villages.csv", "villages.geojson");
     });
-    assert_error(code, &err, &["villages.geojson", "feature 3", "duplicate id `v1`"]);
+    assert_error(
+        code,
+        &err,
+        &["villages.geojson", "feature 3", "duplicate id `v1`"],
+    );
 }
 
 #[test]
 fn negative_elders() {
     let (code, err) = run_broken(|d| edit(d, "villages.csv", ",500,120,", ",500,-120,"));
-    assert_error(code, &err, &["villages.csv", "line 3", "`elders`", "-120 is negative"]);
+    assert_error(
+        code,
+        &err,
+        &["villages.csv", "line 3", "`elders`", "-120 is negative"],
+    );
 }
 
 #[test]
@@ -131,7 +184,14 @@ fn zero_byte_road_file() {
 
 #[test]
 fn bad_wkt() {
-    let (code, err) = run_broken(|d| edit(d, "roads.csv", "LINESTRING (1.500000 42.503000,", "LINESTRING (1.500000,"));
+    let (code, err) = run_broken(|d| {
+        edit(
+            d,
+            "roads.csv",
+            "LINESTRING (1.500000 42.503000,",
+            "LINESTRING (1.500000,",
+        )
+    });
     assert_error(code, &err, &["roads.csv", "line 3", "WKT"]);
 }
 
@@ -144,18 +204,30 @@ fn radius_not_positive() {
 #[test]
 fn budget_below_every_site_cost() {
     let (code, err) = run_broken(|d| edit(d, "scenario.toml", "budget = 60000", "budget = 1000"));
-    assert_error(code, &err, &["scenario.toml", "`point`", "budget 1000", "cheapest"]);
+    assert_error(
+        code,
+        &err,
+        &["scenario.toml", "`point`", "budget 1000", "cheapest"],
+    );
 }
 
 #[test]
 fn unknown_scenario_key() {
-    let (code, err) = run_broken(|d| edit(d, "scenario.toml", "radius_min = 6", "radius_min = 6\nradius_km = 3"));
+    let (code, err) = run_broken(|d| {
+        edit(
+            d,
+            "scenario.toml",
+            "radius_min = 6",
+            "radius_min = 6\nradius_km = 3",
+        )
+    });
     assert_error(code, &err, &["scenario.toml", "radius_km"]);
 }
 
 #[test]
 fn tier_without_eligible_sites() {
-    let (code, err) = run_broken(|d| edit(d, "scenario.toml", "[\"school\", \"hall\"]", "[\"pagoda\"]"));
+    let (code, err) =
+        run_broken(|d| edit(d, "scenario.toml", "[\"school\", \"hall\"]", "[\"pagoda\"]"));
     assert_error(code, &err, &["scenario.toml", "pagoda", "kinds present"]);
 }
 
@@ -167,6 +239,9 @@ fn unknown_file_type() {
 
 #[test]
 fn usage_error_exits_2() {
-    let out = Command::new(env!("CARGO_BIN_EXE_carecover")).args(["solve"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_carecover"))
+        .args(["solve"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

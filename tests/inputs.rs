@@ -19,25 +19,57 @@ fn villages_csv_with_bom_optional_and_extra_columns() {
     assert_eq!(v.len(), 2);
     assert_eq!(v[0].name, "A", "name defaults to the id");
     assert_eq!(v[0].population, None);
-    assert_eq!(v[0].extra, vec![("村名".to_string(), "甲村".to_string()), ("households".to_string(), "31".to_string())]);
-    assert_eq!((v[1].location.lon, v[1].location.lat, v[1].elders), (1.6, 42.6, 0.0));
+    assert_eq!(
+        v[0].extra,
+        vec![
+            ("村名".to_string(), "甲村".to_string()),
+            ("households".to_string(), "31".to_string())
+        ]
+    );
+    assert_eq!(
+        (v[1].location.lon, v[1].location.lat, v[1].elders),
+        (1.6, 42.6, 0.0)
+    );
 }
 
 #[test]
 fn village_errors_name_line_field_and_value() {
     let cases = [
-        ("id,lon,lat,elders\nA,1.5,42.5,ten\n", "line 2, field `elders`: `ten` is not a finite number"),
-        ("id,lon,lat,elders\nA,1.5,42.5,\n", "line 2, field `elders`: value is missing"),
-        ("id,lon,lat,elders\nA,1.5,42.5,1\n,1.5,42.5,1\n", "line 3: `id` is empty"),
-        ("id,lon,lat,elders,population\nA,1.5,42.5,1,-3\n", "field `population`: -3 is negative"),
-        ("id,lon,lat,elders\nA,181,42.5,1\n", "longitude 181 is outside"),
-        ("id,lon,lat,elders\nA,42.5,95,1\n", "latitude 95 is outside -90..90"),
-        ("id,lon,lat,elders\nA,1.5,42.5,1,extra\n", "not a valid CSV file"),
+        (
+            "id,lon,lat,elders\nA,1.5,42.5,ten\n",
+            "line 2, field `elders`: `ten` is not a finite number",
+        ),
+        (
+            "id,lon,lat,elders\nA,1.5,42.5,\n",
+            "line 2, field `elders`: value is missing",
+        ),
+        (
+            "id,lon,lat,elders\nA,1.5,42.5,1\n,1.5,42.5,1\n",
+            "line 3: `id` is empty",
+        ),
+        (
+            "id,lon,lat,elders,population\nA,1.5,42.5,1,-3\n",
+            "field `population`: -3 is negative",
+        ),
+        (
+            "id,lon,lat,elders\nA,181,42.5,1\n",
+            "longitude 181 is outside",
+        ),
+        (
+            "id,lon,lat,elders\nA,42.5,95,1\n",
+            "latitude 95 is outside -90..90",
+        ),
+        (
+            "id,lon,lat,elders\nA,1.5,42.5,1,extra\n",
+            "not a valid CSV file",
+        ),
         ("id,lon,lat,elders\n", "no data rows"),
         ("id,lon,elders\nA,1,2\n", "missing column `lat`"),
     ];
     for (text, expected) in cases {
-        let e = io::read_villages_csv(text.as_bytes(), file()).unwrap_err().to_string();
+        let e = io::read_villages_csv(text.as_bytes(), file())
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with(F), "{e}");
         assert!(e.contains(expected), "{e:?} lacks {expected:?}");
     }
@@ -47,11 +79,22 @@ fn village_errors_name_line_field_and_value() {
 fn sites_csv_flags_costs_and_errors() {
     let text = "id,kind,lon,lat,cost,existing,capacity\na,school,1,42,100,yes,20\nb,hall,1,42,,0,\nc,hall,1,42,5,TRUE,\n";
     let s = io::read_sites_csv(text.as_bytes(), file()).unwrap();
-    assert_eq!((s[0].existing, s[0].cost, s[0].capacity), (true, Some(100.0), Some(20.0)));
+    assert_eq!(
+        (s[0].existing, s[0].cost, s[0].capacity),
+        (true, Some(100.0), Some(20.0))
+    );
     assert_eq!((s[1].existing, s[1].cost), (false, None));
     assert!(s[2].existing);
-    let e = io::read_sites_csv("id,kind,lon,lat,existing\na,school,1,42,maybe\n".as_bytes(), file()).unwrap_err();
-    assert!(e.to_string().contains("line 2, field `existing`: `maybe` is not a yes/no value"), "{e}");
+    let e = io::read_sites_csv(
+        "id,kind,lon,lat,existing\na,school,1,42,maybe\n".as_bytes(),
+        file(),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("line 2, field `existing`: `maybe` is not a yes/no value"),
+        "{e}"
+    );
     let e = io::read_sites_csv("id,kind,lon,lat\na,,1,42\n".as_bytes(), file()).unwrap_err();
     assert!(e.to_string().contains("field `kind`"), "{e}");
 }
@@ -62,12 +105,23 @@ fn villages_and_sites_from_geojson() {
       {"type":"Feature","id":"v9","properties":{"elders":12,"town":"T","note":null},"geometry":{"type":"Point","coordinates":[1.5,42.5]}},
       {"type":"Feature","properties":{"id":7,"elders":3.5},"geometry":{"type":"Point","coordinates":[1.6,42.4,1200]}}]}"#;
     let v = io::read_villages_geojson(text.as_bytes(), Path::new("v.geojson")).unwrap();
-    assert_eq!((v[0].key.as_str(), v[0].elders, v[0].town.as_str()), ("v9", 12.0, "T"));
+    assert_eq!(
+        (v[0].key.as_str(), v[0].elders, v[0].town.as_str()),
+        ("v9", 12.0, "T")
+    );
     assert_eq!((v[1].key.as_str(), v[1].location.lat), ("7", 42.4));
     let bad = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","elders":1},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}}]}"#;
-    let e = io::read_villages_geojson(bad.as_bytes(), Path::new("v.geojson")).unwrap_err().to_string();
-    assert!(e.contains("v.geojson, feature 1") && e.contains("expected a Point geometry, found LineString"), "{e}");
-    let e = io::read_sites_geojson("{not json".as_bytes(), Path::new("s.geojson")).unwrap_err().to_string();
+    let e = io::read_villages_geojson(bad.as_bytes(), Path::new("v.geojson"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("v.geojson, feature 1")
+            && e.contains("expected a Point geometry, found LineString"),
+        "{e}"
+    );
+    let e = io::read_sites_geojson("{not json".as_bytes(), Path::new("s.geojson"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("s.geojson: not valid GeoJSON"), "{e}");
     let s = io::read_sites_geojson(
         r#"{"type":"Feature","properties":{"id":"s","kind":"hall","existing":true,"cost":5},"geometry":{"type":"Point","coordinates":[1,42]}}"#.as_bytes(),
@@ -90,13 +144,27 @@ fn roads_csv_wkt_with_direction_speed_and_multilines() {
     assert_eq!(r[1].speed_kmh, Some(45.0));
     assert_eq!(r[2].oneway, Oneway::Both);
     assert_eq!(r[0].highway, "unclassified");
-    let e = io::read_roads_csv("wkt,direction\n\"LINESTRING (1 2, 3 4)\",7\n".as_bytes(), file()).unwrap_err().to_string();
+    let e = io::read_roads_csv(
+        "wkt,direction\n\"LINESTRING (1 2, 3 4)\",7\n".as_bytes(),
+        file(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("line 2, field `direction`: `7`"), "{e}");
-    let e = io::read_roads_csv("wkt\n\"POINT (1 2)\"\n".as_bytes(), file()).unwrap_err().to_string();
+    let e = io::read_roads_csv("wkt\n\"POINT (1 2)\"\n".as_bytes(), file())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("expected LINESTRING, found POINT"), "{e}");
-    let e = io::read_roads_csv("id,shape\n1,x\n".as_bytes(), file()).unwrap_err().to_string();
+    let e = io::read_roads_csv("id,shape\n1,x\n".as_bytes(), file())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("missing WKT geometry column"), "{e}");
-    let e = io::read_roads_csv("wkt,speed_kmh\n\"LINESTRING (1 2, 3 4)\",-5\n".as_bytes(), file()).unwrap_err().to_string();
+    let e = io::read_roads_csv(
+        "wkt,speed_kmh\n\"LINESTRING (1 2, 3 4)\",-5\n".as_bytes(),
+        file(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("-5 is not a positive speed"), "{e}");
 }
 
@@ -107,29 +175,45 @@ fn roads_geojson_lines_and_oneway() {
       {"type":"Feature","properties":{},"geometry":{"type":"MultiLineString","coordinates":[[[1,42],[1,42.1]],[[1,42.1],[1.2,42.2]]]}}]}"#;
     let r = io::read_roads_geojson(text.as_bytes(), Path::new("r.geojson")).unwrap();
     assert_eq!(r.len(), 3);
-    assert_eq!((r[0].highway.as_str(), r[0].oneway), ("primary", Oneway::Backward));
+    assert_eq!(
+        (r[0].highway.as_str(), r[0].oneway),
+        ("primary", Oneway::Backward)
+    );
     let e = io::read_roads_geojson(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[1,42]]}}]}"#.as_bytes(), Path::new("r.geojson"))
         .unwrap_err()
         .to_string();
-    assert!(e.contains("feature 1") && e.contains("at least 2 vertices"), "{e}");
+    assert!(
+        e.contains("feature 1") && e.contains("at least 2 vertices"),
+        "{e}"
+    );
 }
 
 #[test]
 fn gzipped_road_csv_is_read_transparently() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("roads.csv.gz");
-    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&path).unwrap(), flate2::Compression::default());
-    gz.write_all(b"wkt\n\"LINESTRING (1 42, 1.1 42)\"\n").unwrap();
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&path).unwrap(),
+        flate2::Compression::default(),
+    );
+    gz.write_all(b"wkt\n\"LINESTRING (1 42, 1.1 42)\"\n")
+        .unwrap();
     gz.finish().unwrap();
     assert_eq!(io::load_roads(&path).unwrap().len(), 1);
 }
 
 #[test]
 fn osm_pbf_roads_carry_tags() {
-    let lines = io::load_roads(&common::root().join("data/andorra/andorra-geofabrik-2021-06-22.osm.pbf")).unwrap();
-    assert!(lines.iter().any(|l| l.oneway == Oneway::Forward), "roundabouts and one-way streets");
+    let lines =
+        io::load_roads(&common::root().join("data/andorra/andorra-geofabrik-2021-06-22.osm.pbf"))
+            .unwrap();
+    assert!(
+        lines.iter().any(|l| l.oneway == Oneway::Forward),
+        "roundabouts and one-way streets"
+    );
     assert!(lines.iter().any(|l| l.highway == "footway"));
     assert!(lines.iter().all(|l| l.coords.len() >= 2));
-    let e = io::load_roads(&common::fixture("tiny/villages.csv").with_extension("pbf")).unwrap_err();
+    let e =
+        io::load_roads(&common::fixture("tiny/villages.csv").with_extension("pbf")).unwrap_err();
     assert!(e.to_string().contains("cannot read"), "{e}");
 }

@@ -6,7 +6,9 @@ mod common;
 use carecover::coverage::{snap_all, travel_times};
 use carecover::io::{Oneway, RoadLine};
 use carecover::model::{LonLat, NodeId};
-use carecover::network::{Csr, DijkstraWorkspace, Mode, NetworkOptions, RoadNetwork, bounded_dijkstra, haversine_m};
+use carecover::network::{
+    Csr, DijkstraWorkspace, Mode, NetworkOptions, RoadNetwork, bounded_dijkstra, haversine_m,
+};
 use carecover::synth::{SynthParams, generate};
 use petgraph::graph::{DiGraph, NodeIndex};
 use proptest::prelude::*;
@@ -48,13 +50,19 @@ proptest! {
 }
 
 fn line(coords: &[(f64, f64)], highway: &str) -> RoadLine {
-    RoadLine::new(coords.iter().map(|&(x, y)| LonLat::new(x, y)).collect(), highway)
+    RoadLine::new(
+        coords.iter().map(|&(x, y)| LonLat::new(x, y)).collect(),
+        highway,
+    )
 }
 
 #[test]
 fn lines_sharing_an_end_coordinate_are_joined() {
     // Two separately digitised lines meeting at (1.01, 42.0), as in clipped navigation data.
-    let lines = vec![line(&[(1.0, 42.0), (1.01, 42.0)], "residential"), line(&[(1.01, 42.0), (1.02, 42.0)], "residential")];
+    let lines = vec![
+        line(&[(1.0, 42.0), (1.01, 42.0)], "residential"),
+        line(&[(1.01, 42.0), (1.02, 42.0)], "residential"),
+    ];
     let net = RoadNetwork::build(&lines, &NetworkOptions::default());
     assert_eq!(net.nodes.len(), 3);
     assert_eq!(net.segments.len(), 2);
@@ -79,8 +87,21 @@ fn one_way_roads_are_driven_one_way_but_walked_both() {
 
 #[test]
 fn snapping_matches_brute_force_and_skips_tiny_components() {
-    let county = generate(&SynthParams { road_nodes: 900, villages: 200, towns: 3, sites: 20, spacing_m: 300.0, seed: 3 });
-    let net = RoadNetwork::build(&county.roads, &NetworkOptions { min_component_nodes: 1, ..Default::default() });
+    let county = generate(&SynthParams {
+        road_nodes: 900,
+        villages: 200,
+        towns: 3,
+        sites: 20,
+        spacing_m: 300.0,
+        seed: 3,
+    });
+    let net = RoadNetwork::build(
+        &county.roads,
+        &NetworkOptions {
+            min_component_nodes: 1,
+            ..Default::default()
+        },
+    );
     for v in &county.villages {
         let s = net.snap(Mode::Drive, v.location).unwrap();
         // Brute force over every drivable segment (equirectangular like the index, to compare
@@ -89,65 +110,121 @@ fn snapping_matches_brute_force_and_skips_tiny_components() {
             .filter(|&i| net.mode(Mode::Drive).passage(i).is_some())
             .map(|i| {
                 let seg = net.segments[i as usize];
-                let (a, b) = (net.projection.project(net.nodes[seg.a.index()]), net.projection.project(net.nodes[seg.b.index()]));
+                let (a, b) = (
+                    net.projection.project(net.nodes[seg.a.index()]),
+                    net.projection.project(net.nodes[seg.b.index()]),
+                );
                 let p = net.projection.project(v.location);
                 let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-                let t = (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+                let t = (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy))
+                    .clamp(0.0, 1.0);
                 ((p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy), i)
             })
             .min_by(|x, y| x.0.total_cmp(&y.0))
             .unwrap();
         let [px, py] = net.projection.project(s.point);
         let [vx, vy] = net.projection.project(v.location);
-        assert!(((px - vx).hypot(py - vy) - best.0).abs() < 1e-6, "village {}", v.key);
+        assert!(
+            ((px - vx).hypot(py - vy) - best.0).abs() < 1e-6,
+            "village {}",
+            v.key
+        );
         assert!((s.distance_m - haversine_m(v.location, s.point)).abs() < 1e-9);
     }
     // An isolated short road far from the rest: places next to it snap to the main network.
     let mut roads = county.roads.clone();
     let far = county.villages[0].location;
-    roads.push(line(&[(far.lon + 0.0001, far.lat), (far.lon + 0.0002, far.lat)], "residential"));
-    let net = RoadNetwork::build(&roads, &NetworkOptions { min_component_nodes: 50, ..Default::default() });
-    let s = net.snap(Mode::Drive, LonLat::new(far.lon + 0.00015, far.lat)).unwrap();
+    roads.push(line(
+        &[(far.lon + 0.0001, far.lat), (far.lon + 0.0002, far.lat)],
+        "residential",
+    ));
+    let net = RoadNetwork::build(
+        &roads,
+        &NetworkOptions {
+            min_component_nodes: 50,
+            ..Default::default()
+        },
+    );
+    let s = net
+        .snap(Mode::Drive, LonLat::new(far.lon + 0.00015, far.lat))
+        .unwrap();
     assert!(s.skipped_small_component);
     let seg = net.segments[s.segment as usize];
-    assert!(seg.length_m > 20.0, "snapped to the main grid, not the 8 m stub");
+    assert!(
+        seg.length_m > 20.0,
+        "snapped to the main grid, not the 8 m stub"
+    );
 }
 
 #[test]
 fn travel_times_are_identical_on_one_and_many_threads() {
-    let county = generate(&SynthParams { road_nodes: 10_000, villages: 500, towns: 5, sites: 200, spacing_m: 300.0, seed: 9 });
+    let county = generate(&SynthParams {
+        road_nodes: 10_000,
+        villages: 500,
+        towns: 5,
+        sites: 200,
+        spacing_m: 300.0,
+        seed: 9,
+    });
     let net = RoadNetwork::build(&county.roads, &NetworkOptions::default());
     let v: Vec<LonLat> = county.villages.iter().map(|v| v.location).collect();
     let s: Vec<LonLat> = county.sites.iter().map(|s| s.location).collect();
     let run = |threads| {
-        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| {
-            let vs = snap_all(&net, Mode::Drive, &v, 1000.0);
-            let ss = snap_all(&net, Mode::Drive, &s, 1000.0);
-            travel_times(&net, Mode::Drive, &ss, &vs, 900.0, &|| {})
-        })
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                let vs = snap_all(&net, Mode::Drive, &v, 1000.0);
+                let ss = snap_all(&net, Mode::Drive, &s, 1000.0);
+                travel_times(&net, Mode::Drive, &ss, &vs, 900.0, &|| {})
+            })
     };
     let one = run(1);
     assert!(one.n_pairs() > 1000, "{} pairs", one.n_pairs());
     assert_eq!(one, run(2));
     assert_eq!(one, run(4));
     for r in &one.reach {
-        assert!(r.windows(2).all(|w| w[0].0 < w[1].0), "sorted by village, no duplicates");
+        assert!(
+            r.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted by village, no duplicates"
+        );
         assert!(r.iter().all(|&(_, t)| t <= 900.0));
     }
 }
 
 #[test]
 fn andorra_pbf_roads_build_a_connected_network() {
-    let lines = carecover::io::load_roads(&common::root().join("data/andorra/andorra-geofabrik-2021-06-22.osm.pbf")).unwrap();
+    let lines = carecover::io::load_roads(
+        &common::root().join("data/andorra/andorra-geofabrik-2021-06-22.osm.pbf"),
+    )
+    .unwrap();
     assert!(lines.len() > 4000, "{} road lines", lines.len());
     let net = RoadNetwork::build(&lines, &NetworkOptions::default());
     let stats = net.stats();
-    assert!(stats.length_km > 1000.0 && stats.length_km < 3000.0, "{} km", stats.length_km);
+    assert!(
+        stats.length_km > 1000.0 && stats.length_km < 3000.0,
+        "{} km",
+        stats.length_km
+    );
     // Andorra la Vella to Canillo (both on the CG-2/CG-1 main road) is a short drive.
     let a = net.snap(Mode::Drive, LonLat::new(1.5212, 42.5069)).unwrap();
     let b = net.snap(Mode::Drive, LonLat::new(1.5975, 42.5672)).unwrap();
     let mut ws = DijkstraWorkspace::new(net.nodes.len());
-    bounded_dijkstra(&net.mode(Mode::Drive).graph, &net.departures(Mode::Drive, &a), 3600.0, &mut ws);
-    let t = net.arrivals(Mode::Drive, &b).iter().map(|&(n, extra)| ws.dist(n) + extra).fold(f64::INFINITY, f64::min);
-    assert!(t > 8.0 * 60.0 && t < 25.0 * 60.0, "Andorra la Vella → Canillo: {:.1} min", t / 60.0);
+    bounded_dijkstra(
+        &net.mode(Mode::Drive).graph,
+        &net.departures(Mode::Drive, &a),
+        3600.0,
+        &mut ws,
+    );
+    let t = net
+        .arrivals(Mode::Drive, &b)
+        .iter()
+        .map(|&(n, extra)| ws.dist(n) + extra)
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        t > 8.0 * 60.0 && t < 25.0 * 60.0,
+        "Andorra la Vella → Canillo: {:.1} min",
+        t / 60.0
+    );
 }

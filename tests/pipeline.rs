@@ -21,7 +21,11 @@ fn default_scenario_is_feasible_by_independent_check() {
     let checks = check_plan(&plan);
     assert!(checks > 100, "checked {checks} pairs");
     for t in &plan.tiers {
-        assert!(!t.solution.open.is_empty(), "tier {} opened nothing", t.tier.name);
+        assert!(
+            !t.solution.open.is_empty(),
+            "tier {} opened nothing",
+            t.tier.name
+        );
         assert!(t.solution.objective > 0.0);
     }
 }
@@ -32,7 +36,11 @@ fn tiny_scenario_is_feasible_and_covers_what_it_says() {
     check_plan(&plan);
     // The existing hall s1 is open in both tiers it is eligible for.
     for t in &plan.tiers {
-        assert!(t.open_sites().any(|s| plan.sites[s.index()].key == "s1"), "{}", t.tier.name);
+        assert!(
+            t.open_sites().any(|s| plan.sites[s.index()].key == "s1"),
+            "{}",
+            t.tier.name
+        );
     }
 }
 
@@ -44,7 +52,8 @@ fn tiny_scenario_from_geojson_inputs_gives_the_same_plan() {
         .replace("sites.csv", "sites.geojson")
         .replace("roads.csv", "roads.geojson");
     let path = fixture("tiny/scenario.toml");
-    let from_geojson = pipeline::run(Scenario::parse(&text, &path).unwrap(), &Progress::new(true)).unwrap();
+    let from_geojson =
+        pipeline::run(Scenario::parse(&text, &path).unwrap(), &Progress::new(true)).unwrap();
     let from_csv = run(&path);
     for (a, b) in from_geojson.tiers.iter().zip(&from_csv.tiers) {
         assert_eq!(a.solution.open, b.solution.open);
@@ -57,7 +66,11 @@ fn tiny_scenario_from_geojson_inputs_gives_the_same_plan() {
 fn same_plan_on_one_and_many_threads() {
     let path = root().join("scenarios/default.toml");
     let solve_with = |threads| {
-        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| run(&path))
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| run(&path))
     };
     let (one, four) = (solve_with(1), solve_with(4));
     for (a, b) in one.tiers.iter().zip(&four.tiers) {
@@ -72,28 +85,53 @@ fn binary_solves_a_scenario_and_writes_valid_geojson() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("result");
     let status = Command::new(env!("CARGO_BIN_EXE_carecover"))
-        .args(["solve", fixture("tiny/scenario.toml").to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"])
+        .args([
+            "solve",
+            fixture("tiny/scenario.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let stdout = String::from_utf8_lossy(&status.stdout);
     assert!(stdout.contains("elders covered by any tier"), "{stdout}");
-    for (file, geometry) in [("sites.geojson", "Point"), ("villages.geojson", "Point"), ("service_areas.geojson", "MultiPolygon")] {
+    for (file, geometry) in [
+        ("sites.geojson", "Point"),
+        ("villages.geojson", "Point"),
+        ("service_areas.geojson", "MultiPolygon"),
+    ] {
         let text = std::fs::read_to_string(out.join(file)).unwrap();
         let gj: geojson::GeoJson = text.parse().unwrap();
-        let geojson::GeoJson::FeatureCollection(fc) = gj else { panic!("{file}: not a FeatureCollection") };
+        let geojson::GeoJson::FeatureCollection(fc) = gj else {
+            panic!("{file}: not a FeatureCollection")
+        };
         assert!(!fc.features.is_empty(), "{file} is empty");
         for f in &fc.features {
-            assert_eq!(f.geometry.as_ref().unwrap().value.type_name(), geometry, "{file}");
+            assert_eq!(
+                f.geometry.as_ref().unwrap().value.type_name(),
+                geometry,
+                "{file}"
+            );
         }
     }
-    let villages: geojson::FeatureCollection = std::fs::read_to_string(out.join("villages.geojson")).unwrap().parse().unwrap();
+    let villages: geojson::FeatureCollection =
+        std::fs::read_to_string(out.join("villages.geojson"))
+            .unwrap()
+            .parse()
+            .unwrap();
     assert_eq!(villages.features.len(), 8);
     let p = villages.features[0].properties.as_ref().unwrap();
     assert!(p["elders"].is_number(), "numeric properties are numbers");
     assert!(p["covered"].is_boolean());
     assert_eq!(p["head"], "Li", "extra input columns pass through");
-    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["tiers"].as_array().unwrap().len(), 2);
     // Only the output folder: no staging leftovers.
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);

@@ -7,10 +7,16 @@ use proptest::prelude::*;
 fn instance() -> impl Strategy<Value = CoverProblem> {
     (1usize..20, 1usize..12).prop_flat_map(|(m, n)| {
         let weights = proptest::collection::vec(0u32..100, m);
-        let covers = proptest::collection::vec(proptest::collection::btree_set(0..m as u32, 0..=m.min(6)), n);
+        let covers = proptest::collection::vec(
+            proptest::collection::btree_set(0..m as u32, 0..=m.min(6)),
+            n,
+        );
         let costs = proptest::collection::vec(0u32..50, n);
         let fixed = proptest::collection::vec(proptest::bool::weighted(0.15), n);
-        let limit = prop_oneof![(0usize..6).prop_map(Limit::Count), (0u32..120).prop_map(|b| Limit::Budget(b as f64))];
+        let limit = prop_oneof![
+            (0usize..6).prop_map(Limit::Count),
+            (0u32..120).prop_map(|b| Limit::Budget(b as f64))
+        ];
         (weights, covers, costs, fixed, limit).prop_map(|(w, c, k, f, limit)| CoverProblem {
             weights: w.into_iter().map(f64::from).collect(),
             covers: c.into_iter().map(|s| s.into_iter().collect()).collect(),
@@ -79,19 +85,32 @@ fn uncoverable_demand_is_left_out_of_the_bound() {
         limit: Limit::Count(1),
     };
     let s = solve_mclp(&p, &SolveOptions::default());
-    assert_eq!((s.objective, s.bound, s.status), (5.0, 5.0, Status::Optimal));
+    assert_eq!(
+        (s.objective, s.bound, s.status),
+        (5.0, 5.0, Status::Optimal)
+    );
 }
 
 #[test]
 fn same_answer_on_one_and_many_threads_and_for_the_same_seed() {
-    let county = carecover::synth::generate(&carecover::synth::SynthParams { road_nodes: 400, villages: 3000, towns: 10, sites: 400, spacing_m: 300.0, seed: 5 });
+    let county = carecover::synth::generate(&carecover::synth::SynthParams {
+        road_nodes: 400,
+        villages: 3000,
+        towns: 10,
+        sites: 400,
+        spacing_m: 300.0,
+        seed: 5,
+    });
     // A random coverage structure of the synthetic county's size: sites cover villages near them.
     let n = county.sites.len();
     let covers: Vec<Vec<u32>> = (0..n)
         .map(|j| {
             let s = county.sites[j].location;
             (0..county.villages.len() as u32)
-                .filter(|&i| carecover::network::haversine_m(s, county.villages[i as usize].location) < 1500.0)
+                .filter(|&i| {
+                    carecover::network::haversine_m(s, county.villages[i as usize].location)
+                        < 1500.0
+                })
                 .collect()
         })
         .collect();
@@ -103,7 +122,13 @@ fn same_answer_on_one_and_many_threads_and_for_the_same_seed() {
         limit: Limit::Budget(2_000_000.0),
     };
     let o = SolveOptions::default();
-    let run = |t| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap().install(|| solve_mclp(&p, &o));
+    let run = |t| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .unwrap()
+            .install(|| solve_mclp(&p, &o))
+    };
     let one = run(1);
     assert_eq!(one, run(2));
     assert_eq!(one, run(4));

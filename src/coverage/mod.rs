@@ -22,7 +22,12 @@ pub fn covers(t_s: f64, radius_s: f64) -> bool {
 
 /// Snaps each point onto the network of `mode`; a point farther than `max_snap_m` from every
 /// usable road gets `None` (it is reported, never silently dropped, by the caller).
-pub fn snap_all(net: &RoadNetwork, mode: Mode, points: &[LonLat], max_snap_m: f64) -> Vec<Option<Snap>> {
+pub fn snap_all(
+    net: &RoadNetwork,
+    mode: Mode,
+    points: &[LonLat],
+    max_snap_m: f64,
+) -> Vec<Option<Snap>> {
     points
         .par_iter()
         .map(|&p| net.snap(mode, p).filter(|s| s.distance_m <= max_snap_m))
@@ -43,10 +48,19 @@ impl TravelTimes {
     /// The sets of villages each site covers within `radius_s` (which must not exceed the
     /// cut-off the times were computed with).
     pub fn within(&self, radius_s: f64) -> Vec<Vec<(VillageId, f64)>> {
-        assert!(radius_s <= self.cutoff_s, "radius {radius_s} s beyond cut-off {} s", self.cutoff_s);
+        assert!(
+            radius_s <= self.cutoff_s,
+            "radius {radius_s} s beyond cut-off {} s",
+            self.cutoff_s
+        );
         self.reach
             .iter()
-            .map(|r| r.iter().copied().filter(|&(_, t)| covers(t, radius_s)).collect())
+            .map(|r| {
+                r.iter()
+                    .copied()
+                    .filter(|&(_, t)| covers(t, radius_s))
+                    .collect()
+            })
             .collect()
     }
 
@@ -96,7 +110,13 @@ pub fn travel_times(
     let reach = sites
         .par_iter()
         .map_init(
-            || (DijkstraWorkspace::new(graph.n_nodes()), vec![f64::INFINITY; n_villages], Vec::new()),
+            || {
+                (
+                    DijkstraWorkspace::new(graph.n_nodes()),
+                    vec![f64::INFINITY; n_villages],
+                    Vec::new(),
+                )
+            },
             |(ws, best, touched), site| {
                 let Some(site) = site else {
                     tick();
@@ -111,7 +131,9 @@ pub fn travel_times(
                     }
                 };
                 for &v in on_segment.get(&site.segment).into_iter().flatten() {
-                    let vs = villages[v.index()].as_ref().expect("attached villages are snapped");
+                    let vs = villages[v.index()]
+                        .as_ref()
+                        .expect("attached villages are snapped");
                     if let Some(t) = net.along(mode, site, vs) {
                         offer(v, t);
                     }

@@ -54,7 +54,12 @@ pub fn service_area(
             }
         }
     }
-    bounded_dijkstra(&net.mode(mode).graph, &net.departures(mode, site), radius_s, ws);
+    bounded_dijkstra(
+        &net.mode(mode).graph,
+        &net.departures(mode, site),
+        radius_s,
+        ws,
+    );
     for &u in ws.settled() {
         let du = ws.dist(u);
         for e in net.mode(mode).graph.edges(u) {
@@ -141,12 +146,19 @@ fn chain(pieces: Vec<LineString<f64>>) -> Vec<LineString<f64>> {
             continue;
         }
         used[start] = true;
-        let mut coords: std::collections::VecDeque<Coord<f64>> = pieces[start].0.iter().copied().collect();
+        let mut coords: std::collections::VecDeque<Coord<f64>> =
+            pieces[start].0.iter().copied().collect();
         for forward in [true, false] {
             let mut from = start;
             loop {
-                let end = if forward { *coords.back().unwrap() } else { *coords.front().unwrap() };
-                let Some(n) = next(end, from, &used) else { break };
+                let end = if forward {
+                    *coords.back().unwrap()
+                } else {
+                    *coords.front().unwrap()
+                };
+                let Some(n) = next(end, from, &used) else {
+                    break;
+                };
                 used[n] = true;
                 let p = &pieces[n].0;
                 // The new vertices, ordered from `end` outwards.

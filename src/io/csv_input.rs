@@ -52,8 +52,8 @@ fn read_records<T>(
 ) -> Result<Vec<T>> {
     let mut keys = UniqueKeys::new();
     let mut out = Vec::new();
-    let check = |headers: &[String]| {
-        match required.iter().find(|c| !headers.iter().any(|h| h == *c)) {
+    let check =
+        |headers: &[String]| match required.iter().find(|c| !headers.iter().any(|h| h == *c)) {
             Some(column) => Err(Error::file(
                 file,
                 format!(
@@ -63,8 +63,7 @@ fn read_records<T>(
                 ),
             )),
             None => Ok(()),
-        }
-    };
+        };
     for_each_row(reader, file, check, |r| {
         let value = make(&r)?;
         keys.insert(file, &r.place, key(&value))?;
@@ -89,7 +88,9 @@ fn csv_error(file: &Path, e: csv::Error) -> Error {
 /// Reads villages: columns `id, lon, lat, elders` required; `name, town, population` optional;
 /// any other column is passed through to the outputs.
 pub fn read_villages_csv(reader: impl Read, file: &Path) -> Result<Vec<Village>> {
-    read_records(reader, file, row::VILLAGE_REQUIRED, row::village, |v| &v.key)
+    read_records(reader, file, row::VILLAGE_REQUIRED, row::village, |v| {
+        &v.key
+    })
 }
 
 /// Reads sites: columns `id, kind, lon, lat` required; `name, town, cost, existing, capacity`
@@ -103,23 +104,21 @@ pub fn read_sites_csv(reader: impl Read, file: &Path) -> Result<Vec<Site>> {
 /// `speed_kmh`, `oneway` or `direction` columns.
 pub fn read_roads_csv(reader: impl Read, file: &Path) -> Result<Vec<RoadLine>> {
     let geom_col = std::cell::OnceCell::new();
-    let find_geometry = |headers: &[String]| {
-        match headers
-            .iter()
-            .find(|h| matches!(h.to_ascii_lowercase().as_str(), "wkt" | "geometry" | "geom"))
-        {
-            Some(h) => {
-                geom_col.get_or_init(|| h.clone());
-                Ok(())
-            }
-            None => Err(Error::file(
-                file,
-                format!(
-                    "missing WKT geometry column (named wkt, geometry or geom); the header has: {}",
-                    headers.join(", ")
-                ),
-            )),
+    let find_geometry = |headers: &[String]| match headers
+        .iter()
+        .find(|h| matches!(h.to_ascii_lowercase().as_str(), "wkt" | "geometry" | "geom"))
+    {
+        Some(h) => {
+            geom_col.get_or_init(|| h.clone());
+            Ok(())
         }
+        None => Err(Error::file(
+            file,
+            format!(
+                "missing WKT geometry column (named wkt, geometry or geom); the header has: {}",
+                headers.join(", ")
+            ),
+        )),
     };
     let mut lines = Vec::new();
     for_each_row(reader, file, find_geometry, |r| {

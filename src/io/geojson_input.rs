@@ -133,7 +133,11 @@ pub fn read_roads_geojson(reader: impl Read, file: &Path) -> Result<Vec<RoadLine
                 .iter()
                 .map(|p| match p.as_slice() {
                     [lon, lat, ..] => check_lonlat(file, &r.place, *lon, *lat),
-                    _ => Err(Error::input(file, &r.place, "a position has fewer than 2 numbers")),
+                    _ => Err(Error::input(
+                        file,
+                        &r.place,
+                        "a position has fewer than 2 numbers",
+                    )),
                 })
                 .collect::<Result<Vec<LonLat>>>()?;
             lines.push(row::road(&r, coords)?);

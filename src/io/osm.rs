@@ -15,8 +15,20 @@ use std::path::Path;
 
 /// Road classes that are not (yet) travelled: skipped on load.
 const NOT_ROADS: &[&str] = &[
-    "proposed", "construction", "abandoned", "disused", "platform", "raceway", "bus_stop",
-    "elevator", "corridor", "via_ferrata", "escape", "rest_area", "services", "razed",
+    "proposed",
+    "construction",
+    "abandoned",
+    "disused",
+    "platform",
+    "raceway",
+    "bus_stop",
+    "elevator",
+    "corridor",
+    "via_ferrata",
+    "escape",
+    "rest_area",
+    "services",
+    "razed",
 ];
 
 fn reader(path: &Path) -> Result<ElementReader<std::io::BufReader<std::fs::File>>> {
@@ -36,8 +48,7 @@ fn tag<'a>(tags: &'a Tags, key: &str) -> Option<&'a str> {
 /// Builds a road line's attributes from a way's tags, or `None` if the way is not a road.
 fn road_attributes(tags: &Tags) -> Option<RoadLine> {
     let highway = tag(tags, "highway")?;
-    if NOT_ROADS.contains(&highway) || tag(tags, "area") == Some("yes") && highway != "pedestrian"
-    {
+    if NOT_ROADS.contains(&highway) || tag(tags, "area") == Some("yes") && highway != "pedestrian" {
         return None;
     }
     let roundabout = matches!(tag(tags, "junction"), Some("roundabout" | "circular"));
@@ -85,7 +96,10 @@ fn road_attributes(tags: &Tags) -> Option<RoadLine> {
 /// `50`, `50 km/h`, `30 mph`; other values (`signals`, `RO:urban`) give `None`.
 fn parse_maxspeed(v: &str) -> Option<f64> {
     let v = v.trim();
-    let digits: String = v.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let digits: String = v
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     let n: f64 = digits.parse().ok().filter(|n: &f64| *n > 0.0)?;
     Some(if v.ends_with("mph") { n * 1.609_344 } else { n })
 }
@@ -237,7 +251,8 @@ pub fn read_osm_extract(path: &Path) -> Result<OsmExtract> {
                 osm_id: id,
                 place: place.to_string(),
                 name: tag(&tags, "name").unwrap_or_default().to_string(),
-                population: tag(&tags, "population").and_then(|p| p.replace([',', ' '], "").parse().ok()),
+                population: tag(&tags, "population")
+                    .and_then(|p| p.replace([',', ' '], "").parse().ok()),
                 location: loc,
             });
         }
@@ -291,7 +306,11 @@ pub fn read_osm_extract(path: &Path) -> Result<OsmExtract> {
     let centroid = |refs: &[i64]| -> Option<LonLat> {
         let pts: Vec<LonLat> = refs.iter().filter_map(|r| nodes.get(r).copied()).collect();
         // A closed way repeats its first vertex; count it once.
-        let pts = if pts.len() > 1 && pts.first() == pts.last() { &pts[1..] } else { &pts[..] };
+        let pts = if pts.len() > 1 && pts.first() == pts.last() {
+            &pts[1..]
+        } else {
+            &pts[..]
+        };
         (!pts.is_empty()).then(|| {
             let n = pts.len() as f64;
             LonLat::new(
@@ -309,7 +328,10 @@ pub fn read_osm_extract(path: &Path) -> Result<OsmExtract> {
             });
         }
     }
-    out.buildings = building_ways.iter().filter_map(|id| centroid(&ways[id])).collect();
+    out.buildings = building_ways
+        .iter()
+        .filter_map(|id| centroid(&ways[id]))
+        .collect();
     relations.sort_by_key(|r| r.0);
     for (_, tags, members) in relations {
         let (Some(name), Some(level)) = (
@@ -331,7 +353,8 @@ pub fn read_osm_extract(path: &Path) -> Result<OsmExtract> {
             })
             .collect();
         if !polygons.is_empty() {
-            out.boundaries.push((name.to_string(), level, geo::MultiPolygon(polygons)));
+            out.boundaries
+                .push((name.to_string(), level, geo::MultiPolygon(polygons)));
         }
     }
     out.places.sort_by_key(|p| p.osm_id);
@@ -342,7 +365,11 @@ pub fn read_osm_extract(path: &Path) -> Result<OsmExtract> {
 /// Joins way node sequences end to end into closed rings (the usual OSM multipolygon
 /// assembly); sequences that never close are dropped.
 fn assemble_rings(ways: &[&Vec<i64>]) -> Vec<Vec<i64>> {
-    let mut pending: Vec<Vec<i64>> = ways.iter().filter(|w| w.len() >= 2).map(|w| (*w).clone()).collect();
+    let mut pending: Vec<Vec<i64>> = ways
+        .iter()
+        .filter(|w| w.len() >= 2)
+        .map(|w| (*w).clone())
+        .collect();
     let mut rings = Vec::new();
     while let Some(mut ring) = pending.pop() {
         loop {
@@ -372,19 +399,36 @@ mod tests {
     use super::*;
 
     fn tags(pairs: &[(&str, &str)]) -> Tags {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn road_tags_decide_access_and_direction() {
         assert!(road_attributes(&tags(&[("building", "yes")])).is_none());
         assert!(road_attributes(&tags(&[("highway", "proposed")])).is_none());
-        let r = road_attributes(&tags(&[("highway", "primary"), ("oneway", "-1"), ("maxspeed", "30 mph")])).unwrap();
+        let r = road_attributes(&tags(&[
+            ("highway", "primary"),
+            ("oneway", "-1"),
+            ("maxspeed", "30 mph"),
+        ]))
+        .unwrap();
         assert_eq!(r.oneway, Oneway::Backward);
         assert!((r.maxspeed_kmh.unwrap() - 48.28).abs() < 0.01);
-        let r = road_attributes(&tags(&[("highway", "service"), ("access", "private"), ("foot", "yes")])).unwrap();
+        let r = road_attributes(&tags(&[
+            ("highway", "service"),
+            ("access", "private"),
+            ("foot", "yes"),
+        ]))
+        .unwrap();
         assert_eq!((r.walk, r.drive), (Some(true), Some(false)));
-        let r = road_attributes(&tags(&[("highway", "tertiary"), ("junction", "roundabout")])).unwrap();
+        let r = road_attributes(&tags(&[
+            ("highway", "tertiary"),
+            ("junction", "roundabout"),
+        ]))
+        .unwrap();
         assert_eq!(r.oneway, Oneway::Forward);
         assert_eq!(parse_maxspeed("signals"), None);
     }

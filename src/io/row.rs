@@ -22,7 +22,11 @@ impl Row<'_> {
     }
 
     fn err(&self, field: &str, message: impl std::fmt::Display) -> Error {
-        Error::input(self.file, format!("{}, field `{field}`", self.place), message.to_string())
+        Error::input(
+            self.file,
+            format!("{}, field `{field}`", self.place),
+            message.to_string(),
+        )
     }
 
     /// Text of a field; empty when absent.
@@ -140,7 +144,10 @@ pub(crate) fn road(row: &Row, coords: Vec<LonLat>) -> Result<super::RoadLine> {
         return Err(Error::input(
             row.file,
             &row.place,
-            format!("a road line needs at least 2 vertices, found {}", coords.len()),
+            format!(
+                "a road line needs at least 2 vertices, found {}",
+                coords.len()
+            ),
         ));
     }
     let highway = match row.text("highway") {

@@ -33,8 +33,14 @@ impl Csr {
     pub fn from_edges(n_nodes: usize, edges: &[(NodeId, NodeId, f64, u32)]) -> Self {
         let mut offsets = vec![0u32; n_nodes + 1];
         for &(t, h, w, _) in edges {
-            assert!(t.index() < n_nodes && h.index() < n_nodes, "node out of range");
-            assert!(w.is_finite() && w >= 0.0, "edge weight {w} must be finite and >= 0");
+            assert!(
+                t.index() < n_nodes && h.index() < n_nodes,
+                "node out of range"
+            );
+            assert!(
+                w.is_finite() && w >= 0.0,
+                "edge weight {w} must be finite and >= 0"
+            );
             offsets[t.index() + 1] += 1;
         }
         for i in 0..n_nodes {

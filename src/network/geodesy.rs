@@ -50,7 +50,10 @@ impl LocalProjection {
         if !lo.lon.is_finite() {
             return Self::new(LonLat::new(0.0, 0.0));
         }
-        Self::new(LonLat::new((lo.lon + hi.lon) / 2.0, (lo.lat + hi.lat) / 2.0))
+        Self::new(LonLat::new(
+            (lo.lon + hi.lon) / 2.0,
+            (lo.lat + hi.lat) / 2.0,
+        ))
     }
 
     pub fn project(&self, p: LonLat) -> [f64; 2] {
@@ -79,6 +82,8 @@ mod tests {
         let exact = haversine_m(p, q);
         assert!((planar - exact).abs() / exact < 0.01, "{planar} vs {exact}");
         // One degree of latitude is about 111.2 km.
-        assert!((haversine_m(LonLat::new(0.0, 0.0), LonLat::new(0.0, 1.0)) - 111_195.0).abs() < 10.0);
+        assert!(
+            (haversine_m(LonLat::new(0.0, 0.0), LonLat::new(0.0, 1.0)) - 111_195.0).abs() < 10.0
+        );
     }
 }

@@ -226,7 +226,10 @@ impl RoadNetwork {
             };
             // Interpolate in lon/lat so a vertex snaps to exactly its node's coordinate.
             let (pa, pb) = (self.nodes[s.a.index()], self.nodes[s.b.index()]);
-            let point = LonLat::new(pa.lon + t * (pb.lon - pa.lon), pa.lat + t * (pb.lat - pa.lat));
+            let point = LonLat::new(
+                pa.lon + t * (pb.lon - pa.lon),
+                pa.lat + t * (pb.lat - pa.lat),
+            );
             let distance_m = haversine_m(p, point);
             return Some(Snap {
                 segment: seg,
@@ -243,7 +246,8 @@ impl RoadNetwork {
     /// Start times at the network's nodes for a trip leaving from `snap` (access leg included).
     pub fn departures(&self, mode: Mode, snap: &Snap) -> Vec<(NodeId, f64)> {
         let (s, t) = self.seg_and_time(mode, snap.segment);
-        let p = self.mode(mode).passages[snap.segment as usize].expect("snapped segments are usable");
+        let p =
+            self.mode(mode).passages[snap.segment as usize].expect("snapped segments are usable");
         let mut out = Vec::with_capacity(2);
         if p.forward {
             out.push((s.b, snap.access_s + (1.0 - snap.fraction) * t));
@@ -258,7 +262,8 @@ impl RoadNetwork {
     /// which the place can be reached along its segment.
     pub fn arrivals(&self, mode: Mode, snap: &Snap) -> Vec<(NodeId, f64)> {
         let (s, t) = self.seg_and_time(mode, snap.segment);
-        let p = self.mode(mode).passages[snap.segment as usize].expect("snapped segments are usable");
+        let p =
+            self.mode(mode).passages[snap.segment as usize].expect("snapped segments are usable");
         let mut out = Vec::with_capacity(2);
         if p.forward {
             out.push((s.a, snap.fraction * t + snap.access_s));
@@ -277,7 +282,11 @@ impl RoadNetwork {
         }
         let (_, t) = self.seg_and_time(mode, from.segment);
         let p = self.mode(mode).passages[from.segment as usize]?;
-        let ok = if to.fraction >= from.fraction { p.forward } else { p.backward };
+        let ok = if to.fraction >= from.fraction {
+            p.forward
+        } else {
+            p.backward
+        };
         ok.then(|| from.access_s + (to.fraction - from.fraction).abs() * t + to.access_s)
     }
 
@@ -344,7 +353,10 @@ impl ModeGraph {
             .map(|(i, (s, _))| {
                 let [ax, ay] = projection.project(nodes[s.a.index()]);
                 let [bx, by] = projection.project(nodes[s.b.index()]);
-                GeomWithData::new(Line::new(coord! {x: ax, y: ay}, coord! {x: bx, y: by}), i as u32)
+                GeomWithData::new(
+                    Line::new(coord! {x: ax, y: ay}, coord! {x: bx, y: by}),
+                    i as u32,
+                )
             })
             .collect();
         Self {

@@ -109,7 +109,11 @@ impl Profile {
                     (Some(s), _, _) => s,
                     (None, Some(c), _) => line.maxspeed_kmh.map_or(c, |m| m.min(c)),
                     // Explicitly drivable but of a class with no speed: the slowest class speed.
-                    (None, None, Some(true)) => self.drive_kmh.values().copied().fold(f64::INFINITY, f64::min),
+                    (None, None, Some(true)) => self
+                        .drive_kmh
+                        .values()
+                        .copied()
+                        .fold(f64::INFINITY, f64::min),
                     (None, None, _) => return None,
                 };
                 (kmh > 0.0 && kmh.is_finite()).then_some(Passage {

@@ -27,12 +27,22 @@ pub const OSM_ATTRIBUTION: &str =
     "Map data © OpenStreetMap contributors, available under the Open Database Licence (ODbL)";
 
 /// Writes every output file of `plan` into `out_dir`, replacing the folder as a whole.
-pub fn write_all(plan: &Plan, out_dir: &Path, progress: &crate::progress::Progress) -> Result<PathBuf> {
+pub fn write_all(
+    plan: &Plan,
+    out_dir: &Path,
+    progress: &crate::progress::Progress,
+) -> Result<PathBuf> {
     let spinner = progress.spinner("writing outputs (service areas)");
     let staged = StagedDir::new(out_dir)?;
     staged.write("sites.geojson", to_json(&sites_layer(plan)).as_bytes())?;
-    staged.write("villages.geojson", to_json(&villages_layer(plan)).as_bytes())?;
-    staged.write("service_areas.geojson", to_json(&service_areas_layer(plan)).as_bytes())?;
+    staged.write(
+        "villages.geojson",
+        to_json(&villages_layer(plan)).as_bytes(),
+    )?;
+    staged.write(
+        "service_areas.geojson",
+        to_json(&service_areas_layer(plan)).as_bytes(),
+    )?;
     let summary = serde_json::to_string_pretty(&summary(plan)).expect("summary serializes");
     staged.write("summary.json", summary.as_bytes())?;
     let dir = staged.commit()?;
@@ -80,7 +90,9 @@ fn served(plan: &Plan, tier: &TierPlan, site: crate::model::SiteId) -> (usize, f
         .iter()
         .enumerate()
         .filter(|(_, a)| a.is_some_and(|(s, _)| s == site))
-        .fold((0, 0.0), |(n, e), (v, _)| (n + 1, e + plan.villages[v].elders))
+        .fold((0, 0.0), |(n, e), (v, _)| {
+            (n + 1, e + plan.villages[v].elders)
+        })
 }
 
 /// One Point per open site and tier.
@@ -91,7 +103,10 @@ pub fn sites_layer(plan: &Plan) -> FeatureCollection {
             let id = tier.candidates[k];
             let site = &plan.sites[id.index()];
             let (n_served, elders_served) = served(plan, tier, id);
-            let elders_within: f64 = tier.coverage[k].iter().map(|(v, _)| plan.villages[v.index()].elders).sum();
+            let elders_within: f64 = tier.coverage[k]
+                .iter()
+                .map(|(v, _)| plan.villages[v.index()].elders)
+                .sum();
             let snap = plan.site_snaps[&tier.tier.mode][id.index()];
             features.push(feature(
                 GeometryValue::new_point([site.location.lon, site.location.lat]),
@@ -137,8 +152,14 @@ pub fn villages_layer(plan: &Plan) -> FeatureCollection {
             for tier in &plan.tiers {
                 let a = tier.assignment[i];
                 let name = &tier.tier.name;
-                p.insert(format!("{name}_site"), json!(a.map(|(s, _)| plan.sites[s.index()].key.clone())));
-                p.insert(format!("{name}_min"), json!(a.map(|(_, t)| round(t / 60.0, 0.01))));
+                p.insert(
+                    format!("{name}_site"),
+                    json!(a.map(|(s, _)| plan.sites[s.index()].key.clone())),
+                );
+                p.insert(
+                    format!("{name}_min"),
+                    json!(a.map(|(_, t)| round(t / 60.0, 0.01))),
+                );
             }
             for (mode, snaps) in &plan.village_snaps {
                 p.insert(
@@ -147,10 +168,17 @@ pub fn villages_layer(plan: &Plan) -> FeatureCollection {
                 );
             }
             for (k, val) in &v.extra {
-                let key = if p.contains_key(k) { format!("src_{k}") } else { k.clone() };
+                let key = if p.contains_key(k) {
+                    format!("src_{k}")
+                } else {
+                    k.clone()
+                };
                 p.insert(key, json!(val));
             }
-            feature(GeometryValue::new_point([v.location.lon, v.location.lat]), p)
+            feature(
+                GeometryValue::new_point([v.location.lon, v.location.lat]),
+                p,
+            )
         })
         .collect();
     collection(features)
@@ -211,7 +239,13 @@ pub fn summary(plan: &Plan) -> JsonValue {
     let total_elders: f64 = plan.villages.iter().map(|v| v.elders).sum();
     let n = plan.villages.len();
     let covered_any: Vec<bool> = (0..n).map(|i| plan.covered(VillageId(i as u32))).collect();
-    let elders_any: f64 = plan.villages.iter().zip(&covered_any).filter(|(_, c)| **c).map(|(v, _)| v.elders).sum();
+    let elders_any: f64 = plan
+        .villages
+        .iter()
+        .zip(&covered_any)
+        .filter(|(_, c)| **c)
+        .map(|(v, _)| v.elders)
+        .sum();
     let tiers: Vec<JsonValue> = plan
         .tiers
         .iter()
@@ -264,7 +298,11 @@ pub fn summary(plan: &Plan) -> JsonValue {
 }
 
 fn pct(part: f64, whole: f64) -> f64 {
-    if whole > 0.0 { round(100.0 * part / whole, 0.01) } else { 0.0 }
+    if whole > 0.0 {
+        round(100.0 * part / whole, 0.01)
+    } else {
+        0.0
+    }
 }
 
 /// The short table printed after a run.
@@ -272,7 +310,14 @@ pub fn summary_table(plan: &Plan) -> String {
     use std::fmt::Write;
     let total: f64 = plan.villages.iter().map(|v| v.elders).sum();
     let mut out = String::new();
-    let _ = writeln!(out, "scenario: {} ({} villages, {} sites, {:.0} km of road)", plan.scenario.name, plan.villages.len(), plan.sites.len(), plan.network_stats.length_km);
+    let _ = writeln!(
+        out,
+        "scenario: {} ({} villages, {} sites, {:.0} km of road)",
+        plan.scenario.name,
+        plan.villages.len(),
+        plan.sites.len(),
+        plan.network_stats.length_km
+    );
     let _ = writeln!(
         out,
         "{:<16} {:>5} {:>6} {:>9} {:>12} {:>21} {:>9} {:>9} {:>7}",
@@ -280,7 +325,10 @@ pub fn summary_table(plan: &Plan) -> String {
     );
     for t in &plan.tiers {
         let s = &t.solution;
-        let existing = t.open_sites().filter(|id| plan.sites[id.index()].existing).count();
+        let existing = t
+            .open_sites()
+            .filter(|id| plan.sites[id.index()].existing)
+            .count();
         let villages = t.assignment.iter().filter(|a| a.is_some()).count();
         let _ = writeln!(
             out,
@@ -307,7 +355,14 @@ pub fn summary_table(plan: &Plan) -> String {
         .filter(|&i| plan.covered(VillageId(i as u32)))
         .map(|i| plan.villages[i].elders)
         .sum();
-    let _ = writeln!(out, "elders covered by any tier: {any:.0} of {total:.0} ({:.1}%)", pct(any, total));
-    let _ = writeln!(out, "sites: existing+new; gap: how far the best possible coverage may lie above this plan");
+    let _ = writeln!(
+        out,
+        "elders covered by any tier: {any:.0} of {total:.0} ({:.1}%)",
+        pct(any, total)
+    );
+    let _ = writeln!(
+        out,
+        "sites: existing+new; gap: how far the best possible coverage may lie above this plan"
+    );
     out
 }

@@ -54,7 +54,10 @@ impl StagedDir {
         };
         let old = self.staging.with_file_name(format!(
             ".{}.old-{}",
-            self.target.file_name().unwrap_or_default().to_string_lossy(),
+            self.target
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy(),
             std::process::id()
         ));
         let had_old = self.target.exists();

@@ -8,13 +8,25 @@ use super::{CoverProblem, Solution, finish};
 /// # Panics
 /// With more than 24 free sites.
 pub fn solve(problem: &CoverProblem) -> Solution {
-    let fixed: Vec<usize> = (0..problem.n_sites()).filter(|&j| problem.fixed[j]).collect();
-    let free: Vec<usize> = (0..problem.n_sites()).filter(|&j| !problem.fixed[j]).collect();
-    assert!(free.len() <= 24, "exhaustive search over {} sites is too large", free.len());
+    let fixed: Vec<usize> = (0..problem.n_sites())
+        .filter(|&j| problem.fixed[j])
+        .collect();
+    let free: Vec<usize> = (0..problem.n_sites())
+        .filter(|&j| !problem.fixed[j])
+        .collect();
+    assert!(
+        free.len() <= 24,
+        "exhaustive search over {} sites is too large",
+        free.len()
+    );
     let mut best = (problem.covered_weight(&fixed), fixed.clone());
     for mask in 1u32..(1 << free.len()) {
         let mut open = fixed.clone();
-        open.extend((0..free.len()).filter(|b| mask >> b & 1 == 1).map(|b| free[b]));
+        open.extend(
+            (0..free.len())
+                .filter(|b| mask >> b & 1 == 1)
+                .map(|b| free[b]),
+        );
         if !problem.is_feasible(&open) {
             continue;
         }

@@ -41,7 +41,9 @@ fn score(gain: f64, cost: f64, limit: Limit) -> f64 {
 /// O(nnz · log n) for the first pass plus the re-evaluations, where nnz is the total size of the
 /// coverage sets.
 pub fn greedy(problem: &CoverProblem) -> Vec<usize> {
-    let base: Vec<usize> = (0..problem.n_sites()).filter(|&j| problem.fixed[j]).collect();
+    let base: Vec<usize> = (0..problem.n_sites())
+        .filter(|&j| problem.fixed[j])
+        .collect();
     let open = extend(problem, base.clone(), &[]);
     if let Limit::Budget(b) = problem.limit {
         // Khuller et al.'s guard: the best single affordable site may beat ratio-greedy.
@@ -70,7 +72,8 @@ pub fn extend(problem: &CoverProblem, mut open: Vec<usize>, forbidden: &[bool]) 
     for &j in &open {
         is_open[j] = true;
     }
-    let allowed = |j: usize| !is_open[j] && !problem.fixed[j] && !forbidden.get(j).copied().unwrap_or(false);
+    let allowed =
+        |j: usize| !is_open[j] && !problem.fixed[j] && !forbidden.get(j).copied().unwrap_or(false);
     let mut heap: BinaryHeap<Key> = (0..problem.n_sites())
         .filter(|&j| allowed(j))
         .map(|j| (j, state.gain(problem, j)))

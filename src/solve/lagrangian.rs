@@ -26,7 +26,10 @@ pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64
             fixed_cover[i as usize] = true;
         }
     }
-    let fixed_weight: f64 = (0..m).filter(|&i| fixed_cover[i]).map(|i| problem.weights[i]).sum();
+    let fixed_weight: f64 = (0..m)
+        .filter(|&i| fixed_cover[i])
+        .map(|i| problem.weights[i])
+        .sum();
     // The free sites and, per demand, whether a free site can cover it.
     let free: Vec<usize> = (0..n)
         .filter(|&j| !problem.fixed[j] && problem.costs[j].is_finite() && affordable(problem, j))
@@ -39,7 +42,9 @@ pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64
             }
         }
     }
-    let active: Vec<usize> = (0..m).filter(|&i| coverable[i] && problem.weights[i] > 0.0).collect();
+    let active: Vec<usize> = (0..m)
+        .filter(|&i| coverable[i] && problem.weights[i] > 0.0)
+        .collect();
     let trivial: f64 = fixed_weight + active.iter().map(|&i| problem.weights[i]).sum::<f64>();
     if active.is_empty() || free.is_empty() {
         return trivial; // nothing beyond the fixed sites' coverage can be added
@@ -63,7 +68,10 @@ pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64
                 .sum();
         }
         let site_part = select(problem, &free, &value, &mut x);
-        let demand_part: f64 = active.iter().map(|&i| (problem.weights[i] - lambda[i]).max(0.0)).sum();
+        let demand_part: f64 = active
+            .iter()
+            .map(|&i| (problem.weights[i] - lambda[i]).max(0.0))
+            .sum();
         let l = demand_part + site_part;
         if l + fixed_weight < best - 1e-12 * best.abs() {
             best = l + fixed_weight;
@@ -80,7 +88,11 @@ pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64
         }
         // Subgradient of L: −z_i + Σ_{j∋i} x_j.
         for &i in &active {
-            sub[i] = if problem.weights[i] > lambda[i] { -1.0 } else { 0.0 };
+            sub[i] = if problem.weights[i] > lambda[i] {
+                -1.0
+            } else {
+                0.0
+            };
         }
         for &j in &free {
             if x[j] > 0.0 {
@@ -120,14 +132,24 @@ fn select(problem: &CoverProblem, free: &[usize], value: &[f64], x: &mut [f64]) 
     match problem.limit {
         Limit::Count(p) => {
             order.sort_by(|&a, &b| value[b].total_cmp(&value[a]).then(a.cmp(&b)));
-            order.iter().take(p).map(|&j| {
-                x[j] = 1.0;
-                value[j]
-            }).sum()
+            order
+                .iter()
+                .take(p)
+                .map(|&j| {
+                    x[j] = 1.0;
+                    value[j]
+                })
+                .sum()
         }
         Limit::Budget(budget) => {
             // Fractional knapsack by value per cost; zero-cost sites first.
-            let ratio = |j: usize| if problem.costs[j] > 0.0 { value[j] / problem.costs[j] } else { f64::INFINITY };
+            let ratio = |j: usize| {
+                if problem.costs[j] > 0.0 {
+                    value[j] / problem.costs[j]
+                } else {
+                    f64::INFINITY
+                }
+            };
             order.sort_by(|&a, &b| ratio(b).total_cmp(&ratio(a)).then(a.cmp(&b)));
             let mut left = budget;
             let mut total = 0.0;

@@ -11,8 +11,8 @@
 //! does not depend on the number of threads.
 
 use super::{CoverProblem, CoverState, Limit, greedy};
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
+use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
@@ -35,7 +35,8 @@ impl Move {
             std::cmp::Ordering::Greater => true,
             std::cmp::Ordering::Less => false,
             std::cmp::Ordering::Equal => {
-                (self.add, self.remove.map_or(0, |r| r + 1)) < (other.add, other.remove.map_or(0, |r| r + 1))
+                (self.add, self.remove.map_or(0, |r| r + 1))
+                    < (other.add, other.remove.map_or(0, |r| r + 1))
             }
         }
     }
@@ -57,7 +58,11 @@ pub fn improve(problem: &CoverProblem, open: Vec<usize>, restarts: usize, seed: 
             best = candidate.clone();
         }
         // Walk on from the better of the two, so restarts explore around good solutions.
-        current = if value >= problem.covered_weight(&current) { candidate } else { best.clone() };
+        current = if value >= problem.covered_weight(&current) {
+            candidate
+        } else {
+            best.clone()
+        };
     }
     best
 }
@@ -65,7 +70,11 @@ pub fn improve(problem: &CoverProblem, open: Vec<usize>, restarts: usize, seed: 
 /// Closes a random fifth (at least one) of the new sites and refills greedily from the sites
 /// not just closed.
 fn perturb(problem: &CoverProblem, open: &[usize], rng: &mut ChaCha8Rng) -> Vec<usize> {
-    let mut new: Vec<usize> = open.iter().copied().filter(|&j| !problem.fixed[j]).collect();
+    let mut new: Vec<usize> = open
+        .iter()
+        .copied()
+        .filter(|&j| !problem.fixed[j])
+        .collect();
     if new.is_empty() {
         return open.to_vec();
     }
@@ -92,9 +101,16 @@ fn descend(problem: &CoverProblem, mut open: Vec<usize>) -> Vec<usize> {
     let mut spent = problem.new_cost(&open);
     let max_rounds = 10 * n + 100;
     for _ in 0..max_rounds {
-        let removable: Vec<usize> = open.iter().copied().filter(|&j| !problem.fixed[j]).collect();
+        let removable: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|&j| !problem.fixed[j])
+            .collect();
         let loss: Vec<(usize, f64)> = {
-            let mut l: Vec<(usize, f64)> = removable.iter().map(|&r| (r, state.loss(problem, r))).collect();
+            let mut l: Vec<(usize, f64)> = removable
+                .iter()
+                .map(|&r| (r, state.loss(problem, r)))
+                .collect();
             l.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
             l
         };
@@ -110,7 +126,11 @@ fn descend(problem: &CoverProblem, mut open: Vec<usize>) -> Vec<usize> {
             .into_par_iter()
             .filter(|&a| !is_open[a] && !problem.fixed[a] && problem.costs[a].is_finite())
             .map_init(
-                || Scratch { shared: vec![0.0; n], seen: vec![false; n], touched: Vec::new() },
+                || Scratch {
+                    shared: vec![0.0; n],
+                    seen: vec![false; n],
+                    touched: Vec::new(),
+                },
                 |scratch, a| best_move_for(problem, &state, a, &loss, &loss_of, slack, scratch),
             )
             .flatten()
@@ -151,7 +171,11 @@ fn best_move_for(
     slack: f64,
     scratch: &mut Scratch,
 ) -> Option<Move> {
-    let Scratch { shared, seen, touched } = scratch;
+    let Scratch {
+        shared,
+        seen,
+        touched,
+    } = scratch;
     let mut gain = 0.0;
     for &i in &problem.covers[a] {
         let i = i as usize;
@@ -182,19 +206,31 @@ fn best_move_for(
         }
     };
     if fits(None) {
-        consider(Move { delta: gain, add: a, remove: None });
+        consider(Move {
+            delta: gain,
+            add: a,
+            remove: None,
+        });
     }
     // Removals that share coverage with `a`.
     touched.sort_unstable();
     for &r in touched.iter() {
         if fits(Some(r)) {
-            consider(Move { delta: gain + shared[r] - loss_of[r], add: a, remove: Some(r) });
+            consider(Move {
+                delta: gain + shared[r] - loss_of[r],
+                add: a,
+                remove: Some(r),
+            });
         }
     }
     // The smallest-loss feasible removal among those sharing nothing with `a` (`loss` is
     // sorted by loss, then index).
     if let Some(&(r, l)) = loss.iter().find(|&&(r, _)| !seen[r] && fits(Some(r))) {
-        consider(Move { delta: gain - l, add: a, remove: Some(r) });
+        consider(Move {
+            delta: gain - l,
+            add: a,
+            remove: Some(r),
+        });
     }
     for &r in touched.iter() {
         shared[r] = 0.0;

@@ -120,11 +120,23 @@ impl CoverProblem {
     /// Checks the problem's shape; a malformed problem is a programming error upstream.
     fn validate(&self) {
         let n = self.covers.len();
-        assert!(self.costs.len() == n && self.fixed.len() == n, "covers, costs and fixed differ in length");
-        assert!(self.weights.iter().all(|w| w.is_finite() && *w >= 0.0), "weights must be finite and >= 0");
-        assert!(self.costs.iter().all(|c| c.is_finite() && *c >= 0.0), "costs must be finite and >= 0");
+        assert!(
+            self.costs.len() == n && self.fixed.len() == n,
+            "covers, costs and fixed differ in length"
+        );
+        assert!(
+            self.weights.iter().all(|w| w.is_finite() && *w >= 0.0),
+            "weights must be finite and >= 0"
+        );
+        assert!(
+            self.costs.iter().all(|c| c.is_finite() && *c >= 0.0),
+            "costs must be finite and >= 0"
+        );
         let m = self.weights.len() as u32;
-        assert!(self.covers.iter().flatten().all(|&i| i < m), "demand index out of range");
+        assert!(
+            self.covers.iter().flatten().all(|&i| i < m),
+            "demand index out of range"
+        );
     }
 
     /// Weight covered when exactly `open` sites are open.
@@ -145,12 +157,17 @@ impl CoverProblem {
 
     /// Cost of the non-fixed sites in `open`.
     pub fn new_cost(&self, open: &[usize]) -> f64 {
-        open.iter().filter(|&&j| !self.fixed[j]).map(|&j| self.costs[j]).sum()
+        open.iter()
+            .filter(|&&j| !self.fixed[j])
+            .map(|&j| self.costs[j])
+            .sum()
     }
 
     /// Whether `open` respects the limit and contains every fixed site.
     pub fn is_feasible(&self, open: &[usize]) -> bool {
-        let fixed_ok = (0..self.n_sites()).filter(|&j| self.fixed[j]).all(|j| open.contains(&j));
+        let fixed_ok = (0..self.n_sites())
+            .filter(|&j| self.fixed[j])
+            .all(|j| open.contains(&j));
         let new = open.iter().filter(|&&j| !self.fixed[j]).count();
         let limit_ok = match self.limit {
             Limit::Count(p) => new <= p,
@@ -170,14 +187,28 @@ pub fn solve_mclp(problem: &CoverProblem, options: &SolveOptions) -> Solution {
     }
     open.sort_unstable();
     let objective = problem.covered_weight(&open);
-    let bound = lagrangian::upper_bound(problem, objective, options.bound_iterations).max(objective);
+    let bound =
+        lagrangian::upper_bound(problem, objective, options.bound_iterations).max(objective);
     finish(problem, open, objective, bound)
 }
 
 /// Packs an answer with its bound and gap.
-pub(crate) fn finish(problem: &CoverProblem, open: Vec<usize>, objective: f64, bound: f64) -> Solution {
-    let gap = if bound > 0.0 { ((bound - objective) / bound).max(0.0) } else { 0.0 };
-    let status = if gap <= 1e-9 { Status::Optimal } else { Status::Feasible };
+pub(crate) fn finish(
+    problem: &CoverProblem,
+    open: Vec<usize>,
+    objective: f64,
+    bound: f64,
+) -> Solution {
+    let gap = if bound > 0.0 {
+        ((bound - objective) / bound).max(0.0)
+    } else {
+        0.0
+    };
+    let status = if gap <= 1e-9 {
+        Status::Optimal
+    } else {
+        Status::Feasible
+    };
     Solution {
         cost: problem.new_cost(&open),
         open,

@@ -23,7 +23,13 @@ pub fn raw_csv(path: &Path) -> Vec<HashMap<String, String>> {
     let mut rdr = csv::Reader::from_path(path).unwrap();
     let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
     rdr.records()
-        .map(|r| headers.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect())
+        .map(|r| {
+            headers
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(str::to_string))
+                .collect()
+        })
         .collect()
 }
 
@@ -36,11 +42,13 @@ pub fn raw_csv(path: &Path) -> Vec<HashMap<String, String>> {
 ///   to, and every village it counts as uncovered is beyond the radius of every open site,
 ///   by a separate Dijkstra (petgraph) over a graph rebuilt from the road segments;
 /// - each tier's objective equals the elders of its covered villages, and bound ≥ objective.
+///
 /// Returns the number of (site, village) checks made.
 pub fn check_plan(plan: &Plan) -> usize {
     let sc = &plan.scenario;
     let rows = raw_csv(&sc.sites);
-    let by_id: HashMap<&str, &HashMap<String, String>> = rows.iter().map(|r| (r["id"].as_str(), r)).collect();
+    let by_id: HashMap<&str, &HashMap<String, String>> =
+        rows.iter().map(|r| (r["id"].as_str(), r)).collect();
     let village_rows = raw_csv(&sc.villages);
     assert_eq!(village_rows.len(), plan.villages.len());
     let mut checks = 0;
@@ -51,40 +59,91 @@ pub fn check_plan(plan: &Plan) -> usize {
         let open: Vec<_> = tier.open_sites().collect();
         for &id in &open {
             let site = &plan.sites[id.index()];
-            let row = by_id.get(site.key.as_str()).unwrap_or_else(|| panic!("open site {} not in {}", site.key, sc.sites.display()));
-            assert!(t.site_kinds.is_empty() || t.site_kinds.contains(&row["kind"]), "site {} of kind {} not eligible for {}", site.key, row["kind"], t.name);
+            let row = by_id
+                .get(site.key.as_str())
+                .unwrap_or_else(|| panic!("open site {} not in {}", site.key, sc.sites.display()));
+            assert!(
+                t.site_kinds.is_empty() || t.site_kinds.contains(&row["kind"]),
+                "site {} of kind {} not eligible for {}",
+                site.key,
+                row["kind"],
+                t.name
+            );
             let lon: f64 = row["lon"].parse().unwrap();
             let lat: f64 = row["lat"].parse().unwrap();
-            assert!((lon - site.location.lon).abs() < 1e-9 && (lat - site.location.lat).abs() < 1e-9);
-            let existing = matches!(row.get("existing").map(String::as_str), Some("1" | "true" | "yes"));
+            assert!(
+                (lon - site.location.lon).abs() < 1e-9 && (lat - site.location.lat).abs() < 1e-9
+            );
+            let existing = matches!(
+                row.get("existing").map(String::as_str),
+                Some("1" | "true" | "yes")
+            );
             if !existing {
                 new_sites += 1;
                 cost += match row.get("cost").map(String::as_str) {
                     Some(c) if !c.is_empty() => c.parse::<f64>().unwrap(),
-                    _ => t.kind_costs.get(&row["kind"]).copied().unwrap_or(t.default_cost),
+                    _ => t
+                        .kind_costs
+                        .get(&row["kind"])
+                        .copied()
+                        .unwrap_or(t.default_cost),
                 };
             }
         }
         for r in &rows {
-            let existing = matches!(r.get("existing").map(String::as_str), Some("1" | "true" | "yes"));
+            let existing = matches!(
+                r.get("existing").map(String::as_str),
+                Some("1" | "true" | "yes")
+            );
             if existing && (t.site_kinds.is_empty() || t.site_kinds.contains(&r["kind"])) {
-                assert!(open.iter().any(|id| plan.sites[id.index()].key == r["id"]), "existing site {} not open in {}", r["id"], t.name);
+                assert!(
+                    open.iter().any(|id| plan.sites[id.index()].key == r["id"]),
+                    "existing site {} not open in {}",
+                    r["id"],
+                    t.name
+                );
             }
         }
         match t.limit {
-            Limit::Budget(b) => assert!(cost <= b + 1e-6, "tier {}: cost {cost} over budget {b}", t.name),
-            Limit::Count(p) => assert!(new_sites <= p, "tier {}: {new_sites} new sites, limit {p}", t.name),
+            Limit::Budget(b) => assert!(
+                cost <= b + 1e-6,
+                "tier {}: cost {cost} over budget {b}",
+                t.name
+            ),
+            Limit::Count(p) => assert!(
+                new_sites <= p,
+                "tier {}: {new_sites} new sites, limit {p}",
+                t.name
+            ),
         }
-        assert!((cost - tier.solution.cost).abs() < 1e-6, "reported cost {} vs recomputed {cost}", tier.solution.cost);
+        assert!(
+            (cost - tier.solution.cost).abs() < 1e-6,
+            "reported cost {} vs recomputed {cost}",
+            tier.solution.cost
+        );
 
         // Independent travel times from each open site.
         let mut best = vec![f64::INFINITY; plan.villages.len()];
         for &id in &open {
-            let times = independent_times(plan, t.mode, plan.sites[id.index()].location, plan.site_snaps[&t.mode][id.index()].as_ref().map(|s| (s.segment, s.fraction, s.point)));
+            let times = independent_times(
+                plan,
+                t.mode,
+                plan.sites[id.index()].location,
+                plan.site_snaps[&t.mode][id.index()]
+                    .as_ref()
+                    .map(|s| (s.segment, s.fraction, s.point)),
+            );
             for (v, &tv) in times.iter().enumerate() {
                 best[v] = best[v].min(tv);
-                if let Some((s, t_claimed)) = tier.assignment[v] && s == id {
-                    assert!((t_claimed - tv).abs() < 1e-6, "village {} from site {}: plan says {t_claimed} s, check finds {tv} s", plan.villages[v].key, plan.sites[id.index()].key);
+                if let Some((s, t_claimed)) = tier.assignment[v]
+                    && s == id
+                {
+                    assert!(
+                        (t_claimed - tv).abs() < 1e-6,
+                        "village {} from site {}: plan says {t_claimed} s, check finds {tv} s",
+                        plan.villages[v].key,
+                        plan.sites[id.index()].key
+                    );
                     checks += 1;
                 }
             }
@@ -93,11 +152,27 @@ pub fn check_plan(plan: &Plan) -> usize {
         for (v, a) in tier.assignment.iter().enumerate() {
             match a {
                 Some((_, t_claimed)) => {
-                    assert!(best[v] <= t.radius_s + 1e-9, "village {} counted covered but best time {} > radius {}", plan.villages[v].key, best[v], t.radius_s);
-                    assert!((best[v] - t_claimed).abs() < 1e-6, "village {} assigned at {t_claimed} s but nearest open site is {} s", plan.villages[v].key, best[v]);
+                    assert!(
+                        best[v] <= t.radius_s + 1e-9,
+                        "village {} counted covered but best time {} > radius {}",
+                        plan.villages[v].key,
+                        best[v],
+                        t.radius_s
+                    );
+                    assert!(
+                        (best[v] - t_claimed).abs() < 1e-6,
+                        "village {} assigned at {t_claimed} s but nearest open site is {} s",
+                        plan.villages[v].key,
+                        best[v]
+                    );
                     covered_weight += plan.villages[v].elders;
                 }
-                None => assert!(best[v] > t.radius_s, "village {} counted uncovered but reachable in {} s", plan.villages[v].key, best[v]),
+                None => assert!(
+                    best[v] > t.radius_s,
+                    "village {} counted uncovered but reachable in {} s",
+                    plan.villages[v].key,
+                    best[v]
+                ),
             }
             checks += 1;
         }
@@ -111,9 +186,16 @@ pub fn check_plan(plan: &Plan) -> usize {
 /// to every village, by petgraph's Dijkstra from a virtual source; INFINITY where unreachable.
 /// Re-derives the trip model: access leg at the access speed, partial segments at the road
 /// speed in allowed directions, or straight along a shared segment.
-fn independent_times(plan: &Plan, mode: Mode, location: LonLat, snap: Option<(u32, f64, LonLat)>) -> Vec<f64> {
+fn independent_times(
+    plan: &Plan,
+    mode: Mode,
+    location: LonLat,
+    snap: Option<(u32, f64, LonLat)>,
+) -> Vec<f64> {
     let n = plan.villages.len();
-    let Some((seg, frac, point)) = snap else { return vec![f64::INFINITY; n] };
+    let Some((seg, frac, point)) = snap else {
+        return vec![f64::INFINITY; n];
+    };
     let net = &plan.network;
     let profile = &plan.scenario.network.profile;
     let access = match mode {
@@ -121,11 +203,15 @@ fn independent_times(plan: &Plan, mode: Mode, location: LonLat, snap: Option<(u3
         Mode::Drive => profile.drive_access_kmh / 3.6,
     };
     let g = net.mode(mode);
-    let mut graph: DiGraph<(), f64> = DiGraph::with_capacity(net.nodes.len() + 1, 2 * net.segments.len());
+    let mut graph: DiGraph<(), f64> =
+        DiGraph::with_capacity(net.nodes.len() + 1, 2 * net.segments.len());
     for _ in 0..=net.nodes.len() {
         graph.add_node(());
     }
-    let speed_time = |s: u32| g.passage(s).map(|p| (p, net.segments[s as usize].length_m / p.speed_mps));
+    let speed_time = |s: u32| {
+        g.passage(s)
+            .map(|p| (p, net.segments[s as usize].length_m / p.speed_mps))
+    };
     for (i, s) in net.segments.iter().enumerate() {
         if let Some((p, t)) = speed_time(i as u32) {
             if p.forward {
@@ -141,7 +227,11 @@ fn independent_times(plan: &Plan, mode: Mode, location: LonLat, snap: Option<(u3
     let (p, t) = speed_time(seg).expect("snapped to a usable segment");
     let s = net.segments[seg as usize];
     if p.forward {
-        graph.add_edge(source, NodeIndex::new(s.b.index()), site_access + (1.0 - frac) * t);
+        graph.add_edge(
+            source,
+            NodeIndex::new(s.b.index()),
+            site_access + (1.0 - frac) * t,
+        );
     }
     if p.backward {
         graph.add_edge(source, NodeIndex::new(s.a.index()), site_access + frac * t);
@@ -150,19 +240,29 @@ fn independent_times(plan: &Plan, mode: Mode, location: LonLat, snap: Option<(u3
     let vsnaps = &plan.village_snaps[&mode];
     (0..n)
         .map(|v| {
-            let Some(vs) = vsnaps[v] else { return f64::INFINITY };
+            let Some(vs) = vsnaps[v] else {
+                return f64::INFINITY;
+            };
             let v_access = haversine_m(plan.villages[v].location, vs.point) / access;
             let (vp, vt) = speed_time(vs.segment).unwrap();
             let vseg = net.segments[vs.segment as usize];
             let mut best = f64::INFINITY;
-            if vp.forward && let Some(d) = dist.get(&NodeIndex::new(vseg.a.index())) {
+            if vp.forward
+                && let Some(d) = dist.get(&NodeIndex::new(vseg.a.index()))
+            {
                 best = best.min(d + vs.fraction * vt + v_access);
             }
-            if vp.backward && let Some(d) = dist.get(&NodeIndex::new(vseg.b.index())) {
+            if vp.backward
+                && let Some(d) = dist.get(&NodeIndex::new(vseg.b.index()))
+            {
                 best = best.min(d + (1.0 - vs.fraction) * vt + v_access);
             }
             if vs.segment == seg {
-                let ok = if vs.fraction >= frac { p.forward } else { p.backward };
+                let ok = if vs.fraction >= frac {
+                    p.forward
+                } else {
+                    p.backward
+                };
                 if ok {
                     best = best.min(site_access + (vs.fraction - frac).abs() * t + v_access);
                 }

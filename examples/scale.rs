@@ -1,0 +1,151 @@
+//! The scale benchmark: travel times from many candidate sites on a large generated road graph,
+//! on 1 and N threads, with the peak memory of the whole run.
+//!
+//! ```text
+//! cargo run --release --example scale                       # 2,000,000 nodes, 20,000 sites, 100,000 villages, 30 min
+//! cargo run --release --example scale -- --nodes 250000 --sites 2000 --villages 10000 --p 50
+//! ```
+//!
+//! Prints each stage's wall time, the travel-time speed-up from 1 to N threads (and checks that
+//! both runs give identical results), and the peak resident memory (VmHWM).
+
+use carecover::coverage::{snap_all, travel_times};
+use carecover::model::LonLat;
+use carecover::network::{Mode, NetworkOptions, RoadNetwork};
+use carecover::solve::{CoverProblem, Limit, SolveOptions, solve_mclp};
+use carecover::synth::{SynthParams, generate};
+use std::time::Instant;
+
+fn arg(name: &str, default: f64) -> f64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(|v| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{name} takes a number, got {v}"))
+        })
+        .unwrap_or(default)
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.split_whitespace().nth(1).unwrap().parse::<f64>().unwrap() / 1024.0)
+        })
+        .unwrap_or(f64::NAN)
+}
+
+fn main() {
+    let nodes = arg("--nodes", 2_000_000.0) as usize;
+    let sites = arg("--sites", 20_000.0) as usize;
+    let villages = arg("--villages", 100_000.0) as usize;
+    let minutes = arg("--minutes", 30.0);
+    let threads = arg("--threads", rayon::current_num_threads() as f64) as usize;
+    let seed = arg("--seed", 1.0) as u64;
+    let p = arg("--p", 100.0) as usize;
+    println!(
+        "scale: {nodes} road nodes, {villages} villages, {sites} extra candidate sites, drive {minutes} min, seed {seed}"
+    );
+
+    let t = Instant::now();
+    let county = generate(&SynthParams {
+        road_nodes: nodes,
+        villages,
+        towns: (villages / 50).max(1),
+        sites,
+        spacing_m: 300.0,
+        seed,
+    });
+    println!(
+        "generate            {:>8.2} s  ({} road lines, {} sites)",
+        t.elapsed().as_secs_f64(),
+        county.roads.len(),
+        county.sites.len()
+    );
+
+    let t = Instant::now();
+    let net = RoadNetwork::build(&county.roads, &NetworkOptions::default());
+    let stats = net.stats();
+    println!(
+        "build network       {:>8.2} s  ({} nodes, {} segments, {:.0} km)",
+        t.elapsed().as_secs_f64(),
+        stats.nodes,
+        stats.segments,
+        stats.length_km
+    );
+    let weights: Vec<f64> = county.villages.iter().map(|v| v.elders).collect();
+    let costs: Vec<f64> = county.sites.iter().map(|s| s.cost.unwrap_or(0.0)).collect();
+    let fixed: Vec<bool> = county.sites.iter().map(|s| s.existing).collect();
+    let v: Vec<LonLat> = county.villages.iter().map(|v| v.location).collect();
+    let s: Vec<LonLat> = county.sites.iter().map(|s| s.location).collect();
+    drop(county);
+
+    let t = Instant::now();
+    let vs = snap_all(&net, Mode::Drive, &v, 1000.0);
+    let ss = snap_all(&net, Mode::Drive, &s, 1000.0);
+    println!(
+        "snap                {:>8.2} s  ({} of {} villages on the network)",
+        t.elapsed().as_secs_f64(),
+        vs.iter().flatten().count(),
+        vs.len()
+    );
+
+    let mut results = Vec::new();
+    for n in [1, threads] {
+        if n == 1 && threads == 1 && !results.is_empty() {
+            break;
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap();
+        let t = Instant::now();
+        let tt = pool.install(|| travel_times(&net, Mode::Drive, &ss, &vs, minutes * 60.0, &|| {}));
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "travel times, {n} thr {:>8.2} s  ({} site-village pairs)",
+            secs,
+            tt.n_pairs()
+        );
+        results.push((n, secs, tt));
+        if threads == 1 {
+            break;
+        }
+    }
+    if let [(_, s1, a), (n, sn, b)] = &results[..] {
+        assert_eq!(a, b, "results differ between 1 and {n} threads");
+        println!(
+            "speed-up 1 → {n} threads: {:.2}x (identical results)",
+            s1 / sn
+        );
+    }
+    let tt = &results.last().unwrap().2;
+    let problem = CoverProblem {
+        weights,
+        covers: tt
+            .reach
+            .iter()
+            .map(|r| r.iter().map(|(v, _)| v.0).collect())
+            .collect(),
+        costs,
+        fixed,
+        limit: Limit::Count(p),
+    };
+    drop(results);
+    let t = Instant::now();
+    let sol = solve_mclp(&problem, &SolveOptions::default());
+    println!(
+        "solve p={}         {:>8.2} s  (covers {:.0} of {:.0}, bound {:.0}, gap {:.3}%)",
+        p,
+        t.elapsed().as_secs_f64(),
+        sol.objective,
+        problem.weights.iter().sum::<f64>(),
+        sol.bound,
+        100.0 * sol.gap
+    );
+    println!("peak memory         {:>8.0} MB", peak_rss_mb());
+}
