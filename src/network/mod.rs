@@ -108,6 +108,7 @@ pub struct NetworkStats {
     pub length_km: f64,
     pub walk_edges: usize,
     pub drive_edges: usize,
+    /// Connected pieces of the walking / driving network (nodes on no usable road not counted).
     pub walk_components: usize,
     pub drive_components: usize,
     pub graph_bytes: usize,
@@ -198,8 +199,8 @@ impl RoadNetwork {
             length_km: self.segments.iter().map(|s| s.length_m).sum::<f64>() / 1000.0,
             walk_edges: self.walk.graph.n_edges(),
             drive_edges: self.drive.graph.n_edges(),
-            walk_components: self.walk.component_nodes.len(),
-            drive_components: self.drive.component_nodes.len(),
+            walk_components: self.walk.n_components(),
+            drive_components: self.drive.n_components(),
             graph_bytes: self.walk.graph.heap_bytes() + self.drive.graph.heap_bytes(),
         }
     }
@@ -369,6 +370,11 @@ impl ModeGraph {
             index: RTree::bulk_load(items),
             access_mps,
         }
+    }
+
+    /// Connected components with at least one usable segment.
+    pub fn n_components(&self) -> usize {
+        self.component_nodes.iter().filter(|&&n| n >= 2).count()
     }
 
     /// How segment `seg` may be travelled in this mode.
