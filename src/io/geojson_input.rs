@@ -60,6 +60,17 @@ fn row<'a>(file: &'a Path, index: usize, f: &Feature) -> Row<'a> {
     }
 }
 
+fn wrong_geometry(r: &Row, expected: &str, found: Option<&GeometryValue>) -> Error {
+    Error::input(
+        r.file,
+        &r.place,
+        format!(
+            "expected a {expected} geometry, found {}",
+            found.map_or("none", |g| g.type_name())
+        ),
+    )
+}
+
 /// Reads the Point of each feature into the row's `lon`/`lat` fields and builds a record.
 fn read_points<T>(
     reader: impl Read,
@@ -78,16 +89,7 @@ fn read_points<T>(
                 r.fields.push(("lon".to_string(), c[0].to_string()));
                 r.fields.push(("lat".to_string(), c[1].to_string()));
             }
-            other => {
-                return Err(Error::input(
-                    file,
-                    &r.place,
-                    format!(
-                        "expected a Point geometry, found {}",
-                        other.map_or("none", |g| g.type_name())
-                    ),
-                ));
-            }
+            other => return Err(wrong_geometry(&r, "Point", other)),
         }
         let value = make(&r)?;
         keys.insert(file, &r.place, key(&value))?;
@@ -117,16 +119,7 @@ pub fn read_roads_geojson(reader: impl Read, file: &Path) -> Result<Vec<RoadLine
         let parts: Vec<&Vec<geojson::Position>> = match f.geometry.as_ref().map(|g| &g.value) {
             Some(GeometryValue::LineString { coordinates }) => vec![coordinates],
             Some(GeometryValue::MultiLineString { coordinates }) => coordinates.iter().collect(),
-            other => {
-                return Err(Error::input(
-                    file,
-                    &r.place,
-                    format!(
-                        "expected a LineString geometry, found {}",
-                        other.map_or("none", |g| g.type_name())
-                    ),
-                ));
-            }
+            other => return Err(wrong_geometry(&r, "LineString", other)),
         };
         for part in parts {
             let coords = part

@@ -34,6 +34,14 @@ impl Row<'_> {
         self.raw(name).unwrap_or_default().to_string()
     }
 
+    /// The `name` field, or `key` where it is empty.
+    pub fn name_or(&self, key: &str) -> String {
+        match self.text("name") {
+            n if n.is_empty() => key.to_string(),
+            n => n,
+        }
+    }
+
     /// A number that may be absent or empty.
     pub fn opt_f64(&self, name: &str) -> Result<Option<f64>> {
         match self.raw(name) {
@@ -98,13 +106,9 @@ pub(crate) fn village(row: &Row) -> Result<Village> {
     }
     let population = row.opt_nonneg("population")?;
     let key = row.text("id");
-    let name = match row.text("name") {
-        n if n.is_empty() => key.clone(),
-        n => n,
-    };
     Ok(Village {
         location: row.lonlat()?,
-        name,
+        name: row.name_or(&key),
         town: row.text("town"),
         population,
         elders,
@@ -119,13 +123,9 @@ pub(crate) fn site(row: &Row) -> Result<Site> {
         return Err(row.err("kind", "value is missing (e.g. townhall, clinic, school)"));
     }
     let key = row.text("id");
-    let name = match row.text("name") {
-        n if n.is_empty() => key.clone(),
-        n => n,
-    };
     Ok(Site {
         location: row.lonlat()?,
-        name,
+        name: row.name_or(&key),
         town: row.text("town"),
         kind,
         cost: row.opt_nonneg("cost")?,

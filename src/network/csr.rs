@@ -136,6 +136,21 @@ impl DijkstraWorkspace {
 ///
 /// Times are compared through their IEEE bit patterns (monotone for non-negative floats) with
 /// the node index as tie-breaker, so the settling order is deterministic.
+///
+/// # Example
+///
+/// ```
+/// use carecover::model::NodeId;
+/// use carecover::network::{Csr, DijkstraWorkspace, bounded_dijkstra};
+///
+/// // 0 -> 1 -> 2 -> 3, 60 s each.
+/// let g = Csr::from_edges(4, &[(NodeId(0), NodeId(1), 60.0, 0), (NodeId(1), NodeId(2), 60.0, 1), (NodeId(2), NodeId(3), 60.0, 2)]);
+/// let mut ws = DijkstraWorkspace::new(4);
+/// bounded_dijkstra(&g, &[(NodeId(0), 0.0)], 120.0, &mut ws);
+/// assert_eq!(ws.settled(), &[NodeId(0), NodeId(1), NodeId(2)]);
+/// assert_eq!(ws.dist(NodeId(2)), 120.0); // exactly at the cut-off: included
+/// assert!(ws.dist(NodeId(3)).is_infinite());
+/// ```
 pub fn bounded_dijkstra(
     graph: &Csr,
     sources: &[(NodeId, f64)],

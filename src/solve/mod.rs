@@ -179,6 +179,26 @@ impl CoverProblem {
 
 /// Solves a budgeted or p-sites maximal covering problem: greedy, local search, Lagrangian
 /// bound (see the module docs).
+///
+/// # Example
+///
+/// ```
+/// use carecover::solve::{CoverProblem, Limit, SolveOptions, Status, solve_mclp};
+///
+/// // Three villages (elders 50, 30, 20); site 0 covers villages 0 and 1, site 1 covers 1 and 2,
+/// // site 2 (existing) covers village 2. One new site may be built.
+/// let problem = CoverProblem {
+///     weights: vec![50.0, 30.0, 20.0],
+///     covers: vec![vec![0, 1], vec![1, 2], vec![2]],
+///     costs: vec![10.0, 10.0, 0.0],
+///     fixed: vec![false, false, true],
+///     limit: Limit::Count(1),
+/// };
+/// let s = solve_mclp(&problem, &SolveOptions::default());
+/// assert_eq!(s.open, vec![0, 2]);
+/// assert_eq!(s.objective, 100.0);
+/// assert_eq!(s.status, Status::Optimal);
+/// ```
 pub fn solve_mclp(problem: &CoverProblem, options: &SolveOptions) -> Solution {
     problem.validate();
     let mut open = greedy::greedy(problem);
