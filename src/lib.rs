@@ -28,6 +28,7 @@
 
 pub mod coverage;
 pub mod error;
+pub mod instance;
 pub mod io;
 pub mod model;
 pub mod network;

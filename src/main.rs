@@ -36,6 +36,46 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Solve a benchmark or peer instance and print one JSON line.
+    ///
+    /// Examples:
+    ///   carecover instance inst/c_1000x200 --problem pmedian
+    ///   carecover instance --format orlib-pmed pmed1.txt --problem pmedian --exact
+    ///   carecover instance --format tsplib-mclp NewYork.txt --problem mclp --radius 400 --p 50
+    Instance {
+        /// A facloc-instance/1 folder, or a file of the given --format.
+        path: PathBuf,
+        #[arg(long, value_enum, default_value = "facloc")]
+        format: InstanceFormat,
+        #[arg(long, value_enum)]
+        problem: carecover::instance::Problem,
+        /// Facilities to open, required ones included (default: the instance's).
+        #[arg(long)]
+        p: Option<usize>,
+        /// Coverage radius, in the instance's cost unit.
+        #[arg(long)]
+        radius: Option<f64>,
+        /// Money for all open sites.
+        #[arg(long)]
+        budget: Option<f64>,
+        /// Prove optimality (or stop at --time-limit with the best solution and its gap).
+        #[arg(long)]
+        exact: bool,
+        #[arg(long, default_value_t = 600.0)]
+        time_limit: f64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum InstanceFormat {
+    /// facloc-instance/1 folder: demand.csv, sites.csv, costs.csv, problem.json.
+    Facloc,
+    /// OR-Library p-median file (pmed1..40).
+    OrlibPmed,
+    /// TSPLIB-like MCLP file of Máximo et al. (needs --radius).
+    TsplibMclp,
 }
 
 fn main() -> ExitCode {
@@ -46,11 +86,19 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let (scenario, out) = match cli.command {
-        Some(Command::Solve { scenario, out }) => (scenario, out),
-        None => (default_scenario(), None),
+    if let Some(t) = cli.threads.filter(|&t| t > 0) {
+        // Only fails if a pool was already built, which cannot happen here.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(t).build_global();
+    }
+    let result = match cli.command {
+        Some(Command::Solve { scenario, out }) => solve(&scenario, out, Progress::new(cli.quiet)),
+        None => solve(&default_scenario(), None, Progress::new(cli.quiet)),
+        Some(Command::Instance { path, format, problem, p, radius, budget, exact, time_limit, seed }) => {
+            let options = carecover::instance::RunOptions { problem, p, radius, budget, exact, time_limit_s: time_limit, seed };
+            instance(&path, format, &options)
+        }
     };
-    match solve(&scenario, out, cli.threads, Progress::new(cli.quiet)) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -72,19 +120,30 @@ fn default_scenario() -> PathBuf {
     }
 }
 
-fn solve(
-    path: &Path,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    progress: Progress,
-) -> anyhow::Result<()> {
+fn instance(path: &Path, format: InstanceFormat, options: &carecover::instance::RunOptions) -> anyhow::Result<()> {
+    use carecover::io;
+    let t = std::time::Instant::now();
+    let inst = match format {
+        InstanceFormat::Facloc => io::read_facloc_dir(path)?,
+        InstanceFormat::OrlibPmed => io::read_orlib_pmed(path)?,
+        InstanceFormat::TsplibMclp => {
+            let radius = options.radius.ok_or_else(|| carecover::Error::file(path, "--format tsplib-mclp needs --radius"))?;
+            io::read_tsplib_mclp(path, radius)?
+        }
+    };
+    let record = carecover::instance::run(&inst, options, t.elapsed().as_secs_f64())?;
+    println!("{}", serde_json::to_string(&record)?);
+    if record.status == "infeasible" {
+        anyhow::bail!(carecover::Error::Infeasible(format!("{}: no solution satisfies the constraints", inst.name)));
+    }
+    Ok(())
+}
+
+fn solve(path: &Path, out: Option<PathBuf>, progress: Progress) -> anyhow::Result<()> {
     let scenario = Scenario::load(path)?;
-    let threads = threads.unwrap_or(scenario.threads);
-    if threads > 0 {
-        // Only fails if a pool was already built, which cannot happen here.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global();
+    if scenario.threads > 0 {
+        // A no-op when --threads already built the pool.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(scenario.threads).build_global();
     }
     let out = out.unwrap_or_else(|| {
         let stem = path

@@ -8,11 +8,13 @@
 //! [`Site`]s and [`RoadLine`]s, and checks each value on the way (finite, in range, unique id).
 
 mod csv_input;
+mod facloc;
 mod geojson_input;
 mod osm;
 mod row;
 
 pub use csv_input::{read_roads_csv, read_sites_csv, read_villages_csv};
+pub use facloc::{FacilityInstance, read_facloc_dir, read_orlib_pmed, read_tsplib_mclp};
 pub use geojson_input::{read_roads_geojson, read_sites_geojson, read_villages_geojson};
 pub use osm::{OsmExtract, OsmPlace, OsmPoi, read_osm_extract, read_roads_osm_pbf};
 

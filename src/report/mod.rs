@@ -344,10 +344,7 @@ pub fn summary_table(plan: &Plan) -> String {
             pct(s.objective, total),
             villages,
             plan.villages.len(),
-            match s.status {
-                crate::solve::Status::Optimal => "optimal",
-                crate::solve::Status::Feasible => "feasible",
-            },
+            s.status.name(),
             100.0 * s.gap,
         );
     }

@@ -35,6 +35,10 @@ pub mod exhaustive;
 pub mod greedy;
 pub mod lagrangian;
 pub mod local_search;
+mod matrix;
+pub mod pmedian;
+
+pub use matrix::CostMatrix;
 
 use serde::Serialize;
 
@@ -92,8 +96,24 @@ impl Default for SolveOptions {
 pub enum Status {
     /// The bound equals the objective: no better solution exists.
     Optimal,
-    /// A feasible solution; the best possible is at most `bound`.
+    /// A feasible solution; the best possible is within `bound`.
     Feasible,
+    /// An exact search ran out of time: the best solution found, with the bound proven so far.
+    TimeLimit,
+    /// No solution satisfies the constraints.
+    Infeasible,
+}
+
+impl Status {
+    /// The lower-case name used in outputs (`optimal`, `feasible`, `time_limit`, `infeasible`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Feasible => "feasible",
+            Status::TimeLimit => "time_limit",
+            Status::Infeasible => "infeasible",
+        }
+    }
 }
 
 /// A solver's answer.

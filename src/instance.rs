@@ -1,0 +1,138 @@
+//! Solving benchmark and peer instances ([`FacilityInstance`]) as `carecover instance` does, and
+//! the one-line JSON record it prints: the record shape `../shared/peer/table.py` tabulates next
+//! to spopt (`problem, instance, status, objective, bound, gap, n_open, chosen, build_s,
+//! solve_s, total_s`).
+
+use crate::error::{Error, Result};
+use crate::io::FacilityInstance;
+use crate::solve::{self, CostMatrix, CoverProblem, Limit, SolveOptions, pmedian};
+use serde::Serialize;
+use std::time::Instant;
+
+/// The problem types of the facloc-instance format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Problem {
+    /// Location set covering: fewest sites covering every coverable demand.
+    Lscp,
+    /// Maximal covering: most weight within the radius of p sites (or a budget).
+    Mclp,
+    /// p-median: least total weighted cost to the nearest of p sites.
+    Pmedian,
+    /// p-center: least worst cost to the nearest of p sites.
+    Pcenter,
+}
+
+/// What to solve and how.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub problem: Problem,
+    /// Override the instance's `p`, `radius`, `budget`.
+    pub p: Option<usize>,
+    pub radius: Option<f64>,
+    pub budget: Option<f64>,
+    /// Prove optimality (branch and bound / MILP) instead of stopping at the heuristic + bound.
+    pub exact: bool,
+    /// Time limit of the exact search, seconds.
+    pub time_limit_s: f64,
+    pub seed: u64,
+}
+
+/// One JSON line per run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    pub problem: Problem,
+    pub solver: String,
+    pub instance: String,
+    pub n_demand: usize,
+    pub n_sites: usize,
+    pub n_required: usize,
+    pub p: Option<usize>,
+    pub radius: Option<f64>,
+    pub budget: Option<f64>,
+    /// optimal | feasible | time_limit | infeasible
+    pub status: String,
+    pub objective: f64,
+    pub bound: f64,
+    pub gap: f64,
+    pub n_open: usize,
+    pub chosen: Vec<String>,
+    pub build_s: f64,
+    pub solve_s: f64,
+    pub total_s: f64,
+    pub threads: usize,
+    pub seed: u64,
+    pub exact: bool,
+}
+
+/// Solves `inst`; `read_s` is the time already spent reading it (counted in `build_s`).
+pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Record> {
+    let t0 = Instant::now();
+    let p = o.p.or(inst.p);
+    let radius = o.radius.or(inst.radius);
+    let budget = o.budget.or(inst.budget);
+    let usage = |m: String| Error::Input { file: inst.name.clone().into(), place: None, message: m };
+    let costs = CostMatrix::from_pairs(inst.weights.len(), inst.site_ids.len(), inst.pairs.iter().copied());
+    let n_required = inst.required.iter().filter(|r| **r).count();
+    let build_s = read_s + t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let need_p = || p.ok_or_else(|| usage(format!("{:?} needs p: give --p", o.problem)));
+    let need_radius = || radius.ok_or_else(|| usage(format!("{:?} needs a radius: give --radius", o.problem)));
+    let (status, objective, bound, gap, open) = match o.problem {
+        Problem::Mclp => {
+            let radius = need_radius()?;
+            let required_cost: f64 = (0..inst.site_ids.len()).filter(|&j| inst.required[j]).map(|j| inst.site_costs[j]).sum();
+            let limit = match (p, budget) {
+                (Some(p), None) => Limit::Count(p.checked_sub(n_required).ok_or_else(|| usage(format!("p = {p} is below the {n_required} required sites")))?),
+                (None, Some(b)) => Limit::Budget(b - required_cost),
+                (Some(_), Some(_)) => return Err(usage("mclp with both p and a budget is not supported yet: give one".into())),
+                (None, None) => return Err(usage("mclp needs --p or --budget".into())),
+            };
+            let problem = CoverProblem {
+                weights: inst.weights.clone(),
+                covers: costs.covers(radius),
+                costs: inst.site_costs.clone(),
+                fixed: inst.required.clone(),
+                limit,
+            };
+            let s = solve::solve_mclp(&problem, &SolveOptions { seed: o.seed, ..SolveOptions::default() });
+            (s.status, s.objective, s.bound, s.gap, s.open)
+        }
+        Problem::Pmedian => {
+            let p = need_p()?;
+            if p < n_required {
+                return Err(usage(format!("p = {p} is below the {n_required} required sites")));
+            }
+            let pr = pmedian::PMedianProblem { costs: &costs, weights: &inst.weights, p, required: &inst.required };
+            let s = pmedian::solve(&pr, o.exact.then_some(o.time_limit_s), 600);
+            (s.status, s.objective, s.bound, s.gap, s.open)
+        }
+        Problem::Lscp | Problem::Pcenter => {
+            return Err(usage(format!("{:?} is not implemented yet", o.problem)));
+        }
+    };
+    let solve_s = t1.elapsed().as_secs_f64();
+    Ok(Record {
+        problem: o.problem,
+        solver: "carecover".into(),
+        instance: inst.name.clone(),
+        n_demand: inst.weights.len(),
+        n_sites: inst.site_ids.len(),
+        n_required,
+        p,
+        radius,
+        budget,
+        status: status.name().to_string(),
+        objective,
+        bound,
+        gap,
+        n_open: open.len(),
+        chosen: open.iter().map(|&j| inst.site_ids[j].clone()).collect(),
+        build_s,
+        solve_s,
+        total_s: build_s + solve_s,
+        threads: rayon::current_num_threads(),
+        seed: o.seed,
+        exact: o.exact,
+    })
+}

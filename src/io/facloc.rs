@@ -1,0 +1,273 @@
+//! Benchmark and peer instances, solver-neutral: the facloc-instance/1 folder format (shared
+//! with the spopt runner), OR-Library p-median files, and the TSPLIB-like MCLP files of Máximo
+//! et al. Each becomes a [`FacilityInstance`]: demand weights, site costs, and sparse
+//! demand–site costs (an absent pair is unreachable).
+
+use crate::error::{Error, Result};
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::io::{BufRead, Read};
+use std::path::Path;
+
+/// A facility-location instance as read from a benchmark file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FacilityInstance {
+    pub name: String,
+    pub demand_ids: Vec<String>,
+    pub weights: Vec<f64>,
+    pub site_ids: Vec<String>,
+    /// Opening cost per site (0 where the format has none).
+    pub site_costs: Vec<f64>,
+    /// Sites open in every solution.
+    pub required: Vec<bool>,
+    /// `(demand, site, cost)` for every reachable pair.
+    pub pairs: Vec<(u32, u32, f64)>,
+    /// Defaults from the file (a command line may override them).
+    pub radius: Option<f64>,
+    pub p: Option<usize>,
+    pub budget: Option<f64>,
+}
+
+fn read_to_string(path: &Path) -> Result<String> {
+    let mut s = String::new();
+    super::open(path)?
+        .read_to_string(&mut s)
+        .map_err(|source| Error::Read { file: path.to_path_buf(), source })?;
+    Ok(s)
+}
+
+/// Reads an OR-Library p-median file (Beasley 1985): header `n m p`, then `m` edges `i j cost`
+/// (1-based). As the OR-Library notes say, a repeated edge takes the **last** cost given; the
+/// costs are then all-pairs shortest paths (Floyd–Warshall). Every vertex is a demand of
+/// weight 1 and a candidate site.
+pub fn read_orlib_pmed(path: &Path) -> Result<FacilityInstance> {
+    let text = read_to_string(path)?;
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let nums = |(k, l): (usize, &str)| -> Result<Vec<f64>> {
+        l.split_whitespace()
+            .map(|t| t.parse::<f64>().map_err(|_| Error::input(path, format!("line {}", k + 1), format!("`{t}` is not a number"))))
+            .collect()
+    };
+    let header = nums(lines.next().ok_or_else(|| Error::file(path, "empty file"))?)?;
+    let [n, m, p] = header[..] else {
+        return Err(Error::input(path, "line 1", "expected `n m p`"));
+    };
+    let n = n as usize;
+    let mut d = vec![f64::INFINITY; n * n];
+    for i in 0..n {
+        d[i * n + i] = 0.0;
+    }
+    let mut count = 0;
+    for line in lines {
+        let k = line.0;
+        let v = nums(line)?;
+        let [a, b, c] = v[..] else {
+            return Err(Error::input(path, format!("line {}", k + 1), "expected `i j cost`"));
+        };
+        let (a, b) = (a as usize, b as usize);
+        if a == 0 || b == 0 || a > n || b > n {
+            return Err(Error::input(path, format!("line {}", k + 1), format!("vertex out of 1..{n}")));
+        }
+        d[(a - 1) * n + (b - 1)] = c;
+        d[(b - 1) * n + (a - 1)] = c;
+        count += 1;
+    }
+    if count != m as usize {
+        return Err(Error::file(path, format!("header says {m} edges, found {count}")));
+    }
+    // Floyd–Warshall, row-parallel for each k.
+    for k in 0..n {
+        let row_k: Vec<f64> = d[k * n..(k + 1) * n].to_vec();
+        d.par_chunks_mut(n).for_each(|row| {
+            let dik = row[k];
+            if dik.is_finite() {
+                for (x, &dk) in row.iter_mut().zip(&row_k) {
+                    let via = dik + dk;
+                    if via < *x {
+                        *x = via;
+                    }
+                }
+            }
+        });
+    }
+    let ids: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+    let pairs = (0..n)
+        .flat_map(|i| (0..n).map(move |j| (i, j)))
+        .filter(|&(i, j)| d[i * n + j].is_finite())
+        .map(|(i, j)| (i as u32, j as u32, d[i * n + j]))
+        .collect();
+    Ok(FacilityInstance {
+        name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        demand_ids: ids.clone(),
+        weights: vec![1.0; n],
+        site_ids: ids,
+        site_costs: vec![0.0; n],
+        required: vec![false; n],
+        pairs,
+        radius: None,
+        p: Some(p as usize),
+        budget: None,
+    })
+}
+
+/// Earth radius used by Máximo et al.'s code, metres.
+const MAXIMO_EARTH_M: f64 = 6_378_100.0;
+
+/// Reads a TSPLIB-like MCLP file (Máximo, Nascimento & Carvalho 2017): `NODE_COORD_SECTION`
+/// with `lat lon` in degrees, `DEMAND_SECTION` with integer demands. Distances follow the
+/// authors' code: spherical law of cosines on a 6,378,100 m sphere, rounded to `f32`; only pairs
+/// within `radius` metres are kept (coverage needs no others). Every node is a demand and a
+/// candidate site.
+pub fn read_tsplib_mclp(path: &Path, radius: f64) -> Result<FacilityInstance> {
+    let reader = super::open(path)?;
+    let mut section = "";
+    let mut coords: Vec<(f64, f64)> = Vec::new();
+    let mut demand: Vec<f64> = Vec::new();
+    let mut name = String::new();
+    for (k, line) in reader.lines().enumerate() {
+        let line = line.map_err(|source| Error::Read { file: path.to_path_buf(), source })?;
+        let t = line.trim();
+        if t.is_empty() || t == "EOF" {
+            continue;
+        }
+        if t.starts_with("NODE_COORD_SECTION") || t.starts_with("DEMAND_SECTION") {
+            section = if t.starts_with("NODE") { "coords" } else { "demand" };
+            continue;
+        }
+        if let Some((key, value)) = t.split_once(':') {
+            if key.trim() == "NAME" {
+                name = value.trim().to_string();
+            }
+            continue;
+        }
+        let place = || format!("line {}", k + 1);
+        let nums: Vec<f64> = t
+            .split_whitespace()
+            .map(|x| x.parse().map_err(|_| Error::input(path, place(), format!("`{x}` is not a number"))))
+            .collect::<Result<_>>()?;
+        match (section, &nums[..]) {
+            ("coords", [lat, lon, ..]) => coords.push((*lat, *lon)),
+            ("demand", [w, ..]) => demand.push(*w),
+            _ => return Err(Error::input(path, place(), format!("unexpected `{t}`"))),
+        }
+    }
+    if coords.is_empty() || coords.len() != demand.len() {
+        return Err(Error::file(path, format!("{} coordinates but {} demands", coords.len(), demand.len())));
+    }
+    let rad: Vec<(f64, f64)> = coords.iter().map(|&(la, lo)| (la.to_radians(), lo.to_radians())).collect();
+    let n = rad.len();
+    let pairs: Vec<(u32, u32, f64)> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|j| {
+            let rad = &rad;
+            (0..n).filter_map(move |i| {
+                let ((p1, l1), (p2, l2)) = (rad[i], rad[j]);
+                let c = (p1.cos() * p2.cos() * (l1 - l2).cos() + p1.sin() * p2.sin()).clamp(-1.0, 1.0);
+                let d = (c.acos() * MAXIMO_EARTH_M) as f32 as f64;
+                (d <= radius).then_some((i as u32, j as u32, d))
+            })
+        })
+        .collect();
+    let ids: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    Ok(FacilityInstance {
+        name: if name.is_empty() { path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default() } else { name },
+        demand_ids: ids.clone(),
+        weights: demand,
+        site_ids: ids,
+        site_costs: vec![0.0; n],
+        required: vec![false; n],
+        pairs,
+        radius: Some(radius),
+        p: None,
+        budget: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct ProblemJson {
+    name: Option<String>,
+    radius: Option<f64>,
+    p: Option<usize>,
+    budget: Option<f64>,
+}
+
+/// Reads a facloc-instance/1 folder: `demand.csv` (`id,x,y,weight`), `sites.csv`
+/// (`id,x,y,cost,required`), optional sparse `costs.csv` (`demand_id,site_id,cost`; absent pair
+/// = unreachable; else planar Euclidean distance of x, y), and `problem.json`.
+pub fn read_facloc_dir(dir: &Path) -> Result<FacilityInstance> {
+    #[derive(Deserialize)]
+    struct Demand {
+        id: String,
+        x: f64,
+        y: f64,
+        weight: f64,
+    }
+    #[derive(Deserialize)]
+    struct SiteRow {
+        id: String,
+        x: f64,
+        y: f64,
+        #[serde(default)]
+        cost: f64,
+        #[serde(default)]
+        required: u8,
+    }
+    #[derive(Deserialize)]
+    struct Cost {
+        demand_id: String,
+        site_id: String,
+        cost: f64,
+    }
+    fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
+        let mut rdr = csv::Reader::from_reader(super::open(path)?);
+        rdr.deserialize()
+            .enumerate()
+            .map(|(k, r)| r.map_err(|e| Error::input(path, format!("line {}", k + 2), e.to_string())))
+            .collect()
+    }
+    let demand: Vec<Demand> = rows(&dir.join("demand.csv"))?;
+    let sites: Vec<SiteRow> = rows(&dir.join("sites.csv"))?;
+    let problem_path = dir.join("problem.json");
+    let problem: ProblemJson = serde_json::from_str(&read_to_string(&problem_path)?)
+        .map_err(|e| Error::file(&problem_path, format!("invalid problem.json: {e}")))?;
+    for (k, d) in demand.iter().enumerate() {
+        if !(d.weight >= 0.0 && d.weight.is_finite()) {
+            return Err(Error::input(&dir.join("demand.csv"), format!("line {}", k + 2), format!("weight {} must be >= 0", d.weight)));
+        }
+    }
+    let costs_path = dir.join("costs.csv");
+    let pairs: Vec<(u32, u32, f64)> = if costs_path.exists() {
+        let di: std::collections::HashMap<&str, u32> = demand.iter().enumerate().map(|(k, d)| (d.id.as_str(), k as u32)).collect();
+        let si: std::collections::HashMap<&str, u32> = sites.iter().enumerate().map(|(k, s)| (s.id.as_str(), k as u32)).collect();
+        rows::<Cost>(&costs_path)?
+            .into_iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let place = format!("line {}", k + 2);
+                let i = *di.get(c.demand_id.as_str()).ok_or_else(|| Error::input(&costs_path, &place, format!("unknown demand_id `{}`", c.demand_id)))?;
+                let j = *si.get(c.site_id.as_str()).ok_or_else(|| Error::input(&costs_path, &place, format!("unknown site_id `{}`", c.site_id)))?;
+                if !(c.cost >= 0.0 && c.cost.is_finite()) {
+                    return Err(Error::input(&costs_path, &place, format!("cost {} must be >= 0", c.cost)));
+                }
+                Ok((i, j, c.cost))
+            })
+            .collect::<Result<_>>()?
+    } else {
+        (0..sites.len())
+            .flat_map(|j| (0..demand.len()).map(move |i| (i, j)))
+            .map(|(i, j)| (i as u32, j as u32, (demand[i].x - sites[j].x).hypot(demand[i].y - sites[j].y)))
+            .collect()
+    };
+    Ok(FacilityInstance {
+        name: problem.name.unwrap_or_else(|| dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()),
+        demand_ids: demand.iter().map(|d| d.id.clone()).collect(),
+        weights: demand.iter().map(|d| d.weight).collect(),
+        site_ids: sites.iter().map(|s| s.id.clone()).collect(),
+        site_costs: sites.iter().map(|s| s.cost).collect(),
+        required: sites.iter().map(|s| s.required == 1).collect(),
+        pairs,
+        radius: problem.radius,
+        p: problem.p,
+        budget: problem.budget,
+    })
+}
