@@ -71,21 +71,39 @@ pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Recor
     let p = o.p.or(inst.p);
     let radius = o.radius.or(inst.radius);
     let budget = o.budget.or(inst.budget);
-    let usage = |m: String| Error::Input { file: inst.name.clone().into(), place: None, message: m };
-    let costs = CostMatrix::from_pairs(inst.weights.len(), inst.site_ids.len(), inst.pairs.iter().copied());
+    let usage = |m: String| Error::Input {
+        file: inst.name.clone().into(),
+        place: None,
+        message: m,
+    };
+    let costs = CostMatrix::from_pairs(
+        inst.weights.len(),
+        inst.site_ids.len(),
+        inst.pairs.iter().copied(),
+    );
     let n_required = inst.required.iter().filter(|r| **r).count();
     let build_s = read_s + t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     let need_p = || p.ok_or_else(|| usage(format!("{:?} needs p: give --p", o.problem)));
-    let need_radius = || radius.ok_or_else(|| usage(format!("{:?} needs a radius: give --radius", o.problem)));
+    let need_radius =
+        || radius.ok_or_else(|| usage(format!("{:?} needs a radius: give --radius", o.problem)));
     let (status, objective, bound, gap, open) = match o.problem {
         Problem::Mclp => {
             let radius = need_radius()?;
-            let required_cost: f64 = (0..inst.site_ids.len()).filter(|&j| inst.required[j]).map(|j| inst.site_costs[j]).sum();
+            let required_cost: f64 = (0..inst.site_ids.len())
+                .filter(|&j| inst.required[j])
+                .map(|j| inst.site_costs[j])
+                .sum();
             let limit = match (p, budget) {
-                (Some(p), None) => Limit::Count(p.checked_sub(n_required).ok_or_else(|| usage(format!("p = {p} is below the {n_required} required sites")))?),
+                (Some(p), None) => Limit::Count(p.checked_sub(n_required).ok_or_else(|| {
+                    usage(format!("p = {p} is below the {n_required} required sites"))
+                })?),
                 (None, Some(b)) => Limit::Budget(b - required_cost),
-                (Some(_), Some(_)) => return Err(usage("mclp with both p and a budget is not supported yet: give one".into())),
+                (Some(_), Some(_)) => {
+                    return Err(usage(
+                        "mclp with both p and a budget is not supported yet: give one".into(),
+                    ));
+                }
                 (None, None) => return Err(usage("mclp needs --p or --budget".into())),
             };
             let problem = CoverProblem {
@@ -95,20 +113,54 @@ pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Recor
                 fixed: inst.required.clone(),
                 limit,
             };
-            let s = solve::solve_mclp(&problem, &SolveOptions { seed: o.seed, ..SolveOptions::default() });
+            let options = SolveOptions {
+                seed: o.seed,
+                ..SolveOptions::default()
+            };
+            let s = if o.exact {
+                solve::solve_mclp_exact(&problem, &options, o.time_limit_s)
+            } else {
+                solve::solve_mclp(&problem, &options)
+            };
             (s.status, s.objective, s.bound, s.gap, s.open)
         }
         Problem::Pmedian => {
             let p = need_p()?;
             if p < n_required {
-                return Err(usage(format!("p = {p} is below the {n_required} required sites")));
+                return Err(usage(format!(
+                    "p = {p} is below the {n_required} required sites"
+                )));
             }
-            let pr = pmedian::PMedianProblem { costs: &costs, weights: &inst.weights, p, required: &inst.required };
+            let pr = pmedian::PMedianProblem {
+                costs: &costs,
+                weights: &inst.weights,
+                p,
+                required: &inst.required,
+            };
             let s = pmedian::solve(&pr, o.exact.then_some(o.time_limit_s), 600);
             (s.status, s.objective, s.bound, s.gap, s.open)
         }
-        Problem::Lscp | Problem::Pcenter => {
-            return Err(usage(format!("{:?} is not implemented yet", o.problem)));
+        Problem::Lscp => {
+            let covers = costs.covers(need_radius()?);
+            let s = solve::lscp::solve(
+                &covers,
+                inst.weights.len(),
+                &inst.required,
+                o.exact.then_some(o.time_limit_s),
+                500,
+            );
+            (s.status, s.objective, s.bound, s.gap, s.open)
+        }
+        Problem::Pcenter => {
+            let p = need_p()?;
+            let s = solve::pcenter::solve(
+                &costs,
+                p,
+                &inst.required,
+                o.exact.then_some(o.time_limit_s),
+                300,
+            );
+            (s.status, s.objective, s.bound, s.gap, s.open)
         }
     };
     let solve_s = t1.elapsed().as_secs_f64();

@@ -88,13 +88,33 @@ fn main() -> ExitCode {
     };
     if let Some(t) = cli.threads.filter(|&t| t > 0) {
         // Only fails if a pool was already built, which cannot happen here.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(t).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build_global();
     }
     let result = match cli.command {
         Some(Command::Solve { scenario, out }) => solve(&scenario, out, Progress::new(cli.quiet)),
         None => solve(&default_scenario(), None, Progress::new(cli.quiet)),
-        Some(Command::Instance { path, format, problem, p, radius, budget, exact, time_limit, seed }) => {
-            let options = carecover::instance::RunOptions { problem, p, radius, budget, exact, time_limit_s: time_limit, seed };
+        Some(Command::Instance {
+            path,
+            format,
+            problem,
+            p,
+            radius,
+            budget,
+            exact,
+            time_limit,
+            seed,
+        }) => {
+            let options = carecover::instance::RunOptions {
+                problem,
+                p,
+                radius,
+                budget,
+                exact,
+                time_limit_s: time_limit,
+                seed,
+            };
             instance(&path, format, &options)
         }
     };
@@ -120,21 +140,30 @@ fn default_scenario() -> PathBuf {
     }
 }
 
-fn instance(path: &Path, format: InstanceFormat, options: &carecover::instance::RunOptions) -> anyhow::Result<()> {
+fn instance(
+    path: &Path,
+    format: InstanceFormat,
+    options: &carecover::instance::RunOptions,
+) -> anyhow::Result<()> {
     use carecover::io;
     let t = std::time::Instant::now();
     let inst = match format {
         InstanceFormat::Facloc => io::read_facloc_dir(path)?,
         InstanceFormat::OrlibPmed => io::read_orlib_pmed(path)?,
         InstanceFormat::TsplibMclp => {
-            let radius = options.radius.ok_or_else(|| carecover::Error::file(path, "--format tsplib-mclp needs --radius"))?;
+            let radius = options.radius.ok_or_else(|| {
+                carecover::Error::file(path, "--format tsplib-mclp needs --radius")
+            })?;
             io::read_tsplib_mclp(path, radius)?
         }
     };
     let record = carecover::instance::run(&inst, options, t.elapsed().as_secs_f64())?;
     println!("{}", serde_json::to_string(&record)?);
     if record.status == "infeasible" {
-        anyhow::bail!(carecover::Error::Infeasible(format!("{}: no solution satisfies the constraints", inst.name)));
+        anyhow::bail!(carecover::Error::Infeasible(format!(
+            "{}: no solution satisfies the constraints",
+            inst.name
+        )));
     }
     Ok(())
 }
@@ -143,7 +172,9 @@ fn solve(path: &Path, out: Option<PathBuf>, progress: Progress) -> anyhow::Resul
     let scenario = Scenario::load(path)?;
     if scenario.threads > 0 {
         // A no-op when --threads already built the pool.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(scenario.threads).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(scenario.threads)
+            .build_global();
     }
     let out = out.unwrap_or_else(|| {
         let stem = path

@@ -32,7 +32,10 @@ fn read_to_string(path: &Path) -> Result<String> {
     let mut s = String::new();
     super::open(path)?
         .read_to_string(&mut s)
-        .map_err(|source| Error::Read { file: path.to_path_buf(), source })?;
+        .map_err(|source| Error::Read {
+            file: path.to_path_buf(),
+            source,
+        })?;
     Ok(s)
 }
 
@@ -42,13 +45,28 @@ fn read_to_string(path: &Path) -> Result<String> {
 /// weight 1 and a candidate site.
 pub fn read_orlib_pmed(path: &Path) -> Result<FacilityInstance> {
     let text = read_to_string(path)?;
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let nums = |(k, l): (usize, &str)| -> Result<Vec<f64>> {
         l.split_whitespace()
-            .map(|t| t.parse::<f64>().map_err(|_| Error::input(path, format!("line {}", k + 1), format!("`{t}` is not a number"))))
+            .map(|t| {
+                t.parse::<f64>().map_err(|_| {
+                    Error::input(
+                        path,
+                        format!("line {}", k + 1),
+                        format!("`{t}` is not a number"),
+                    )
+                })
+            })
             .collect()
     };
-    let header = nums(lines.next().ok_or_else(|| Error::file(path, "empty file"))?)?;
+    let header = nums(
+        lines
+            .next()
+            .ok_or_else(|| Error::file(path, "empty file"))?,
+    )?;
     let [n, m, p] = header[..] else {
         return Err(Error::input(path, "line 1", "expected `n m p`"));
     };
@@ -62,18 +80,29 @@ pub fn read_orlib_pmed(path: &Path) -> Result<FacilityInstance> {
         let k = line.0;
         let v = nums(line)?;
         let [a, b, c] = v[..] else {
-            return Err(Error::input(path, format!("line {}", k + 1), "expected `i j cost`"));
+            return Err(Error::input(
+                path,
+                format!("line {}", k + 1),
+                "expected `i j cost`",
+            ));
         };
         let (a, b) = (a as usize, b as usize);
         if a == 0 || b == 0 || a > n || b > n {
-            return Err(Error::input(path, format!("line {}", k + 1), format!("vertex out of 1..{n}")));
+            return Err(Error::input(
+                path,
+                format!("line {}", k + 1),
+                format!("vertex out of 1..{n}"),
+            ));
         }
         d[(a - 1) * n + (b - 1)] = c;
         d[(b - 1) * n + (a - 1)] = c;
         count += 1;
     }
     if count != m as usize {
-        return Err(Error::file(path, format!("header says {m} edges, found {count}")));
+        return Err(Error::file(
+            path,
+            format!("header says {m} edges, found {count}"),
+        ));
     }
     // Floyd–Warshall, row-parallel for each k.
     for k in 0..n {
@@ -97,7 +126,10 @@ pub fn read_orlib_pmed(path: &Path) -> Result<FacilityInstance> {
         .map(|(i, j)| (i as u32, j as u32, d[i * n + j]))
         .collect();
     Ok(FacilityInstance {
-        name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        name: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         demand_ids: ids.clone(),
         weights: vec![1.0; n],
         site_ids: ids,
@@ -125,13 +157,20 @@ pub fn read_tsplib_mclp(path: &Path, radius: f64) -> Result<FacilityInstance> {
     let mut demand: Vec<f64> = Vec::new();
     let mut name = String::new();
     for (k, line) in reader.lines().enumerate() {
-        let line = line.map_err(|source| Error::Read { file: path.to_path_buf(), source })?;
+        let line = line.map_err(|source| Error::Read {
+            file: path.to_path_buf(),
+            source,
+        })?;
         let t = line.trim();
         if t.is_empty() || t == "EOF" {
             continue;
         }
         if t.starts_with("NODE_COORD_SECTION") || t.starts_with("DEMAND_SECTION") {
-            section = if t.starts_with("NODE") { "coords" } else { "demand" };
+            section = if t.starts_with("NODE") {
+                "coords"
+            } else {
+                "demand"
+            };
             continue;
         }
         if let Some((key, value)) = t.split_once(':') {
@@ -143,7 +182,10 @@ pub fn read_tsplib_mclp(path: &Path, radius: f64) -> Result<FacilityInstance> {
         let place = || format!("line {}", k + 1);
         let nums: Vec<f64> = t
             .split_whitespace()
-            .map(|x| x.parse().map_err(|_| Error::input(path, place(), format!("`{x}` is not a number"))))
+            .map(|x| {
+                x.parse()
+                    .map_err(|_| Error::input(path, place(), format!("`{x}` is not a number")))
+            })
             .collect::<Result<_>>()?;
         match (section, &nums[..]) {
             ("coords", [lat, lon, ..]) => coords.push((*lat, *lon)),
@@ -152,9 +194,15 @@ pub fn read_tsplib_mclp(path: &Path, radius: f64) -> Result<FacilityInstance> {
         }
     }
     if coords.is_empty() || coords.len() != demand.len() {
-        return Err(Error::file(path, format!("{} coordinates but {} demands", coords.len(), demand.len())));
+        return Err(Error::file(
+            path,
+            format!("{} coordinates but {} demands", coords.len(), demand.len()),
+        ));
     }
-    let rad: Vec<(f64, f64)> = coords.iter().map(|&(la, lo)| (la.to_radians(), lo.to_radians())).collect();
+    let rad: Vec<(f64, f64)> = coords
+        .iter()
+        .map(|&(la, lo)| (la.to_radians(), lo.to_radians()))
+        .collect();
     let n = rad.len();
     let pairs: Vec<(u32, u32, f64)> = (0..n)
         .into_par_iter()
@@ -162,7 +210,8 @@ pub fn read_tsplib_mclp(path: &Path, radius: f64) -> Result<FacilityInstance> {
             let rad = &rad;
             (0..n).filter_map(move |i| {
                 let ((p1, l1), (p2, l2)) = (rad[i], rad[j]);
-                let c = (p1.cos() * p2.cos() * (l1 - l2).cos() + p1.sin() * p2.sin()).clamp(-1.0, 1.0);
+                let c =
+                    (p1.cos() * p2.cos() * (l1 - l2).cos() + p1.sin() * p2.sin()).clamp(-1.0, 1.0);
                 let d = (c.acos() * MAXIMO_EARTH_M) as f32 as f64;
                 (d <= radius).then_some((i as u32, j as u32, d))
             })
@@ -170,7 +219,13 @@ pub fn read_tsplib_mclp(path: &Path, radius: f64) -> Result<FacilityInstance> {
         .collect();
     let ids: Vec<String> = (0..n).map(|i| i.to_string()).collect();
     Ok(FacilityInstance {
-        name: if name.is_empty() { path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default() } else { name },
+        name: if name.is_empty() {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        } else {
+            name
+        },
         demand_ids: ids.clone(),
         weights: demand,
         site_ids: ids,
@@ -222,7 +277,9 @@ pub fn read_facloc_dir(dir: &Path) -> Result<FacilityInstance> {
         let mut rdr = csv::Reader::from_reader(super::open(path)?);
         rdr.deserialize()
             .enumerate()
-            .map(|(k, r)| r.map_err(|e| Error::input(path, format!("line {}", k + 2), e.to_string())))
+            .map(|(k, r)| {
+                r.map_err(|e| Error::input(path, format!("line {}", k + 2), e.to_string()))
+            })
             .collect()
     }
     let demand: Vec<Demand> = rows(&dir.join("demand.csv"))?;
@@ -232,22 +289,50 @@ pub fn read_facloc_dir(dir: &Path) -> Result<FacilityInstance> {
         .map_err(|e| Error::file(&problem_path, format!("invalid problem.json: {e}")))?;
     for (k, d) in demand.iter().enumerate() {
         if !(d.weight >= 0.0 && d.weight.is_finite()) {
-            return Err(Error::input(&dir.join("demand.csv"), format!("line {}", k + 2), format!("weight {} must be >= 0", d.weight)));
+            return Err(Error::input(
+                &dir.join("demand.csv"),
+                format!("line {}", k + 2),
+                format!("weight {} must be >= 0", d.weight),
+            ));
         }
     }
     let costs_path = dir.join("costs.csv");
     let pairs: Vec<(u32, u32, f64)> = if costs_path.exists() {
-        let di: std::collections::HashMap<&str, u32> = demand.iter().enumerate().map(|(k, d)| (d.id.as_str(), k as u32)).collect();
-        let si: std::collections::HashMap<&str, u32> = sites.iter().enumerate().map(|(k, s)| (s.id.as_str(), k as u32)).collect();
+        let di: std::collections::HashMap<&str, u32> = demand
+            .iter()
+            .enumerate()
+            .map(|(k, d)| (d.id.as_str(), k as u32))
+            .collect();
+        let si: std::collections::HashMap<&str, u32> = sites
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (s.id.as_str(), k as u32))
+            .collect();
         rows::<Cost>(&costs_path)?
             .into_iter()
             .enumerate()
             .map(|(k, c)| {
                 let place = format!("line {}", k + 2);
-                let i = *di.get(c.demand_id.as_str()).ok_or_else(|| Error::input(&costs_path, &place, format!("unknown demand_id `{}`", c.demand_id)))?;
-                let j = *si.get(c.site_id.as_str()).ok_or_else(|| Error::input(&costs_path, &place, format!("unknown site_id `{}`", c.site_id)))?;
+                let i = *di.get(c.demand_id.as_str()).ok_or_else(|| {
+                    Error::input(
+                        &costs_path,
+                        &place,
+                        format!("unknown demand_id `{}`", c.demand_id),
+                    )
+                })?;
+                let j = *si.get(c.site_id.as_str()).ok_or_else(|| {
+                    Error::input(
+                        &costs_path,
+                        &place,
+                        format!("unknown site_id `{}`", c.site_id),
+                    )
+                })?;
                 if !(c.cost >= 0.0 && c.cost.is_finite()) {
-                    return Err(Error::input(&costs_path, &place, format!("cost {} must be >= 0", c.cost)));
+                    return Err(Error::input(
+                        &costs_path,
+                        &place,
+                        format!("cost {} must be >= 0", c.cost),
+                    ));
                 }
                 Ok((i, j, c.cost))
             })
@@ -255,11 +340,21 @@ pub fn read_facloc_dir(dir: &Path) -> Result<FacilityInstance> {
     } else {
         (0..sites.len())
             .flat_map(|j| (0..demand.len()).map(move |i| (i, j)))
-            .map(|(i, j)| (i as u32, j as u32, (demand[i].x - sites[j].x).hypot(demand[i].y - sites[j].y)))
+            .map(|(i, j)| {
+                (
+                    i as u32,
+                    j as u32,
+                    (demand[i].x - sites[j].x).hypot(demand[i].y - sites[j].y),
+                )
+            })
             .collect()
     };
     Ok(FacilityInstance {
-        name: problem.name.unwrap_or_else(|| dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()),
+        name: problem.name.unwrap_or_else(|| {
+            dir.file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        }),
         demand_ids: demand.iter().map(|d| d.id.clone()).collect(),
         weights: demand.iter().map(|d| d.weight).collect(),
         site_ids: sites.iter().map(|s| s.id.clone()).collect(),

@@ -17,11 +17,21 @@ impl CostMatrix {
     ///
     /// # Panics
     /// On an index out of range or a cost that is negative or not finite.
-    pub fn from_pairs(n_demand: usize, n_sites: usize, pairs: impl IntoIterator<Item = (u32, u32, f64)>) -> Self {
+    pub fn from_pairs(
+        n_demand: usize,
+        n_sites: usize,
+        pairs: impl IntoIterator<Item = (u32, u32, f64)>,
+    ) -> Self {
         let mut by_site: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_sites];
         for (i, j, c) in pairs {
-            assert!((i as usize) < n_demand && (j as usize) < n_sites, "pair ({i}, {j}) out of range");
-            assert!(c.is_finite() && c >= 0.0, "cost {c} of pair ({i}, {j}) must be finite and >= 0");
+            assert!(
+                (i as usize) < n_demand && (j as usize) < n_sites,
+                "pair ({i}, {j}) out of range"
+            );
+            assert!(
+                c.is_finite() && c >= 0.0,
+                "cost {c} of pair ({i}, {j}) must be finite and >= 0"
+            );
             by_site[j as usize].push((i, c));
         }
         for list in &mut by_site {
@@ -45,7 +55,11 @@ impl CostMatrix {
         for list in &mut by_demand {
             list.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         }
-        Self { n_demand, by_site, by_demand }
+        Self {
+            n_demand,
+            by_site,
+            by_demand,
+        }
     }
 
     /// A dense matrix from a cost function (every pair reachable).
@@ -53,7 +67,9 @@ impl CostMatrix {
         Self::from_pairs(
             n_demand,
             n_sites,
-            (0..n_sites).flat_map(|j| (0..n_demand).map(move |i| (i as u32, j as u32))).map(|(i, j)| (i, j, cost(i as usize, j as usize))),
+            (0..n_sites)
+                .flat_map(|j| (0..n_demand).map(move |i| (i as u32, j as u32)))
+                .map(|(i, j)| (i, j, cost(i as usize, j as usize))),
         )
     }
 
@@ -84,13 +100,22 @@ impl CostMatrix {
     pub fn covers(&self, radius: f64) -> Vec<Vec<u32>> {
         self.by_site
             .iter()
-            .map(|l| l.iter().filter(|&&(_, c)| c <= radius).map(|&(i, _)| i).collect())
+            .map(|l| {
+                l.iter()
+                    .filter(|&&(_, c)| c <= radius)
+                    .map(|&(i, _)| i)
+                    .collect()
+            })
             .collect()
     }
 
     /// The largest cost of any pair (0 when empty).
     pub fn max_cost(&self) -> f64 {
-        self.by_site.iter().flatten().map(|&(_, c)| c).fold(0.0, f64::max)
+        self.by_site
+            .iter()
+            .flatten()
+            .map(|&(_, c)| c)
+            .fold(0.0, f64::max)
     }
 
     /// Distinct costs, ascending (candidate radii for p-center).

@@ -35,7 +35,10 @@ pub mod exhaustive;
 pub mod greedy;
 pub mod lagrangian;
 pub mod local_search;
+pub mod lscp;
 mod matrix;
+pub mod milp;
+pub mod pcenter;
 pub mod pmedian;
 
 pub use matrix::CostMatrix;
@@ -227,9 +230,58 @@ pub fn solve_mclp(problem: &CoverProblem, options: &SolveOptions) -> Solution {
     }
     open.sort_unstable();
     let objective = problem.covered_weight(&open);
-    let bound =
+    let mut bound =
         lagrangian::upper_bound(problem, objective, options.bound_iterations).max(objective);
+    if problem.weights.iter().all(|w| w.fract() == 0.0) {
+        // Integer weights: so is every objective, and the bound may be rounded down.
+        bound = (bound + 1e-6).floor().max(objective);
+    }
     finish(problem, open, objective, bound)
+}
+
+/// Like [`solve_mclp`], then, unless the bound already proves the answer optimal, the MILP
+/// ([`milp::mclp`], warm-started from it) until optimal or `time_limit_s`; a timed-out search
+/// keeps the better of the two answers and the Lagrangian bound.
+pub fn solve_mclp_exact(
+    problem: &CoverProblem,
+    options: &SolveOptions,
+    time_limit_s: f64,
+) -> Solution {
+    let heuristic = solve_mclp(problem, options);
+    if heuristic.status == Status::Optimal {
+        return heuristic;
+    }
+    let outcome = milp::mclp(
+        &problem.weights,
+        &problem.covers,
+        &problem.costs,
+        &problem.fixed,
+        problem.limit,
+        &heuristic.open,
+        time_limit_s,
+    );
+    match outcome {
+        Some(out) if problem.is_feasible(&out.open) => {
+            let objective = problem.covered_weight(&out.open);
+            if out.proven && objective >= heuristic.objective - 1e-9 {
+                finish(problem, out.open, objective, objective)
+            } else if objective > heuristic.objective {
+                Solution {
+                    status: Status::TimeLimit,
+                    ..finish(problem, out.open, objective, heuristic.bound)
+                }
+            } else {
+                Solution {
+                    status: Status::TimeLimit,
+                    ..heuristic
+                }
+            }
+        }
+        _ => Solution {
+            status: Status::TimeLimit,
+            ..heuristic
+        },
+    }
 }
 
 /// Packs an answer with its bound and gap.

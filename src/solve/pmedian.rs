@@ -20,8 +20,9 @@
 //!   warm-started from the parent's multipliers, and reduced-cost fixing (Beasley 1985 solved
 //!   the OR-Library instances this way).
 //!
-//! A demand no open site can reach makes a solution infeasible; the heuristic prices it at a
-//! penalty above every real cost so that it is served as soon as possible.
+//! A demand of positive weight that no open site can reach makes a solution infeasible; the
+//! heuristic prices it at a penalty above the cost of any feasible solution so that it is served
+//! as soon as possible. Demands of zero weight impose nothing.
 
 use super::{CostMatrix, Status};
 use rayon::prelude::*;
@@ -67,7 +68,12 @@ const NONE: u32 = u32::MAX;
 impl Assignment {
     fn new(pr: &PMedianProblem, open: &[bool], penalty: f64) -> Self {
         let n = pr.costs.n_demand();
-        let mut a = Self { c1: vec![NONE; n], d1: vec![penalty; n], c2: vec![NONE; n], d2: vec![penalty; n] };
+        let mut a = Self {
+            c1: vec![NONE; n],
+            d1: vec![penalty; n],
+            c2: vec![NONE; n],
+            d2: vec![penalty; n],
+        };
         for i in 0..n {
             a.rescan(pr, open, i, penalty);
         }
@@ -75,7 +81,11 @@ impl Assignment {
     }
 
     fn rescan(&mut self, pr: &PMedianProblem, open: &[bool], i: usize, penalty: f64) {
-        let mut it = pr.costs.demand(i).iter().filter(|&&(j, _)| open[j as usize]);
+        let mut it = pr
+            .costs
+            .demand(i)
+            .iter()
+            .filter(|&&(j, _)| open[j as usize]);
         match it.next() {
             Some(&(j, d)) => {
                 self.c1[i] = j;
@@ -97,16 +107,38 @@ pub fn cost_of(pr: &PMedianProblem, open: &[usize]) -> f64 {
         is_open[j] = true;
     }
     (0..pr.costs.n_demand())
-        .map(|i| match pr.costs.demand(i).iter().find(|&&(j, _)| is_open[j as usize]) {
-            Some(&(_, d)) => pr.weights[i] * d,
-            None if pr.weights[i] == 0.0 => 0.0,
-            None => f64::INFINITY,
+        .map(|i| {
+            match pr
+                .costs
+                .demand(i)
+                .iter()
+                .find(|&&(j, _)| is_open[j as usize])
+            {
+                Some(&(_, d)) => pr.weights[i] * d,
+                None if pr.weights[i] == 0.0 => 0.0,
+                None => f64::INFINITY,
+            }
         })
         .sum()
 }
 
+/// The cost charged for a demand no open site reaches: large enough that one such demand of the
+/// smallest weight costs more than serving every demand at the largest cost, so any feasible
+/// solution beats any infeasible one.
 fn penalty(pr: &PMedianProblem) -> f64 {
-    4.0 * pr.costs.max_cost() + 1.0
+    let max_d = pr.costs.max_cost();
+    let total: f64 = pr.weights.iter().sum();
+    let w_min = pr
+        .weights
+        .iter()
+        .copied()
+        .filter(|&w| w > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if w_min.is_finite() {
+        max_d * total / w_min + max_d + 1.0
+    } else {
+        max_d + 1.0
+    }
 }
 
 /// Greedy addition from the required sites, lazily re-evaluating gains.
@@ -117,12 +149,20 @@ pub fn greedy(pr: &PMedianProblem) -> Vec<usize> {
     let mut open: Vec<usize> = (0..m).filter(|&j| pr.required[j]).collect();
     let mut cur: Vec<f64> = Assignment::new(pr, &open_mask, pen).d1;
     let gain = |j: usize, cur: &[f64]| -> f64 {
-        pr.costs.site(j).iter().map(|&(i, d)| pr.weights[i as usize] * (cur[i as usize] - d).max(0.0)).sum()
+        pr.costs
+            .site(j)
+            .iter()
+            .map(|&(i, d)| pr.weights[i as usize] * (cur[i as usize] - d).max(0.0))
+            .sum()
     };
-    let mut heap: std::collections::BinaryHeap<(Ordered, std::cmp::Reverse<usize>)> =
-        (0..m).filter(|&j| !open_mask[j]).map(|j| (Ordered(gain(j, &cur)), std::cmp::Reverse(j))).collect();
+    let mut heap: std::collections::BinaryHeap<(Ordered, std::cmp::Reverse<usize>)> = (0..m)
+        .filter(|&j| !open_mask[j])
+        .map(|j| (Ordered(gain(j, &cur)), std::cmp::Reverse(j)))
+        .collect();
     while open.len() < pr.p {
-        let Some((_, std::cmp::Reverse(j))) = heap.pop() else { break };
+        let Some((_, std::cmp::Reverse(j))) = heap.pop() else {
+            break;
+        };
         let g = gain(j, &cur);
         if heap.peek().is_some_and(|top| Ordered(g) < top.0) {
             heap.push((Ordered(g), std::cmp::Reverse(j)));
@@ -172,7 +212,11 @@ pub fn interchange(pr: &PMedianProblem, mut open: Vec<usize>, allowed: &[bool]) 
                 loss[a.c1[i] as usize] += pr.weights[i] * (a.d2[i] - a.d1[i]);
             }
         }
-        let mut removable: Vec<(usize, f64)> = open.iter().filter(|&&r| !pr.required[r]).map(|&r| (r, loss[r])).collect();
+        let mut removable: Vec<(usize, f64)> = open
+            .iter()
+            .filter(|&&r| !pr.required[r])
+            .map(|&r| (r, loss[r]))
+            .collect();
         removable.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
         if removable.is_empty() {
             break;
@@ -219,8 +263,16 @@ pub fn interchange(pr: &PMedianProblem, mut open: Vec<usize>, allowed: &[bool]) 
                 },
             )
             .flatten()
-            .reduce_with(|x, y| if y.0 > x.0 || y.0 == x.0 && (y.1, y.2) < (x.1, x.2) { y } else { x });
-        let Some((delta, add, remove)) = best else { break };
+            .reduce_with(|x, y| {
+                if y.0 > x.0 || y.0 == x.0 && (y.1, y.2) < (x.1, x.2) {
+                    y
+                } else {
+                    x
+                }
+            });
+        let Some((delta, add, remove)) = best else {
+            break;
+        };
         if delta <= 1e-12 * total.max(1.0) {
             break;
         }
@@ -269,7 +321,13 @@ struct Lagrange {
 
 /// Maximizes the Lagrangian bound over λ by subgradient steps towards `ub`. `None` if the fixings
 /// leave fewer than `p` sites.
-fn lagrangian(pr: &PMedianProblem, fix: &[Fix], lambda0: &[f64], ub: f64, iterations: usize) -> Option<Lagrange> {
+fn lagrangian(
+    pr: &PMedianProblem,
+    fix: &[Fix],
+    lambda0: &[f64],
+    ub: f64,
+    iterations: usize,
+) -> Option<Lagrange> {
     let m = pr.costs.n_sites();
     let n = pr.costs.n_demand();
     let forced: Vec<usize> = (0..m).filter(|&j| fix[j] == Fix::In).collect();
@@ -286,7 +344,12 @@ fn lagrangian(pr: &PMedianProblem, fix: &[Fix], lambda0: &[f64], ub: f64, iterat
     let mut g = vec![0.0; n];
     for _ in 0..iterations {
         for &j in forced.iter().chain(&free) {
-            rho[j] = pr.costs.site(j).iter().map(|&(i, d)| (pr.weights[i as usize] * d - lambda[i as usize]).min(0.0)).sum();
+            rho[j] = pr
+                .costs
+                .site(j)
+                .iter()
+                .map(|&(i, d)| (pr.weights[i as usize] * d - lambda[i as usize]).min(0.0))
+                .sum();
         }
         let mut order = free.clone();
         if k > 0 && k < order.len() {
@@ -298,7 +361,12 @@ fn lagrangian(pr: &PMedianProblem, fix: &[Fix], lambda0: &[f64], ub: f64, iterat
         chosen.extend(&picks);
         let l: f64 = lambda.iter().sum::<f64>() + chosen.iter().map(|&j| rho[j]).sum::<f64>();
         if best.as_ref().is_none_or(|b| l > b.bound) {
-            best = Some(Lagrange { bound: l, open: chosen.clone(), rho: rho.clone(), lambda: lambda.clone() });
+            best = Some(Lagrange {
+                bound: l,
+                open: chosen.clone(),
+                rho: rho.clone(),
+                lambda: lambda.clone(),
+            });
             since = 0;
         } else {
             since += 1;
@@ -310,10 +378,13 @@ fn lagrangian(pr: &PMedianProblem, fix: &[Fix], lambda0: &[f64], ub: f64, iterat
         if scale < 1e-3 || l >= ub - 1e-9 * ub.abs() {
             break;
         }
-        g.iter_mut().for_each(|x| *x = 1.0);
+        // Demands of zero weight impose nothing: their multipliers stay 0.
+        for (gi, w) in g.iter_mut().zip(pr.weights) {
+            *gi = if *w > 0.0 { 1.0 } else { 0.0 };
+        }
         for &j in &chosen {
             for &(i, d) in pr.costs.site(j) {
-                if pr.weights[i as usize] * d < lambda[i as usize] {
+                if pr.weights[i as usize] > 0.0 && pr.weights[i as usize] * d < lambda[i as usize] {
                     g[i as usize] -= 1.0;
                 }
             }
@@ -332,12 +403,17 @@ fn lagrangian(pr: &PMedianProblem, fix: &[Fix], lambda0: &[f64], ub: f64, iterat
 
 /// Whether all weights and costs are integers (then objectives are integers and bounds round up).
 fn integral(pr: &PMedianProblem) -> bool {
-    pr.weights.iter().all(|w| w.fract() == 0.0) && (0..pr.costs.n_sites()).all(|j| pr.costs.site(j).iter().all(|&(_, d)| d.fract() == 0.0))
+    pr.weights.iter().all(|w| w.fract() == 0.0)
+        && (0..pr.costs.n_sites()).all(|j| pr.costs.site(j).iter().all(|&(_, d)| d.fract() == 0.0))
 }
 
 /// Solves the p-median problem: greedy + interchange, Lagrangian bound, and (with
 /// `time_limit_s`) branch and bound until optimal or out of time.
-pub fn solve(pr: &PMedianProblem, exact_time_limit_s: Option<f64>, bound_iterations: usize) -> PMedianSolution {
+pub fn solve(
+    pr: &PMedianProblem,
+    exact_time_limit_s: Option<f64>,
+    bound_iterations: usize,
+) -> PMedianSolution {
     let start = Instant::now();
     let m = pr.costs.n_sites();
     assert_eq!(pr.required.len(), m);
@@ -348,17 +424,39 @@ pub fn solve(pr: &PMedianProblem, exact_time_limit_s: Option<f64>, bound_iterati
     let integral = integral(pr);
     let round = |b: f64| if integral { (b - 1e-6).ceil() } else { b };
     // Prune when a node cannot beat the incumbent by at least one unit (integral) or a hair.
-    let beats = |bound: f64, ub: f64| if integral { bound <= ub - 1.0 + 1e-6 } else { bound < ub * (1.0 - 1e-12) };
-    let fix0: Vec<Fix> = (0..m).map(|j| if pr.required[j] { Fix::In } else { Fix::Free }).collect();
+    let beats = |bound: f64, ub: f64| {
+        if integral {
+            bound <= ub - 1.0 + 1e-6
+        } else {
+            bound < ub * (1.0 - 1e-12)
+        }
+    };
+    let fix0: Vec<Fix> = (0..m)
+        .map(|j| if pr.required[j] { Fix::In } else { Fix::Free })
+        .collect();
     // λ starts at each demand's weighted cost in the heuristic solution.
     let lambda0: Vec<f64> = {
         let mut mask = vec![false; m];
         best_open.iter().for_each(|&j| mask[j] = true);
         let a = Assignment::new(pr, &mask, penalty(pr));
-        (0..pr.costs.n_demand()).map(|i| pr.weights[i] * a.d1[i]).collect()
+        (0..pr.costs.n_demand())
+            .map(|i| pr.weights[i] * a.d1[i])
+            .collect()
     };
-    let ub_for_steps = |ub: f64| if ub.is_finite() { ub } else { pr.weights.iter().sum::<f64>() * penalty(pr) };
-    let Some(root) = lagrangian(pr, &fix0, &lambda0, ub_for_steps(ub), bound_iterations.max(1)) else {
+    let ub_for_steps = |ub: f64| {
+        if ub.is_finite() {
+            ub
+        } else {
+            pr.weights.iter().sum::<f64>() * penalty(pr)
+        }
+    };
+    let Some(root) = lagrangian(
+        pr,
+        &fix0,
+        &lambda0,
+        ub_for_steps(ub),
+        bound_iterations.max(1),
+    ) else {
         return finish(best_open, ub, f64::INFINITY, Status::Infeasible, 0);
     };
     let mut lb = round(root.bound);
@@ -366,7 +464,11 @@ pub fn solve(pr: &PMedianProblem, exact_time_limit_s: Option<f64>, bound_iterati
         return finish(best_open, ub, lb, Status::Infeasible, 0);
     }
     let Some(limit) = exact_time_limit_s else {
-        let status = if !beats(lb, ub) { Status::Optimal } else { Status::Feasible };
+        let status = if !beats(lb, ub) {
+            Status::Optimal
+        } else {
+            Status::Feasible
+        };
         return finish(best_open, ub, lb.min(ub), status, 0);
     };
     // Depth-first branch and bound.
@@ -375,7 +477,11 @@ pub fn solve(pr: &PMedianProblem, exact_time_limit_s: Option<f64>, bound_iterati
         lambda: Vec<f64>,
         bound: f64,
     }
-    let mut stack = vec![Node { fix: fix0, lambda: root.lambda.clone(), bound: lb }];
+    let mut stack = vec![Node {
+        fix: fix0,
+        lambda: root.lambda.clone(),
+        bound: lb,
+    }];
     let mut nodes = 0usize;
     let mut timed_out = false;
     let mut open_bounds_min = f64::INFINITY;
@@ -392,8 +498,14 @@ pub fn solve(pr: &PMedianProblem, exact_time_limit_s: Option<f64>, bound_iterati
             break;
         }
         nodes += 1;
-        let iters = if nodes == 1 { bound_iterations.max(1) } else { (bound_iterations / 4).max(50) };
-        let Some(lg) = lagrangian(pr, &node.fix, &node.lambda, ub_for_steps(ub), iters) else { continue };
+        let iters = if nodes == 1 {
+            bound_iterations.max(1)
+        } else {
+            (bound_iterations / 4).max(50)
+        };
+        let Some(lg) = lagrangian(pr, &node.fix, &node.lambda, ub_for_steps(ub), iters) else {
+            continue;
+        };
         let bound = round(lg.bound).max(node.bound);
         // The relaxation's sites, polished by interchange within the node, may improve the incumbent.
         let allowed: Vec<bool> = node.fix.iter().map(|&f| f != Fix::Out).collect();
@@ -409,10 +521,20 @@ pub fn solve(pr: &PMedianProblem, exact_time_limit_s: Option<f64>, bound_iterati
         // Reduced-cost fixing: forcing a free site in (out) must displace the worst chosen (best
         // unchosen) free site.
         let mut fix = node.fix.clone();
-        let chosen_free: Vec<usize> = lg.open.iter().copied().filter(|&j| fix[j] == Fix::Free).collect();
-        let mut unchosen_free: Vec<usize> = (0..m).filter(|&j| fix[j] == Fix::Free && !lg.open.contains(&j)).collect();
+        let chosen_free: Vec<usize> = lg
+            .open
+            .iter()
+            .copied()
+            .filter(|&j| fix[j] == Fix::Free)
+            .collect();
+        let mut unchosen_free: Vec<usize> = (0..m)
+            .filter(|&j| fix[j] == Fix::Free && !lg.open.contains(&j))
+            .collect();
         unchosen_free.sort_by(|&a, &b| lg.rho[a].total_cmp(&lg.rho[b]).then(a.cmp(&b)));
-        let worst_in = chosen_free.iter().map(|&j| lg.rho[j]).fold(f64::NEG_INFINITY, f64::max);
+        let worst_in = chosen_free
+            .iter()
+            .map(|&j| lg.rho[j])
+            .fold(f64::NEG_INFINITY, f64::max);
         let best_out = unchosen_free.first().map_or(f64::INFINITY, |&j| lg.rho[j]);
         for &j in &unchosen_free {
             if !beats(round(lg.bound + lg.rho[j] - worst_in), ub) {
@@ -425,10 +547,18 @@ pub fn solve(pr: &PMedianProblem, exact_time_limit_s: Option<f64>, bound_iterati
             }
         }
         // Branch on the free chosen site with the most negative value.
-        let Some(&j) = chosen_free.iter().filter(|&&j| fix[j] == Fix::Free).min_by(|&&a, &&b| lg.rho[a].total_cmp(&lg.rho[b]).then(a.cmp(&b))) else {
+        let Some(&j) = chosen_free
+            .iter()
+            .filter(|&&j| fix[j] == Fix::Free)
+            .min_by(|&&a, &&b| lg.rho[a].total_cmp(&lg.rho[b]).then(a.cmp(&b)))
+        else {
             // Every chosen site is fixed: re-solve this node with the tighter fixings.
             if fix != node.fix {
-                stack.push(Node { fix, lambda: lg.lambda, bound });
+                stack.push(Node {
+                    fix,
+                    lambda: lg.lambda,
+                    bound,
+                });
             }
             continue;
         };
@@ -436,17 +566,56 @@ pub fn solve(pr: &PMedianProblem, exact_time_limit_s: Option<f64>, bound_iterati
         out[j] = Fix::Out;
         let mut inn = fix;
         inn[j] = Fix::In;
-        stack.push(Node { fix: out, lambda: lg.lambda.clone(), bound });
-        stack.push(Node { fix: inn, lambda: lg.lambda, bound });
+        stack.push(Node {
+            fix: out,
+            lambda: lg.lambda.clone(),
+            bound,
+        });
+        stack.push(Node {
+            fix: inn,
+            lambda: lg.lambda,
+            bound,
+        });
     }
-    lb = if timed_out { open_bounds_min.min(ub) } else { ub };
-    let status = if timed_out { Status::TimeLimit } else { Status::Optimal };
+    lb = if timed_out {
+        open_bounds_min.min(ub)
+    } else {
+        ub
+    };
+    let status = if timed_out {
+        Status::TimeLimit
+    } else {
+        Status::Optimal
+    };
     finish(best_open, ub, lb, status, nodes)
 }
 
-fn finish(mut open: Vec<usize>, objective: f64, bound: f64, status: Status, nodes: usize) -> PMedianSolution {
+fn finish(
+    mut open: Vec<usize>,
+    objective: f64,
+    bound: f64,
+    status: Status,
+    nodes: usize,
+) -> PMedianSolution {
     open.sort_unstable();
-    let gap = if objective.is_finite() && objective > 0.0 { ((objective - bound) / objective).max(0.0) } else if objective == 0.0 { 0.0 } else { f64::INFINITY };
-    let status = if !objective.is_finite() { Status::Infeasible } else { status };
-    PMedianSolution { open, objective, bound, gap, status, nodes }
+    let gap = if objective.is_finite() && objective > 0.0 {
+        ((objective - bound) / objective).max(0.0)
+    } else if objective == 0.0 {
+        0.0
+    } else {
+        f64::INFINITY
+    };
+    let status = if !objective.is_finite() {
+        Status::Infeasible
+    } else {
+        status
+    };
+    PMedianSolution {
+        open,
+        objective,
+        bound,
+        gap,
+        status,
+        nodes,
+    }
 }

@@ -1,0 +1,311 @@
+//! Exact solutions through a MILP solver (good_lp): pure-Rust microlp by default, HiGHS with the
+//! `highs` feature. Models are built on a presolved instance:
+//!
+//! - demands already covered by fixed sites, or coverable by no free site, leave the model;
+//! - demands with identical sets of covering sites are merged (weights added);
+//! - a free site whose coverage is a subset of another's at no lower cost is dropped
+//!   (swapping it for the other never hurts).
+//!
+//! Every solve is warm-started from the heuristic's solution and stops at the time limit with the
+//! best solution found, never an error.
+
+use good_lp::{
+    Expression, ProblemVariables, Solution as _, SolverModel, Variable, WithInitialSolution,
+    WithTimeLimit, variable,
+};
+use std::collections::HashMap;
+
+#[cfg(feature = "highs")]
+use good_lp::highs as backend;
+#[cfg(not(feature = "highs"))]
+use good_lp::microlp as backend;
+
+/// The MILP backend this build uses.
+pub const BACKEND: &str = if cfg!(feature = "highs") {
+    "highs"
+} else {
+    "microlp"
+};
+
+/// What an exact solve returned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MilpOutcome {
+    /// Open sites (fixed ones included), ascending.
+    pub open: Vec<usize>,
+    /// Whether the solver proved optimality (false: stopped at the time limit).
+    pub proven: bool,
+}
+
+/// A covering structure after presolve.
+#[derive(Clone, Debug)]
+pub struct Reduced {
+    /// Free sites kept (indices into the original sites).
+    pub sites: Vec<usize>,
+    /// Demand groups: total weight and the kept sites covering them (positions in `sites`).
+    pub groups: Vec<(f64, Vec<usize>)>,
+}
+
+/// Presolves a covering structure. `covers[j]` lists the demands of site `j`; `fixed` sites are
+/// open; `cost[j]` is the site's cost (domination requires no higher cost).
+pub fn presolve(
+    weights: &[f64],
+    covers: &[Vec<u32>],
+    fixed: &[bool],
+    cost: &[f64],
+    keep_zero_weight: bool,
+) -> Reduced {
+    let n = weights.len();
+    let mut covered_by_fixed = vec![false; n];
+    for (j, c) in covers.iter().enumerate() {
+        if fixed[j] {
+            for &i in c {
+                covered_by_fixed[i as usize] = true;
+            }
+        }
+    }
+    let active =
+        |i: u32| !covered_by_fixed[i as usize] && (keep_zero_weight || weights[i as usize] > 0.0);
+    let free: Vec<usize> = (0..covers.len())
+        .filter(|&j| !fixed[j] && cost[j].is_finite())
+        .collect();
+    let sets: Vec<Vec<u32>> = free
+        .iter()
+        .map(|&j| covers[j].iter().copied().filter(|&i| active(i)).collect())
+        .collect();
+    // Drop dominated sites: set ⊆ another's with cost ≤ (ties: keep the smaller index).
+    let mut keep = vec![true; free.len()];
+    let mut order: Vec<usize> = (0..free.len()).filter(|&a| !sets[a].is_empty()).collect();
+    order.sort_by(|&a, &b| sets[b].len().cmp(&sets[a].len()).then(a.cmp(&b)));
+    for (k, &a) in order.iter().enumerate() {
+        if !keep[a] {
+            continue;
+        }
+        for &b in &order[k + 1..] {
+            if keep[b] && cost[free[a]] <= cost[free[b]] && is_subset(&sets[b], &sets[a]) {
+                keep[b] = false;
+            }
+        }
+    }
+    for (a, s) in sets.iter().enumerate() {
+        if s.is_empty() {
+            keep[a] = false;
+        }
+    }
+    let kept: Vec<usize> = (0..free.len()).filter(|&a| keep[a]).collect();
+    let mut by_demand: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (pos, &a) in kept.iter().enumerate() {
+        for &i in &sets[a] {
+            by_demand[i as usize].push(pos);
+        }
+    }
+    let mut groups: HashMap<Vec<usize>, f64> = HashMap::new();
+    let mut group_order: Vec<Vec<usize>> = Vec::new();
+    for (i, list) in by_demand.into_iter().enumerate() {
+        if list.is_empty() || !active(i as u32) {
+            continue;
+        }
+        match groups.get_mut(&list) {
+            Some(w) => *w += weights[i],
+            None => {
+                groups.insert(list.clone(), weights[i]);
+                group_order.push(list);
+            }
+        }
+    }
+    Reduced {
+        sites: kept.iter().map(|&a| free[a]).collect(),
+        groups: group_order.into_iter().map(|l| (groups[&l], l)).collect(),
+    }
+}
+
+/// `small ⊆ big`, both sorted.
+fn is_subset(small: &[u32], big: &[u32]) -> bool {
+    if small.len() > big.len() {
+        return false;
+    }
+    let mut it = big.iter();
+    small.iter().all(|x| it.by_ref().any(|y| y == x))
+}
+
+fn solve_model(
+    vars: ProblemVariables,
+    maximize: bool,
+    objective: Expression,
+    constraints: Vec<good_lp::Constraint>,
+    warm: Vec<(Variable, f64)>,
+    time_limit_s: f64,
+    x: &[Variable],
+) -> Option<(Vec<f64>, bool)> {
+    let unsolved = if maximize {
+        vars.maximise(objective)
+    } else {
+        vars.minimise(objective)
+    };
+    let mut model = unsolved
+        .using(backend)
+        .with_time_limit(time_limit_s.max(0.01));
+    if !warm.is_empty() {
+        model = model.with_initial_solution(warm);
+    }
+    for c in constraints {
+        model = model.with(c);
+    }
+    let solution = model.solve().ok()?;
+    let proven = matches!(solution.status(), good_lp::solvers::SolutionStatus::Optimal);
+    Some((x.iter().map(|&v| solution.value(v)).collect(), proven))
+}
+
+/// Exact maximal covering: `limit_count` new sites or `budget`, warm-started from `warm` (open
+/// sites of a feasible solution). `None` if the solver found no solution in time.
+pub fn mclp(
+    weights: &[f64],
+    covers: &[Vec<u32>],
+    cost: &[f64],
+    fixed: &[bool],
+    limit: super::Limit,
+    warm: &[usize],
+    time_limit_s: f64,
+) -> Option<MilpOutcome> {
+    let red = presolve(weights, covers, fixed, cost, false);
+    let fixed_open: Vec<usize> = (0..covers.len()).filter(|&j| fixed[j]).collect();
+    if red.sites.is_empty() {
+        return Some(MilpOutcome {
+            open: fixed_open,
+            proven: true,
+        });
+    }
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Variable> = red
+        .sites
+        .iter()
+        .map(|_| vars.add(variable().binary()))
+        .collect();
+    let z: Vec<Variable> = red
+        .groups
+        .iter()
+        .map(|_| vars.add(variable().min(0.0).max(1.0)))
+        .collect();
+    let objective: Expression = red.groups.iter().zip(&z).map(|((w, _), &zg)| *w * zg).sum();
+    let mut constraints: Vec<good_lp::Constraint> = red
+        .groups
+        .iter()
+        .zip(&z)
+        .map(|((_, sites), &zg)| {
+            let cover: Expression = sites.iter().map(|&k| x[k]).sum();
+            (zg - cover).leq(0.0)
+        })
+        .collect();
+    constraints.push(match limit {
+        super::Limit::Count(p) => x.iter().copied().sum::<Expression>().leq(p as f64),
+        super::Limit::Budget(b) => red
+            .sites
+            .iter()
+            .zip(&x)
+            .map(|(&j, &v)| cost[j] * v)
+            .sum::<Expression>()
+            .leq(b),
+    });
+    let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
+    let warm_x: Vec<(Variable, f64)> = red
+        .sites
+        .iter()
+        .zip(&x)
+        .map(|(j, &v)| (v, if warm_set.contains(j) { 1.0 } else { 0.0 }))
+        .collect();
+    let mut warm_vals = warm_x.clone();
+    for ((_, sites), &zg) in red.groups.iter().zip(&z) {
+        let covered = sites.iter().any(|&k| warm_set.contains(&red.sites[k]));
+        warm_vals.push((zg, if covered { 1.0 } else { 0.0 }));
+    }
+    let (values, proven) = solve_model(
+        vars,
+        true,
+        objective,
+        constraints,
+        warm_vals,
+        time_limit_s,
+        &x,
+    )?;
+    let mut open = fixed_open;
+    open.extend(
+        red.sites
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| *v > 0.5)
+            .map(|(&j, _)| j),
+    );
+    open.sort_unstable();
+    Some(MilpOutcome { open, proven })
+}
+
+/// Exact set covering: fewest free sites covering every demand that some free site covers and
+/// no fixed site does. Warm-started from `warm`.
+pub fn lscp(
+    covers: &[Vec<u32>],
+    n_demand: usize,
+    fixed: &[bool],
+    warm: &[usize],
+    time_limit_s: f64,
+) -> Option<MilpOutcome> {
+    let unit = vec![1.0; covers.len()];
+    let red = presolve(&vec![1.0; n_demand], covers, fixed, &unit, true);
+    let fixed_open: Vec<usize> = (0..covers.len()).filter(|&j| fixed[j]).collect();
+    if red.groups.is_empty() {
+        return Some(MilpOutcome {
+            open: fixed_open,
+            proven: true,
+        });
+    }
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Variable> = red
+        .sites
+        .iter()
+        .map(|_| vars.add(variable().binary()))
+        .collect();
+    let objective: Expression = x.iter().copied().sum();
+    let constraints = red
+        .groups
+        .iter()
+        .map(|(_, sites)| sites.iter().map(|&k| x[k]).sum::<Expression>().geq(1.0))
+        .collect();
+    let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
+    let warm_x: Vec<(Variable, f64)> = red
+        .sites
+        .iter()
+        .zip(&x)
+        .map(|(j, &v)| (v, if warm_set.contains(j) { 1.0 } else { 0.0 }))
+        .collect();
+    let (values, proven) = solve_model(
+        vars,
+        false,
+        objective,
+        constraints,
+        warm_x,
+        time_limit_s,
+        &x,
+    )?;
+    let mut open = fixed_open;
+    open.extend(
+        red.sites
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| *v > 0.5)
+            .map(|(&j, _)| j),
+    );
+    open.sort_unstable();
+    Some(MilpOutcome { open, proven })
+}
+
+/// Whether `open` covers every demand that some site covers (a check on solver output).
+pub fn covers_all(covers: &[Vec<u32>], n_demand: usize, open: &[usize]) -> bool {
+    let mut coverable = vec![false; n_demand];
+    covers
+        .iter()
+        .flatten()
+        .for_each(|&i| coverable[i as usize] = true);
+    let mut covered = vec![false; n_demand];
+    open.iter()
+        .flat_map(|&j| &covers[j])
+        .for_each(|&i| covered[i as usize] = true);
+    (0..n_demand).all(|i| !coverable[i] || covered[i])
+}

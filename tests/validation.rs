@@ -1,0 +1,346 @@
+//! The solver against published and independently computed optima: OR-Library p-median,
+//! Swain's 55-node MCLP, spopt's San Francisco case; and every exact method against exhaustive
+//! enumeration on tiny random instances.
+
+mod common;
+
+use carecover::io::{FacilityInstance, read_orlib_pmed};
+use carecover::solve::{
+    self, CostMatrix, CoverProblem, Limit, SolveOptions, Status, exhaustive, lscp, pcenter, pmedian,
+};
+use common::fixture;
+use proptest::prelude::*;
+use std::collections::HashMap;
+
+fn bench(name: &str) -> std::path::PathBuf {
+    fixture("bench").join(name)
+}
+
+fn matrix(inst: &FacilityInstance) -> CostMatrix {
+    CostMatrix::from_pairs(
+        inst.weights.len(),
+        inst.site_ids.len(),
+        inst.pairs.iter().copied(),
+    )
+}
+
+#[test]
+fn orlib_pmed1_to_5_exact_reaches_the_published_optima() {
+    let optima: HashMap<String, f64> = std::fs::read_to_string(bench("pmedopt.txt"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            Some((it.next()?.to_string(), it.next()?.parse().ok()?))
+        })
+        .collect();
+    let mut ran = 0;
+    for k in 1..=5 {
+        let inst = read_orlib_pmed(&bench(&format!("pmed{k}.txt"))).unwrap();
+        let costs = matrix(&inst);
+        let pr = pmedian::PMedianProblem {
+            costs: &costs,
+            weights: &inst.weights,
+            p: inst.p.unwrap(),
+            required: &inst.required,
+        };
+        let opt = optima[&format!("pmed{k}")];
+        let heuristic = pmedian::solve(&pr, None, 600);
+        assert!(
+            heuristic.bound <= opt + 1e-9 && opt <= heuristic.objective + 1e-9,
+            "pmed{k}: {} ≤ {opt} ≤ {}",
+            heuristic.bound,
+            heuristic.objective
+        );
+        let exact = pmedian::solve(&pr, Some(60.0), 600);
+        assert_eq!(exact.status, Status::Optimal, "pmed{k}");
+        assert_eq!(exact.objective, opt, "pmed{k}");
+        assert_eq!(exact.open.len(), inst.p.unwrap());
+        assert_eq!(
+            pmedian::cost_of(&pr, &exact.open),
+            opt,
+            "the reported objective is the chosen sites' cost"
+        );
+        ran += 1;
+    }
+    assert_eq!(ran, 5);
+}
+
+fn swain() -> FacilityInstance {
+    let text = std::fs::read_to_string(bench("swain55.txt")).unwrap();
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split_whitespace().map(|t| t.parse().unwrap()).collect())
+        .collect();
+    let n = rows.len();
+    let pairs = (0..n)
+        .flat_map(|j| (0..n).map(move |i| (i, j)))
+        .map(|(i, j)| {
+            (
+                i as u32,
+                j as u32,
+                (rows[i][1] - rows[j][1]).hypot(rows[i][2] - rows[j][2]),
+            )
+        })
+        .collect();
+    FacilityInstance {
+        name: "swain55".into(),
+        demand_ids: (1..=n).map(|i| i.to_string()).collect(),
+        weights: rows.iter().map(|r| r[3]).collect(),
+        site_ids: (1..=n).map(|i| i.to_string()).collect(),
+        site_costs: vec![0.0; n],
+        required: vec![false; n],
+        pairs,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn swain_mclp_matches_the_computed_optima() {
+    let inst = swain();
+    let costs = matrix(&inst);
+    assert_eq!(inst.weights.iter().sum::<f64>(), 640.0);
+    let mut ran = 0;
+    for line in std::fs::read_to_string(bench("swain55_optima.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+    {
+        let f: Vec<&str> = line.split(',').collect();
+        let (radius, p, optimum): (f64, usize, f64) = (
+            f[2].parse().unwrap(),
+            f[3].parse().unwrap(),
+            f[5].parse().unwrap(),
+        );
+        let problem = CoverProblem {
+            weights: inst.weights.clone(),
+            covers: costs.covers(radius),
+            costs: vec![0.0; 55],
+            fixed: vec![false; 55],
+            limit: Limit::Count(p),
+        };
+        let h = solve::solve_mclp(&problem, &SolveOptions::default());
+        assert!(
+            h.objective <= optimum && optimum <= h.bound,
+            "S={radius} p={p}: {} ≤ {optimum} ≤ {}",
+            h.objective,
+            h.bound
+        );
+        let e = solve::solve_mclp_exact(&problem, &SolveOptions::default(), 60.0);
+        assert_eq!(
+            (e.objective, e.status),
+            (optimum, Status::Optimal),
+            "S={radius} p={p}"
+        );
+        ran += 1;
+    }
+    assert!(ran >= 30, "{ran} cases");
+}
+
+#[test]
+fn swain_pcenter_and_lscp_agree_with_enumeration() {
+    let inst = swain();
+    let costs = matrix(&inst);
+    let none = vec![false; 55];
+    for p in 1..=3 {
+        let s = pcenter::solve(&costs, p, &none, Some(60.0), 300);
+        assert_eq!(s.status, Status::Optimal);
+        // Enumerate all p-subsets for the true optimum.
+        let mut best = f64::INFINITY;
+        let mut idx: Vec<usize> = (0..p).collect();
+        loop {
+            best = best.min(pcenter::max_cost(&costs, &idx));
+            let mut k = p;
+            while k > 0 && idx[k - 1] == 55 - p + k - 1 {
+                k -= 1;
+            }
+            if k == 0 {
+                break;
+            }
+            idx[k - 1] += 1;
+            for t in k..p {
+                idx[t] = idx[t - 1] + 1;
+            }
+        }
+        assert!(
+            (s.objective - best).abs() < 1e-9,
+            "p={p}: {} vs {best}",
+            s.objective
+        );
+        // The set cover at that radius needs at most p sites, one notch below more than p.
+        let radii = costs.distinct_costs();
+        let at = radii.iter().position(|&r| r == s.objective).unwrap();
+        assert!(
+            lscp::solve(&costs.covers(radii[at]), 55, &none, Some(60.0), 300).objective <= p as f64
+        );
+        assert!(
+            lscp::solve(&costs.covers(radii[at - 1]), 55, &none, Some(60.0), 300).objective
+                > p as f64
+        );
+    }
+}
+
+/// spopt's San Francisco test case: 205 census tracts, 16 candidate stores, network distances.
+fn san_francisco() -> FacilityInstance {
+    let mut pop: HashMap<String, f64> = HashMap::new();
+    for r in common::raw_csv(&bench("SF_demand_205_centroid_uniform_weight.csv")) {
+        pop.insert(r["NAME"].clone(), r["POP2000"].parse().unwrap());
+    }
+    let rows = common::raw_csv(&bench(
+        "SF_network_distance_candidateStore_16_censusTract_205_new.csv",
+    ));
+    let mut tracts: Vec<String> = rows.iter().map(|r| r["DestinationName"].clone()).collect();
+    tracts.sort();
+    tracts.dedup();
+    let mut stores: Vec<String> = rows.iter().map(|r| r["name"].clone()).collect();
+    stores.sort();
+    stores.dedup();
+    let ti: HashMap<&str, u32> = tracts
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (t.as_str(), k as u32))
+        .collect();
+    let si: HashMap<&str, u32> = stores
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (s.as_str(), k as u32))
+        .collect();
+    let pairs = rows
+        .iter()
+        .map(|r| {
+            (
+                ti[r["DestinationName"].as_str()],
+                si[r["name"].as_str()],
+                r["distance"].parse().unwrap(),
+            )
+        })
+        .collect();
+    FacilityInstance {
+        name: "spopt_sf".into(),
+        weights: tracts.iter().map(|t| pop[t]).collect(),
+        demand_ids: tracts.clone(),
+        site_costs: vec![0.0; stores.len()],
+        required: vec![false; stores.len()],
+        site_ids: stores,
+        pairs,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn spopt_san_francisco_mclp_and_pmedian() {
+    let inst = san_francisco();
+    assert_eq!((inst.weights.len(), inst.site_ids.len()), (205, 16));
+    assert_eq!(inst.weights.iter().sum::<f64>(), 955_113.0);
+    let costs = matrix(&inst);
+    let problem = CoverProblem {
+        weights: inst.weights.clone(),
+        covers: costs.covers(5000.0),
+        costs: vec![0.0; 16],
+        fixed: vec![false; 16],
+        limit: Limit::Count(4),
+    };
+    let h = solve::solve_mclp(&problem, &SolveOptions::default());
+    assert_eq!(h.objective, 875_247.0, "heuristic finds spopt's optimum");
+    assert_eq!(
+        solve::solve_mclp_exact(&problem, &SolveOptions::default(), 60.0).status,
+        Status::Optimal
+    );
+    let pr = pmedian::PMedianProblem {
+        costs: &costs,
+        weights: &inst.weights,
+        p: 4,
+        required: &inst.required,
+    };
+    let s = pmedian::solve(&pr, Some(60.0), 600);
+    assert_eq!(s.status, Status::Optimal);
+    let mean = s.objective / 955_113.0;
+    assert!(
+        (mean - 2982.1268579890657).abs() < 1e-9 * 2982.0,
+        "mean {mean}"
+    );
+}
+
+/// Tiny random sparse instances: (weights, pairs, required).
+fn tiny() -> impl Strategy<Value = (Vec<f64>, Vec<(u32, u32, f64)>, Vec<bool>, usize, f64)> {
+    (2usize..12, 2usize..9).prop_flat_map(|(n, m)| {
+        (
+            proptest::collection::vec(0u32..20, n),
+            proptest::collection::vec(proptest::option::weighted(0.75, 1u32..30), n * m),
+            proptest::collection::vec(proptest::bool::weighted(0.1), m),
+            1usize..4,
+            1u32..30,
+        )
+            .prop_map(move |(w, c, r, p, radius)| {
+                let pairs = c
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, c)| c.map(|c| ((k % n) as u32, (k / n) as u32, c as f64)))
+                    .collect();
+                (
+                    w.into_iter().map(f64::from).collect(),
+                    pairs,
+                    r,
+                    p,
+                    radius as f64,
+                )
+            })
+    })
+}
+
+/// All subsets of `m` sites of size `size` containing every required site.
+fn subsets(m: usize, size: usize, required: &[bool]) -> Vec<Vec<usize>> {
+    (0u32..1 << m)
+        .filter(|mask| mask.count_ones() as usize == size)
+        .map(|mask| (0..m).filter(|&j| mask >> j & 1 == 1).collect::<Vec<_>>())
+        .filter(|s| (0..m).all(|j| !required[j] || s.contains(&j)))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn exact_methods_equal_enumeration((weights, pairs, required, p, radius) in tiny()) {
+        let n = weights.len();
+        let m = required.len();
+        let costs = CostMatrix::from_pairs(n, m, pairs);
+        let n_req = required.iter().filter(|r| **r).count();
+        // p-median and p-center over all p-subsets.
+        if p >= n_req && p <= m {
+            let pr = pmedian::PMedianProblem { costs: &costs, weights: &weights, p, required: &required };
+            let best = subsets(m, p, &required).iter().map(|s| pmedian::cost_of(&pr, s)).fold(f64::INFINITY, f64::min);
+            let s = pmedian::solve(&pr, Some(30.0), 300);
+            if best.is_finite() {
+                prop_assert_eq!(s.status, Status::Optimal);
+                prop_assert!((s.objective - best).abs() < 1e-6, "p-median {} vs {}", s.objective, best);
+                prop_assert!(s.bound <= best + 1e-6);
+            } else {
+                prop_assert_eq!(s.status, Status::Infeasible);
+            }
+            let c = pcenter::solve(&costs, p, &required, Some(30.0), 300);
+            let best_c = subsets(m, p, &required).iter().map(|s| pcenter::max_cost(&costs, s)).fold(f64::INFINITY, f64::min);
+            if best_c.is_finite() {
+                prop_assert!((c.objective - best_c).abs() < 1e-9, "p-center {} vs {}", c.objective, best_c);
+            } else {
+                prop_assert_eq!(c.status, Status::Infeasible);
+            }
+        }
+        // LSCP: the fewest sites covering every coverable demand.
+        let covers = costs.covers(radius);
+        let l = lscp::solve(&covers, n, &required, Some(30.0), 300);
+        prop_assert!(solve::milp::covers_all(&covers, n, &l.open));
+        let fewest = (n_req..=m).find(|&k| subsets(m, k, &required).iter().any(|s| solve::milp::covers_all(&covers, n, s))).unwrap();
+        prop_assert_eq!(l.objective, fewest as f64);
+        prop_assert!(l.bound <= fewest as f64);
+        // MCLP exact (MILP) equals enumeration.
+        if p >= n_req {
+            let problem = CoverProblem { weights: weights.clone(), covers, costs: vec![1.0; m], fixed: required.clone(), limit: Limit::Count(p - n_req) };
+            let e = solve::solve_mclp_exact(&problem, &SolveOptions::default(), 30.0);
+            prop_assert_eq!(e.status, Status::Optimal);
+            prop_assert!((e.objective - exhaustive::solve(&problem).objective).abs() < 1e-9);
+        }
+    }
+}
