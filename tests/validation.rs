@@ -263,8 +263,11 @@ fn spopt_san_francisco_mclp_and_pmedian() {
     );
 }
 
-/// Tiny random sparse instances: (weights, pairs, required).
-fn tiny() -> impl Strategy<Value = (Vec<f64>, Vec<(u32, u32, f64)>, Vec<bool>, usize, f64)> {
+/// A tiny random sparse instance: weights, `(demand, site, cost)` pairs, required sites, p and a
+/// radius.
+type Tiny = (Vec<f64>, Vec<(u32, u32, f64)>, Vec<bool>, usize, f64);
+
+fn tiny() -> impl Strategy<Value = Tiny> {
     (2usize..12, 2usize..9).prop_flat_map(|(n, m)| {
         (
             proptest::collection::vec(0u32..20, n),
@@ -343,4 +346,102 @@ proptest! {
             prop_assert!((e.objective - exhaustive::solve(&problem).objective).abs() < 1e-9);
         }
     }
+}
+
+/// `carecover instance` as a user runs it: one JSON line with the record fields peers tabulate.
+#[test]
+fn instance_command_prints_a_record() {
+    let run = |args: &[&str]| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_carecover"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        serde_json::from_str(&text).unwrap()
+    };
+    let pmed1 = bench("pmed1.txt");
+    let r = run(&[
+        "instance",
+        "--format",
+        "orlib-pmed",
+        pmed1.to_str().unwrap(),
+        "--problem",
+        "pmedian",
+        "--exact",
+    ]);
+    for key in [
+        "problem",
+        "instance",
+        "status",
+        "objective",
+        "bound",
+        "gap",
+        "n_open",
+        "chosen",
+        "build_s",
+        "solve_s",
+        "total_s",
+    ] {
+        assert!(r.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(
+        (
+            r["objective"].as_f64(),
+            r["status"].as_str(),
+            r["n_open"].as_u64()
+        ),
+        (Some(5819.0), Some("optimal"), Some(5))
+    );
+    // A facloc-instance folder with one required site: p counts it, and it is always chosen.
+    let dir = bench("swain55_facloc");
+    for problem in ["lscp", "mclp", "pmedian", "pcenter"] {
+        let r = run(&[
+            "instance",
+            dir.to_str().unwrap(),
+            "--problem",
+            problem,
+            "--exact",
+        ]);
+        assert_eq!(r["status"], "optimal", "{problem}: {r}");
+        assert!(
+            r["chosen"].as_array().unwrap().iter().any(|c| c == "s1"),
+            "{problem}: required site s1 open"
+        );
+        if problem != "lscp" {
+            assert_eq!(r["n_open"], 3, "{problem}");
+        }
+    }
+    let r = run(&[
+        "instance",
+        dir.to_str().unwrap(),
+        "--problem",
+        "mclp",
+        "--radius",
+        "10",
+        "--p",
+        "1",
+    ]);
+    assert_eq!(r["n_open"], 1);
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_carecover"))
+        .args([
+            "instance",
+            dir.to_str().unwrap(),
+            "--problem",
+            "pmedian",
+            "--p",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "p below the required sites is bad input"
+    );
 }

@@ -1,6 +1,15 @@
-//! Choosing sites. The solver never sees geometry: it takes demand weights, the set of demands
-//! each candidate site covers, site costs and a limit, and returns the sites to open with an
-//! honest bound on how far from the best its answer may be.
+//! Choosing sites. The solver never sees geometry: it takes demand weights, the demands each
+//! candidate site covers (or a sparse [`CostMatrix`] of demand–site costs), site costs and a
+//! limit, and returns the sites to open with an honest bound on how far from the best its answer
+//! may be.
+//!
+//! | problem | module | heuristic | bound | exact |
+//! |---|---|---|---|---|
+//! | maximal covering (MCLP), budgeted or p sites | here, [`greedy`], [`local_search`], [`lagrangian`] | lazy greedy + 1-swap + restarts | Lagrangian | [`milp::mclp`] |
+//! | location set covering (LSCP) | [`lscp`] | greedy + redundancy removal | Lagrangian | [`milp::lscp`] |
+//! | p-median | [`pmedian`] | greedy + fast interchange | Lagrangian | branch and bound |
+//! | p-center | [`pcenter`] | radius search over set covers | proven-infeasible radius | set-cover MILPs |
+//! | any, tiny (test oracle) | [`exhaustive`] | — | — | enumeration |
 //!
 //! # Budgeted maximal covering (MCLP)
 //!
