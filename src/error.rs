@@ -27,6 +27,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A request that cannot be answered as asked (a missing parameter, an impossible p).
+    #[error("{0}")]
+    Usage(String),
     /// No plan satisfies the scenario's constraints.
     #[error("no feasible plan: {0}")]
     Infeasible(String),
@@ -54,7 +57,7 @@ impl Error {
     /// The process exit code for this error: 2 for bad input, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input { .. } | Error::Read { .. } => 2,
+            Error::Input { .. } | Error::Read { .. } | Error::Usage(_) => 2,
             Error::Write { .. } | Error::Infeasible(_) => 1,
         }
     }

@@ -1,6 +1,7 @@
 //! The `carecover` command line: parse arguments, run, map errors to exit codes
 //! (0 ok, 1 no feasible plan or a failure while writing, 2 bad input or usage).
 
+use carecover::instance::Problem;
 use carecover::pipeline;
 use carecover::progress::Progress;
 use carecover::report;
@@ -148,7 +149,16 @@ fn instance(
     use carecover::io;
     let t = std::time::Instant::now();
     let inst = match format {
-        InstanceFormat::Facloc => io::read_facloc_dir(path)?,
+        InstanceFormat::Facloc => {
+            // Covering problems need only the pairs within the radius (given or the instance's).
+            let covering = matches!(options.problem, Problem::Lscp | Problem::Mclp);
+            let radius = match options.radius {
+                Some(r) => Some(r),
+                None if covering => io::read_facloc_radius(path)?,
+                None => None,
+            };
+            io::read_facloc_dir(path, radius.filter(|_| covering))?
+        }
         InstanceFormat::OrlibPmed => io::read_orlib_pmed(path)?,
         InstanceFormat::TsplibMclp => {
             let radius = options.radius.ok_or_else(|| {

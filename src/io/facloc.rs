@@ -246,10 +246,25 @@ struct ProblemJson {
     budget: Option<f64>,
 }
 
+fn read_problem_json(dir: &Path) -> Result<ProblemJson> {
+    let path = dir.join("problem.json");
+    serde_json::from_str(&read_to_string(&path)?)
+        .map_err(|e| Error::file(&path, format!("invalid problem.json: {e}")))
+}
+
+/// The coverage radius a facloc-instance/1 folder's `problem.json` gives, if any.
+pub fn read_facloc_radius(dir: &Path) -> Result<Option<f64>> {
+    Ok(read_problem_json(dir)?.radius)
+}
+
 /// Reads a facloc-instance/1 folder: `demand.csv` (`id,x,y,weight`), `sites.csv`
 /// (`id,x,y,cost,required`), optional sparse `costs.csv` (`demand_id,site_id,cost`; absent pair
 /// = unreachable; else planar Euclidean distance of x, y), and `problem.json`.
-pub fn read_facloc_dir(dir: &Path) -> Result<FacilityInstance> {
+///
+/// Pairs costing more than `max_cost` are not kept: covering problems need only the pairs within
+/// their radius, which keeps a dense Euclidean instance from filling memory.
+pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInstance> {
+    let keep = |c: f64| max_cost.is_none_or(|m| c <= m);
     #[derive(Deserialize)]
     struct Demand {
         id: String,
@@ -284,9 +299,7 @@ pub fn read_facloc_dir(dir: &Path) -> Result<FacilityInstance> {
     }
     let demand: Vec<Demand> = rows(&dir.join("demand.csv"))?;
     let sites: Vec<SiteRow> = rows(&dir.join("sites.csv"))?;
-    let problem_path = dir.join("problem.json");
-    let problem: ProblemJson = serde_json::from_str(&read_to_string(&problem_path)?)
-        .map_err(|e| Error::file(&problem_path, format!("invalid problem.json: {e}")))?;
+    let problem = read_problem_json(dir)?;
     for (k, d) in demand.iter().enumerate() {
         if !(d.weight >= 0.0 && d.weight.is_finite()) {
             return Err(Error::input(
@@ -336,6 +349,7 @@ pub fn read_facloc_dir(dir: &Path) -> Result<FacilityInstance> {
                 }
                 Ok((i, j, c.cost))
             })
+            .filter(|r| r.as_ref().map_or(true, |&(_, _, c)| keep(c)))
             .collect::<Result<_>>()?
     } else {
         (0..sites.len())
@@ -347,6 +361,7 @@ pub fn read_facloc_dir(dir: &Path) -> Result<FacilityInstance> {
                     (demand[i].x - sites[j].x).hypot(demand[i].y - sites[j].y),
                 )
             })
+            .filter(|&(_, _, c)| keep(c))
             .collect()
     };
     Ok(FacilityInstance {

@@ -14,7 +14,9 @@ mod osm;
 mod row;
 
 pub use csv_input::{read_roads_csv, read_sites_csv, read_villages_csv};
-pub use facloc::{FacilityInstance, read_facloc_dir, read_orlib_pmed, read_tsplib_mclp};
+pub use facloc::{
+    FacilityInstance, read_facloc_dir, read_facloc_radius, read_orlib_pmed, read_tsplib_mclp,
+};
 pub use geojson_input::{read_roads_geojson, read_sites_geojson, read_villages_geojson};
 pub use osm::{OsmExtract, OsmPlace, OsmPoi, read_osm_extract, read_roads_osm_pbf};
 
