@@ -28,6 +28,8 @@ fn options(problem: Problem, p: usize, radius: Option<f64>, exact: bool) -> RunO
         exact,
         time_limit_s: 600.0,
         seed: 42,
+        capacitated: false,
+        forbid: Vec::new(),
     }
 }
 
@@ -191,6 +193,7 @@ fn planar_instance(path: &Path, sjc: bool) -> carecover::io::FacilityInstance {
         site_ids: (0..n).map(|i| i.to_string()).collect(),
         site_costs: vec![0.0; n],
         required: vec![false; n],
+        capacity: vec![None; n],
         pairs: (0..n)
             .flat_map(|j| (0..n).map(move |i| (i, j)))
             .map(|(i, j)| {

@@ -21,6 +21,9 @@ pub enum Problem {
     Pmedian,
     /// p-center: least worst cost to the nearest of p sites.
     Pcenter,
+    /// Backup coverage: every coverable demand covered, the most weight covered twice, with p
+    /// sites (default: the fewest that cover everything).
+    Backup,
 }
 
 /// What to solve and how.
@@ -36,6 +39,10 @@ pub struct RunOptions {
     /// Time limit of the exact search, seconds.
     pub time_limit_s: f64,
     pub seed: u64,
+    /// Use the sites' capacities (mclp, pmedian; demand splittable).
+    pub capacitated: bool,
+    /// Site ids that may not be opened.
+    pub forbid: Vec<String>,
 }
 
 /// One JSON line per run.
@@ -66,7 +73,29 @@ pub struct Record {
 }
 
 /// Solves `inst`; `read_s` is the time already spent reading it (counted in `build_s`).
+/// Forbidden sites are removed before solving, so no method can open them.
 pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Record> {
+    if !o.forbid.is_empty() {
+        let unknown: Vec<&String> = o
+            .forbid
+            .iter()
+            .filter(|f| !inst.site_ids.contains(f))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Error::Usage(format!(
+                "{}: --forbid names unknown sites {unknown:?}",
+                inst.name
+            )));
+        }
+        return run(
+            &without_sites(inst, &o.forbid),
+            &RunOptions {
+                forbid: Vec::new(),
+                ..o.clone()
+            },
+            read_s,
+        );
+    }
     let t0 = Instant::now();
     let p = o.p.or(inst.p);
     let radius = o.radius.or(inst.radius);
@@ -117,10 +146,22 @@ pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Recor
                 seed: o.seed,
                 ..SolveOptions::default()
             };
-            let s = if o.exact {
-                solve::solve_mclp_exact(&problem, &options, o.time_limit_s)
-            } else {
-                solve::solve_mclp(&problem, &options)
+            let s = match (o.capacitated, problem.limit) {
+                (true, Limit::Count(p_new)) => solve::extended::capacitated_mclp(
+                    &problem.covers,
+                    &problem.weights,
+                    &capacities(inst),
+                    &problem.fixed,
+                    p_new,
+                    o.time_limit_s,
+                ),
+                (true, Limit::Budget(_)) => {
+                    return Err(usage("--capacitated mclp takes --p, not a budget".into()));
+                }
+                (false, _) if o.exact => {
+                    solve::solve_mclp_exact(&problem, &options, o.time_limit_s)
+                }
+                (false, _) => solve::solve_mclp(&problem, &options),
             };
             (s.status, s.objective, s.bound, s.gap, s.open)
         }
@@ -137,7 +178,19 @@ pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Recor
                 p,
                 required: &inst.required,
             };
-            let s = pmedian::solve(&pr, o.exact.then_some(o.time_limit_s), 600);
+            let s = if o.capacitated {
+                solve::extended::capacitated_pmedian(
+                    &costs,
+                    &inst.weights,
+                    &capacities(inst),
+                    p,
+                    &inst.required,
+                    false,
+                    o.time_limit_s,
+                )
+            } else {
+                pmedian::solve(&pr, o.exact.then_some(o.time_limit_s), 600)
+            };
             (s.status, s.objective, s.bound, s.gap, s.open)
         }
         Problem::Lscp => {
@@ -148,6 +201,17 @@ pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Recor
                 &inst.required,
                 o.exact.then_some(o.time_limit_s),
                 500,
+            );
+            (s.status, s.objective, s.bound, s.gap, s.open)
+        }
+        Problem::Backup => {
+            let covers = costs.covers(need_radius()?);
+            let s = solve::extended::backup_coverage(
+                &covers,
+                &inst.weights,
+                p,
+                &inst.required,
+                o.time_limit_s,
             );
             (s.status, s.objective, s.bound, s.gap, s.open)
         }
@@ -187,4 +251,34 @@ pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Recor
         seed: o.seed,
         exact: o.exact,
     })
+}
+
+/// Site capacities, unlimited (infinite) where the instance gives none.
+fn capacities(inst: &FacilityInstance) -> Vec<f64> {
+    let total: f64 = inst.weights.iter().sum();
+    inst.capacity.iter().map(|c| c.unwrap_or(total)).collect()
+}
+
+/// The instance without the named sites (and their pairs), sites renumbered.
+fn without_sites(inst: &FacilityInstance, forbid: &[String]) -> FacilityInstance {
+    let keep: Vec<usize> = (0..inst.site_ids.len())
+        .filter(|&j| !forbid.contains(&inst.site_ids[j]))
+        .collect();
+    let mut new_index = vec![u32::MAX; inst.site_ids.len()];
+    for (k, &j) in keep.iter().enumerate() {
+        new_index[j] = k as u32;
+    }
+    FacilityInstance {
+        site_ids: keep.iter().map(|&j| inst.site_ids[j].clone()).collect(),
+        site_costs: keep.iter().map(|&j| inst.site_costs[j]).collect(),
+        required: keep.iter().map(|&j| inst.required[j]).collect(),
+        capacity: keep.iter().map(|&j| inst.capacity[j]).collect(),
+        pairs: inst
+            .pairs
+            .iter()
+            .filter(|p| new_index[p.1 as usize] != u32::MAX)
+            .map(|&(i, j, c)| (i, new_index[j as usize], c))
+            .collect(),
+        ..inst.clone()
+    }
 }

@@ -66,6 +66,12 @@ enum Command {
         time_limit: f64,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Respect the sites' `capacity` column (mclp, pmedian; demand splittable).
+        #[arg(long)]
+        capacitated: bool,
+        /// Site ids that may not be opened (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        forbid: Vec<String>,
     },
 }
 
@@ -106,6 +112,8 @@ fn main() -> ExitCode {
             exact,
             time_limit,
             seed,
+            capacitated,
+            forbid,
         }) => {
             let options = carecover::instance::RunOptions {
                 problem,
@@ -115,6 +123,8 @@ fn main() -> ExitCode {
                 exact,
                 time_limit_s: time_limit,
                 seed,
+                capacitated,
+                forbid,
             };
             instance(&path, format, &options)
         }
@@ -151,7 +161,10 @@ fn instance(
     let inst = match format {
         InstanceFormat::Facloc => {
             // Covering problems need only the pairs within the radius (given or the instance's).
-            let covering = matches!(options.problem, Problem::Lscp | Problem::Mclp);
+            let covering = matches!(
+                options.problem,
+                Problem::Lscp | Problem::Mclp | Problem::Backup
+            );
             let radius = match options.radius {
                 Some(r) => Some(r),
                 None if covering => io::read_facloc_radius(path)?,

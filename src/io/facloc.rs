@@ -20,6 +20,8 @@ pub struct FacilityInstance {
     pub site_costs: Vec<f64>,
     /// Sites open in every solution.
     pub required: Vec<bool>,
+    /// Capacity per site (optional `capacity` column of sites.csv; `None` = unlimited).
+    pub capacity: Vec<Option<f64>>,
     /// `(demand, site, cost)` for every reachable pair.
     pub pairs: Vec<(u32, u32, f64)>,
     /// Defaults from the file (a command line may override them).
@@ -135,6 +137,7 @@ pub fn read_orlib_pmed(path: &Path) -> Result<FacilityInstance> {
         site_ids: ids,
         site_costs: vec![0.0; n],
         required: vec![false; n],
+        capacity: vec![None; n],
         pairs,
         radius: None,
         p: Some(p as usize),
@@ -231,6 +234,7 @@ pub fn read_tsplib_mclp(path: &Path, radius: f64) -> Result<FacilityInstance> {
         site_ids: ids,
         site_costs: vec![0.0; n],
         required: vec![false; n],
+        capacity: vec![None; n],
         pairs,
         radius: Some(radius),
         p: None,
@@ -281,6 +285,8 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
         cost: f64,
         #[serde(default)]
         required: u8,
+        #[serde(default)]
+        capacity: Option<f64>,
     }
     #[derive(Deserialize)]
     struct Cost {
@@ -375,6 +381,7 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
         site_ids: sites.iter().map(|s| s.id.clone()).collect(),
         site_costs: sites.iter().map(|s| s.cost).collect(),
         required: sites.iter().map(|s| s.required == 1).collect(),
+        capacity: sites.iter().map(|s| s.capacity).collect(),
         pairs,
         radius: problem.radius,
         p: problem.p,

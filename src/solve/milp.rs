@@ -309,3 +309,278 @@ pub fn covers_all(covers: &[Vec<u32>], n_demand: usize, open: &[usize]) -> bool 
         .for_each(|&i| covered[i as usize] = true);
     (0..n_demand).all(|i| !coverable[i] || covered[i])
 }
+
+/// What a MILP returned: open sites and the objective of the solver's solution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Valued {
+    pub open: Vec<usize>,
+    pub objective: f64,
+    pub proven: bool,
+}
+
+/// Capacitated p-median with splittable demand: each demand's weight may be divided among open
+/// sites, and the weight served by site `j` is at most `capacity[j]`.
+///
+/// ```text
+/// minimize Σ w_i d_ij x_ij  s.t.  Σ_j x_ij = 1,  Σ_i w_i x_ij ≤ cap_j y_j,  x_ij ≤ y_j,  Σ_j y_j = p
+/// ```
+///
+/// With `fill_required`, required sites serve exactly their capacity (spopt's
+/// `fulfill_predefined_fac`: existing places are used before new ones).
+#[allow(clippy::too_many_arguments)]
+pub fn capacitated_pmedian(
+    costs: &super::CostMatrix,
+    weights: &[f64],
+    capacity: &[f64],
+    p: usize,
+    required: &[bool],
+    fill_required: bool,
+    warm: &[usize],
+    time_limit_s: f64,
+) -> Option<Valued> {
+    let m = costs.n_sites();
+    let mut vars = ProblemVariables::new();
+    let y: Vec<Variable> = (0..m)
+        .map(|j| {
+            if required[j] {
+                vars.add(variable().min(1.0).max(1.0))
+            } else {
+                vars.add(variable().binary())
+            }
+        })
+        .collect();
+    let mut x: Vec<Vec<(u32, Variable)>> = vec![Vec::new(); m];
+    let mut objective = Expression::default();
+    let mut per_demand: Vec<Expression> = vec![Expression::default(); costs.n_demand()];
+    for (j, xj) in x.iter_mut().enumerate() {
+        for &(i, d) in costs.site(j) {
+            let v = vars.add(variable().min(0.0).max(1.0));
+            objective += weights[i as usize] * d * v;
+            per_demand[i as usize] += v;
+            xj.push((i, v));
+        }
+    }
+    let mut constraints: Vec<good_lp::Constraint> = Vec::new();
+    for (i, e) in per_demand.into_iter().enumerate() {
+        if weights[i] > 0.0 {
+            constraints.push(e.eq(1.0));
+        }
+    }
+    for j in 0..m {
+        let served: Expression = x[j].iter().map(|&(i, v)| weights[i as usize] * v).sum();
+        if fill_required && required[j] {
+            constraints.push(served.eq(capacity[j]));
+        } else {
+            constraints.push((served - capacity[j] * y[j]).leq(0.0));
+        }
+        for &(_, v) in &x[j] {
+            constraints.push((v - y[j]).leq(0.0));
+        }
+    }
+    constraints.push(y.iter().copied().sum::<Expression>().eq(p as f64));
+    let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
+    let warm_y: Vec<(Variable, f64)> = (0..m)
+        .map(|j| (y[j], if warm_set.contains(&j) { 1.0 } else { 0.0 }))
+        .collect();
+    let eval = objective.clone();
+    let (values, proven, obj) = solve_model_valued(
+        vars,
+        false,
+        objective,
+        constraints,
+        warm_y,
+        time_limit_s,
+        &y,
+        eval,
+    )?;
+    let open = (0..m).filter(|&j| values[j] > 0.5).collect();
+    Some(Valued {
+        open,
+        objective: obj,
+        proven,
+    })
+}
+
+/// Capacitated maximal covering: the weight a site covers is at most its capacity (demand
+/// splittable); at most `p` new sites besides the fixed ones.
+pub fn capacitated_mclp(
+    covers: &[Vec<u32>],
+    weights: &[f64],
+    capacity: &[f64],
+    fixed: &[bool],
+    p_new: usize,
+    warm: &[usize],
+    time_limit_s: f64,
+) -> Option<Valued> {
+    let m = covers.len();
+    let n = weights.len();
+    let mut vars = ProblemVariables::new();
+    let y: Vec<Variable> = (0..m)
+        .map(|j| {
+            if fixed[j] {
+                vars.add(variable().min(1.0).max(1.0))
+            } else {
+                vars.add(variable().binary())
+            }
+        })
+        .collect();
+    let mut objective = Expression::default();
+    let mut per_demand: Vec<Expression> = vec![Expression::default(); n];
+    let mut constraints: Vec<good_lp::Constraint> = Vec::new();
+    for j in 0..m {
+        let mut served = Expression::default();
+        for &i in &covers[j] {
+            if weights[i as usize] <= 0.0 {
+                continue;
+            }
+            let v = vars.add(variable().min(0.0).max(1.0));
+            objective += weights[i as usize] * v;
+            served += weights[i as usize] * v;
+            per_demand[i as usize] += v;
+            constraints.push((v - y[j]).leq(0.0));
+        }
+        constraints.push((served - capacity[j] * y[j]).leq(0.0));
+    }
+    for e in per_demand {
+        constraints.push(e.leq(1.0));
+    }
+    constraints.push(
+        (0..m)
+            .filter(|&j| !fixed[j])
+            .map(|j| y[j])
+            .sum::<Expression>()
+            .leq(p_new as f64),
+    );
+    let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
+    let warm_y: Vec<(Variable, f64)> = (0..m)
+        .map(|j| {
+            (
+                y[j],
+                if warm_set.contains(&j) || fixed[j] {
+                    1.0
+                } else {
+                    0.0
+                },
+            )
+        })
+        .collect();
+    let eval = objective.clone();
+    let (values, proven, obj) = solve_model_valued(
+        vars,
+        true,
+        objective,
+        constraints,
+        warm_y,
+        time_limit_s,
+        &y,
+        eval,
+    )?;
+    Some(Valued {
+        open: (0..m).filter(|&j| values[j] > 0.5).collect(),
+        objective: obj,
+        proven,
+    })
+}
+
+/// Backup coverage (Hogan & ReVelle 1986): with `p` sites in total (required included),
+/// every coverable demand covered at least once, maximize the weight covered at least twice.
+///
+/// ```text
+/// maximize Σ w_i u_i  s.t.  Σ_{j∈N_i} y_j ≥ 1 + u_i,  u_i ∈ [0,1],  Σ_j y_j = p
+/// ```
+pub fn backup(
+    covers: &[Vec<u32>],
+    weights: &[f64],
+    p: usize,
+    required: &[bool],
+    warm: &[usize],
+    time_limit_s: f64,
+) -> Option<Valued> {
+    let m = covers.len();
+    let n = weights.len();
+    let mut by_demand: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (j, c) in covers.iter().enumerate() {
+        c.iter().for_each(|&i| by_demand[i as usize].push(j));
+    }
+    let mut vars = ProblemVariables::new();
+    let y: Vec<Variable> = (0..m)
+        .map(|j| {
+            if required[j] {
+                vars.add(variable().min(1.0).max(1.0))
+            } else {
+                vars.add(variable().binary())
+            }
+        })
+        .collect();
+    let mut objective = Expression::default();
+    let mut constraints: Vec<good_lp::Constraint> = Vec::new();
+    for (i, sites) in by_demand.iter().enumerate() {
+        if sites.is_empty() {
+            continue; // uncoverable: reported by the caller
+        }
+        let cover: Expression = sites.iter().map(|&j| y[j]).sum();
+        if sites.len() >= 2 && weights[i] > 0.0 {
+            let u = vars.add(variable().min(0.0).max(1.0));
+            objective += weights[i] * u;
+            constraints.push((cover - u).geq(1.0));
+        } else {
+            constraints.push(cover.geq(1.0));
+        }
+    }
+    constraints.push(y.iter().copied().sum::<Expression>().eq(p as f64));
+    let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
+    let warm_y: Vec<(Variable, f64)> = (0..m)
+        .map(|j| (y[j], if warm_set.contains(&j) { 1.0 } else { 0.0 }))
+        .collect();
+    let eval = objective.clone();
+    let (values, proven, obj) = solve_model_valued(
+        vars,
+        true,
+        objective,
+        constraints,
+        warm_y,
+        time_limit_s,
+        &y,
+        eval,
+    )?;
+    Some(Valued {
+        open: (0..m).filter(|&j| values[j] > 0.5).collect(),
+        objective: obj,
+        proven,
+    })
+}
+
+/// Like `solve_model`, also returning the objective evaluated at the solution.
+#[allow(clippy::too_many_arguments)]
+fn solve_model_valued(
+    vars: ProblemVariables,
+    maximize: bool,
+    objective: Expression,
+    constraints: Vec<good_lp::Constraint>,
+    warm: Vec<(Variable, f64)>,
+    time_limit_s: f64,
+    y: &[Variable],
+    eval: Expression,
+) -> Option<(Vec<f64>, bool, f64)> {
+    let unsolved = if maximize {
+        vars.maximise(objective)
+    } else {
+        vars.minimise(objective)
+    };
+    let mut model = unsolved
+        .using(backend)
+        .with_time_limit(time_limit_s.max(0.01));
+    if !warm.is_empty() {
+        model = model.with_initial_solution(warm);
+    }
+    for c in constraints {
+        model = model.with(c);
+    }
+    let solution = model.solve().ok()?;
+    let proven = matches!(solution.status(), good_lp::solvers::SolutionStatus::Optimal);
+    Some((
+        y.iter().map(|&v| solution.value(v)).collect(),
+        proven,
+        solution.eval(&eval),
+    ))
+}

@@ -9,6 +9,8 @@
 //! | location set covering (LSCP) | [`lscp`] | greedy + redundancy removal | Lagrangian | [`milp::lscp`] |
 //! | p-median | [`pmedian`] | greedy + fast interchange | Lagrangian | branch and bound |
 //! | p-center | [`pcenter`] | radius search over set covers | proven-infeasible radius | set-cover MILPs |
+//! | backup coverage | [`extended`] | — | demands with ≥ 2 covering sites | [`milp::backup`] |
+//! | capacitated p-median / MCLP | [`extended`] | uncapacitated heuristic (warm start) | uncapacitated relaxation | [`milp::capacitated_pmedian`], [`milp::capacitated_mclp`] |
 //! | any, tiny (test oracle) | [`exhaustive`] | — | — | enumeration |
 //!
 //! # Budgeted maximal covering (MCLP)
@@ -41,6 +43,7 @@
 //! Everything is deterministic for a given problem and seed, on any number of threads.
 
 pub mod exhaustive;
+pub mod extended;
 pub mod greedy;
 pub mod lagrangian;
 pub mod local_search;
