@@ -194,6 +194,7 @@ fn planar_instance(path: &Path, sjc: bool) -> carecover::io::FacilityInstance {
         site_costs: vec![0.0; n],
         required: vec![false; n],
         capacity: vec![None; n],
+        close_cost: vec![None; n],
         pairs: (0..n)
             .flat_map(|j| (0..n).map(move |i| (i, j)))
             .map(|(i, j)| {

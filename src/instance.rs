@@ -119,13 +119,17 @@ pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Recor
     let (status, objective, bound, gap, open) = match o.problem {
         Problem::Mclp => {
             let radius = need_radius()?;
+            // Required sites that cannot close are open for sure; their cost counts.
+            let kept = |j: &usize| inst.required[*j] && inst.close_cost[*j].is_none();
             let required_cost: f64 = (0..inst.site_ids.len())
-                .filter(|&j| inst.required[j])
+                .filter(kept)
                 .map(|j| inst.site_costs[j])
                 .sum();
+            let n_kept = (0..inst.site_ids.len()).filter(kept).count();
+            let (fixed, site_costs, budget) = with_closures(inst, budget);
             let limit = match (p, budget) {
-                (Some(p), None) => Limit::Count(p.checked_sub(n_required).ok_or_else(|| {
-                    usage(format!("p = {p} is below the {n_required} required sites"))
+                (Some(p), None) => Limit::Count(p.checked_sub(n_kept).ok_or_else(|| {
+                    usage(format!("p = {p} is below the {n_kept} required sites"))
                 })?),
                 (None, Some(b)) => Limit::Budget(b - required_cost),
                 (Some(_), Some(_)) => {
@@ -138,8 +142,8 @@ pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Recor
             let problem = CoverProblem {
                 weights: inst.weights.clone(),
                 covers: costs.covers(radius),
-                costs: inst.site_costs.clone(),
-                fixed: inst.required.clone(),
+                costs: site_costs,
+                fixed,
                 limit,
             };
             let options = SolveOptions {
@@ -273,6 +277,7 @@ fn without_sites(inst: &FacilityInstance, forbid: &[String]) -> FacilityInstance
         site_costs: keep.iter().map(|&j| inst.site_costs[j]).collect(),
         required: keep.iter().map(|&j| inst.required[j]).collect(),
         capacity: keep.iter().map(|&j| inst.capacity[j]).collect(),
+        close_cost: keep.iter().map(|&j| inst.close_cost[j]).collect(),
         pairs: inst
             .pairs
             .iter()
@@ -281,4 +286,36 @@ fn without_sites(inst: &FacilityInstance, forbid: &[String]) -> FacilityInstance
             .collect(),
         ..inst.clone()
     }
+}
+
+/// Folds closable existing sites into a problem: with a count limit they are ordinary
+/// candidates; under a budget, each closable site `j` costs either its
+/// keep cost `c_j` (the `cost` column: upgrade, operation) or its closure cost `k_j`; spending
+/// `k_j` on every closable site up front leaves `c_j − k_j` as the price of keeping it. Where
+/// keeping is no dearer than closing, the site is simply kept (fixed). Returns the fixed sites,
+/// the site costs and the budget to use (`None` without a budget).
+fn with_closures(
+    inst: &FacilityInstance,
+    budget: Option<f64>,
+) -> (Vec<bool>, Vec<f64>, Option<f64>) {
+    let mut fixed = inst.required.clone();
+    let mut costs = inst.site_costs.clone();
+    let mut budget = budget;
+    for j in 0..costs.len() {
+        let Some(close) = inst.close_cost[j] else {
+            continue;
+        };
+        fixed[j] = false; // a closable site is a choice, even if marked required
+        if let Some(b) = budget.as_mut() {
+            *b -= close;
+            costs[j] -= close;
+            if costs[j] <= 0.0 {
+                // Keeping costs no more than closing: keep it, and bank the difference.
+                fixed[j] = true;
+                *b -= costs[j];
+                costs[j] = 0.0;
+            }
+        }
+    }
+    (fixed, costs, budget)
 }

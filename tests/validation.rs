@@ -93,6 +93,7 @@ fn swain() -> FacilityInstance {
         site_costs: vec![0.0; n],
         required: vec![false; n],
         capacity: vec![None; n],
+        close_cost: vec![None; n],
         pairs,
         ..Default::default()
     }
@@ -225,6 +226,7 @@ fn san_francisco() -> FacilityInstance {
         site_costs: vec![0.0; stores.len()],
         required: vec![false; stores.len()],
         capacity: vec![None; stores.len()],
+        close_cost: vec![None; stores.len()],
         site_ids: stores,
         pairs,
         ..Default::default()
@@ -572,4 +574,56 @@ fn capacitated_mclp_respects_capacity() {
         10.0,
     );
     assert_eq!(s.objective, 30.0);
+}
+
+#[test]
+fn closable_existing_sites_are_kept_or_closed_within_the_budget() {
+    // s0 exists and may close (keep 100, close 30) covering demand d0 (weight 1); s1 is new
+    // (cost 60) covering d1, d2 (weight 10 each); s2 exists, keeping it (20) is cheaper than
+    // closing it (50), covering nothing new.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("demand.csv"),
+        "id,x,y,weight\nd0,0,0,1\nd1,100,0,10\nd2,110,0,10\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("sites.csv"),
+        "id,x,y,cost,required,close_cost\ns0,0,0,100,1,30\ns1,105,0,60,0,\ns2,0,1000,20,1,50\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("problem.json"),
+        r#"{"format":"facloc-instance/1","radius":20}"#,
+    )
+    .unwrap();
+    let run = |budget: &str| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_carecover"))
+            .args([
+                "instance",
+                d.to_str().unwrap(),
+                "--problem",
+                "mclp",
+                "--budget",
+                budget,
+                "--exact",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // 110 = close s0 (30) + build s1 (60) + keep s2 (20): covers d1, d2.
+    let r = run("110");
+    assert_eq!(r["objective"], 20.0);
+    assert_eq!(r["chosen"], serde_json::json!(["s1", "s2"]));
+    // 180 = keep s0 (100) + s1 (60) + s2 (20): covers everything.
+    let r = run("180");
+    assert_eq!(r["objective"], 21.0);
+    assert_eq!(r["chosen"], serde_json::json!(["s0", "s1", "s2"]));
 }

@@ -22,6 +22,9 @@ pub struct FacilityInstance {
     pub required: Vec<bool>,
     /// Capacity per site (optional `capacity` column of sites.csv; `None` = unlimited).
     pub capacity: Vec<Option<f64>>,
+    /// Existing sites that may be closed (撤并), with the cost of closing them (optional
+    /// `close_cost` column; a site with one is closable, and its `cost` is the cost of keeping it).
+    pub close_cost: Vec<Option<f64>>,
     /// `(demand, site, cost)` for every reachable pair.
     pub pairs: Vec<(u32, u32, f64)>,
     /// Defaults from the file (a command line may override them).
@@ -138,6 +141,7 @@ pub fn read_orlib_pmed(path: &Path) -> Result<FacilityInstance> {
         site_costs: vec![0.0; n],
         required: vec![false; n],
         capacity: vec![None; n],
+        close_cost: vec![None; n],
         pairs,
         radius: None,
         p: Some(p as usize),
@@ -235,6 +239,7 @@ pub fn read_tsplib_mclp(path: &Path, radius: f64) -> Result<FacilityInstance> {
         site_costs: vec![0.0; n],
         required: vec![false; n],
         capacity: vec![None; n],
+        close_cost: vec![None; n],
         pairs,
         radius: Some(radius),
         p: None,
@@ -287,6 +292,8 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
         required: u8,
         #[serde(default)]
         capacity: Option<f64>,
+        #[serde(default)]
+        close_cost: Option<f64>,
     }
     #[derive(Deserialize)]
     struct Cost {
@@ -382,6 +389,7 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
         site_costs: sites.iter().map(|s| s.cost).collect(),
         required: sites.iter().map(|s| s.required == 1).collect(),
         capacity: sites.iter().map(|s| s.capacity).collect(),
+        close_cost: sites.iter().map(|s| s.close_cost).collect(),
         pairs,
         radius: problem.radius,
         p: problem.p,
