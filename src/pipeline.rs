@@ -12,6 +12,7 @@ use crate::network::{Mode, NetworkStats, RoadNetwork, Snap};
 use crate::progress::Progress;
 use crate::scenario::{Scenario, Tier};
 use crate::solve::{self, CoverProblem, Limit, Solution};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -79,7 +80,7 @@ pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
     };
 
     let spinner = progress.spinner("reading inputs");
-    let (villages, sites, roads) = {
+    let (mut villages, mut sites, mut roads) = {
         let (v, (s, r)) = rayon::join(
             || io::load_villages(&scenario.villages),
             || {
@@ -91,6 +92,24 @@ pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
         );
         (v?, s?, r?)
     };
+    // Into WGS-84, whatever each input was declared in.
+    if !scenario.villages_crs.is_wgs84() {
+        villages
+            .iter_mut()
+            .for_each(|v| v.location = scenario.villages_crs.to_wgs84(v.location));
+    }
+    if !scenario.sites_crs.is_wgs84() {
+        sites
+            .iter_mut()
+            .for_each(|s| s.location = scenario.sites_crs.to_wgs84(s.location));
+    }
+    if !scenario.roads_crs.is_wgs84() {
+        let crs = scenario.roads_crs;
+        roads
+            .par_iter_mut()
+            .flat_map_iter(|l| l.coords.iter_mut())
+            .for_each(|c| *c = crs.to_wgs84(*c));
+    }
     spinner.finish_and_clear();
     lap("read inputs", &mut timings);
 

@@ -3,6 +3,7 @@
 //! scenario file. Every field and its default is documented in README.md.
 
 use crate::error::{Error, Result};
+use crate::io::Crs;
 use crate::network::{Mode, NetworkOptions, Profile};
 use crate::solve::{Limit, SolveOptions};
 use serde::Deserialize;
@@ -19,6 +20,10 @@ pub struct Scenario {
     pub villages: PathBuf,
     pub sites: PathBuf,
     pub roads: PathBuf,
+    /// Coordinate system of each input (converted to WGS-84 on load).
+    pub villages_crs: Crs,
+    pub sites_crs: Crs,
+    pub roads_crs: Crs,
     pub network: NetworkOptions,
     /// Places farther than this from every usable road are reported as off the network.
     pub max_snap_m: f64,
@@ -91,6 +96,11 @@ struct RawInputs {
     villages: PathBuf,
     sites: PathBuf,
     roads: PathBuf,
+    #[serde(default)]
+    crs: Crs,
+    villages_crs: Option<Crs>,
+    sites_crs: Option<Crs>,
+    roads_crs: Option<Crs>,
 }
 
 #[derive(Deserialize, Default)]
@@ -272,6 +282,9 @@ impl Scenario {
             villages: base.join(raw.inputs.villages),
             sites: base.join(raw.inputs.sites),
             roads: base.join(raw.inputs.roads),
+            villages_crs: raw.inputs.villages_crs.unwrap_or(raw.inputs.crs),
+            sites_crs: raw.inputs.sites_crs.unwrap_or(raw.inputs.crs),
+            roads_crs: raw.inputs.roads_crs.unwrap_or(raw.inputs.crs),
             network,
             max_snap_m,
             tiers,

@@ -136,3 +136,90 @@ fn binary_solves_a_scenario_and_writes_valid_geojson() {
     // Only the output folder: no staging leftovers.
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 }
+
+/// Writes a synthetic county in Chongqing as CSV inputs, with positions passed through `to`.
+fn write_county(dir: &std::path::Path, to: impl Fn(f64, f64) -> (f64, f64), crs: &str) {
+    use std::fmt::Write;
+    let county = carecover::synth::generate(&carecover::synth::SynthParams {
+        road_nodes: 2500,
+        villages: 120,
+        towns: 4,
+        sites: 40,
+        spacing_m: 300.0,
+        seed: 11,
+    });
+    let mut v = String::from("id,town,lon,lat,elders\n");
+    for x in &county.villages {
+        let (lon, lat) = to(x.location.lon, x.location.lat);
+        writeln!(v, "{},{},{lon:.9},{lat:.9},{}", x.key, x.town, x.elders).unwrap();
+    }
+    let mut s = String::from("id,kind,lon,lat,cost,existing\n");
+    for x in &county.sites {
+        let (lon, lat) = to(x.location.lon, x.location.lat);
+        writeln!(
+            s,
+            "{},{},{lon:.9},{lat:.9},{},{}",
+            x.key,
+            x.kind,
+            x.cost.unwrap(),
+            x.existing as u8
+        )
+        .unwrap();
+    }
+    let mut r = String::from("wkt,speed_kmh\n");
+    for l in &county.roads {
+        let pts: Vec<String> = l
+            .coords
+            .iter()
+            .map(|c| {
+                let (lon, lat) = to(c.lon, c.lat);
+                format!("{lon:.9} {lat:.9}")
+            })
+            .collect();
+        writeln!(
+            r,
+            "\"LINESTRING ({})\",{}",
+            pts.join(", "),
+            l.speed_kmh.unwrap()
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.join("villages.csv"), v).unwrap();
+    std::fs::write(dir.join("sites.csv"), s).unwrap();
+    std::fs::write(dir.join("roads.csv"), r).unwrap();
+    std::fs::write(
+        dir.join("scenario.toml"),
+        format!("[inputs]\nvillages = \"villages.csv\"\nsites = \"sites.csv\"\nroads = \"roads.csv\"\ncrs = \"{crs}\"\n\n[[tier]]\nname = \"point\"\nmode = \"drive\"\nradius_min = 5\nsite_kinds = [\"village_point\"]\nnew_sites = 6\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn gcj02_and_bd09_inputs_give_the_plan_of_their_wgs84_originals() {
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    write_county(dirs[0].path(), |lon, lat| (lon, lat), "wgs84");
+    write_county(dirs[1].path(), coordtransform::wgs84_to_gcj02, "gcj02");
+    write_county(dirs[2].path(), coordtransform::wgs84_to_bd09, "baidu");
+    let plans: Vec<pipeline::Plan> = dirs
+        .iter()
+        .map(|d| run(&d.path().join("scenario.toml")))
+        .collect();
+    // The offset coordinates really are ~500 m away, yet the plans agree.
+    let raw = common::raw_csv(&dirs[1].path().join("villages.csv"));
+    let shifted = carecover::model::LonLat::new(
+        raw[0]["lon"].parse().unwrap(),
+        raw[0]["lat"].parse().unwrap(),
+    );
+    assert!(carecover::network::haversine_m(shifted, plans[0].villages[0].location) > 100.0);
+    for p in &plans[1..] {
+        let d =
+            carecover::network::haversine_m(p.villages[0].location, plans[0].villages[0].location);
+        assert!(d < 0.1, "{d} m after conversion");
+        assert_eq!(p.tiers[0].solution.open, plans[0].tiers[0].solution.open);
+        assert_eq!(
+            p.tiers[0].solution.objective,
+            plans[0].tiers[0].solution.objective
+        );
+        check_plan(p);
+    }
+}

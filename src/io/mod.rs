@@ -7,12 +7,14 @@
 //! This module knows nothing of networks or solving: it turns files into [`Village`]s,
 //! [`Site`]s and [`RoadLine`]s, and checks each value on the way (finite, in range, unique id).
 
+mod crs;
 mod csv_input;
 mod facloc;
 mod geojson_input;
 mod osm;
 mod row;
 
+pub use crs::Crs;
 pub use csv_input::{read_roads_csv, read_sites_csv, read_villages_csv};
 pub use facloc::{
     FacilityInstance, read_facloc_dir, read_facloc_radius, read_orlib_pmed, read_tsplib_mclp,

@@ -282,6 +282,11 @@ pub fn summary(plan: &Plan) -> JsonValue {
             "roads": plan.scenario.roads,
             "n_villages": n,
             "n_sites": plan.sites.len(),
+            "crs": {
+                "villages": plan.scenario.villages_crs.name(),
+                "sites": plan.scenario.sites_crs.name(),
+                "roads": plan.scenario.roads_crs.name(),
+            },
         },
         "network": plan.network_stats,
         "elders_total": total_elders,

@@ -69,8 +69,11 @@ pub fn check_plan(plan: &Plan) -> usize {
                 row["kind"],
                 t.name
             );
-            let lon: f64 = row["lon"].parse().unwrap();
-            let lat: f64 = row["lat"].parse().unwrap();
+            let (lon, lat) = to_wgs84(
+                sc.sites_crs.name(),
+                row["lon"].parse().unwrap(),
+                row["lat"].parse().unwrap(),
+            );
             assert!(
                 (lon - site.location.lon).abs() < 1e-9 && (lat - site.location.lat).abs() < 1e-9
             );
@@ -270,4 +273,13 @@ fn independent_times(
             best
         })
         .collect()
+}
+
+/// A position of a file in coordinate system `crs` as WGS-84, by the conversion crate directly.
+pub fn to_wgs84(crs: &str, lon: f64, lat: f64) -> (f64, f64) {
+    match crs {
+        "gcj02" => coordtransform::gcj02_to_wgs84(lon, lat),
+        "bd09" => coordtransform::bd09_to_wgs84(lon, lat),
+        _ => (lon, lat),
+    }
 }
