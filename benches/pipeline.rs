@@ -25,8 +25,9 @@ fn andorra(c: &mut Criterion) {
     let scenario_path = root().join("scenarios/default.toml");
     let scenario = Scenario::load(&scenario_path).unwrap();
     let lines = carecover::io::load_roads(&scenario.roads).unwrap();
-    let villages = carecover::io::load_villages(&scenario.villages).unwrap();
-    let sites = carecover::io::load_sites(&scenario.sites).unwrap();
+    let villages =
+        carecover::io::load_villages(&scenario.villages, &scenario.villages_table).unwrap();
+    let sites = carecover::io::load_sites(&scenario.sites, &scenario.sites_table).unwrap();
     let v: Vec<LonLat> = villages.iter().map(|v| v.location).collect();
     let s: Vec<LonLat> = sites.iter().map(|s| s.location).collect();
     let mut g = c.benchmark_group("andorra");

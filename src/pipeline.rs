@@ -82,10 +82,10 @@ pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
     let spinner = progress.spinner("reading inputs");
     let (mut villages, mut sites, mut roads) = {
         let (v, (s, r)) = rayon::join(
-            || io::load_villages(&scenario.villages),
+            || io::load_villages(&scenario.villages, &scenario.villages_table),
             || {
                 rayon::join(
-                    || io::load_sites(&scenario.sites),
+                    || io::load_sites(&scenario.sites, &scenario.sites_table),
                     || io::load_roads(&scenario.roads),
                 )
             },

@@ -3,7 +3,7 @@
 //! scenario file. Every field and its default is documented in README.md.
 
 use crate::error::{Error, Result};
-use crate::io::Crs;
+use crate::io::{Crs, TableOptions};
 use crate::network::{Mode, NetworkOptions, Profile};
 use crate::solve::{Limit, SolveOptions};
 use serde::Deserialize;
@@ -20,6 +20,9 @@ pub struct Scenario {
     pub villages: PathBuf,
     pub sites: PathBuf,
     pub roads: PathBuf,
+    /// Sheet and column mapping of the village and site tables.
+    pub villages_table: TableOptions,
+    pub sites_table: TableOptions,
     /// Coordinate system of each input (converted to WGS-84 on load).
     pub villages_crs: Crs,
     pub sites_crs: Crs,
@@ -101,6 +104,12 @@ struct RawInputs {
     villages_crs: Option<Crs>,
     sites_crs: Option<Crs>,
     roads_crs: Option<Crs>,
+    villages_sheet: Option<String>,
+    sites_sheet: Option<String>,
+    #[serde(default)]
+    villages_columns: BTreeMap<String, String>,
+    #[serde(default)]
+    sites_columns: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -282,6 +291,14 @@ impl Scenario {
             villages: base.join(raw.inputs.villages),
             sites: base.join(raw.inputs.sites),
             roads: base.join(raw.inputs.roads),
+            villages_table: TableOptions {
+                sheet: raw.inputs.villages_sheet,
+                columns: raw.inputs.villages_columns,
+            },
+            sites_table: TableOptions {
+                sheet: raw.inputs.sites_sheet,
+                columns: raw.inputs.sites_columns,
+            },
             villages_crs: raw.inputs.villages_crs.unwrap_or(raw.inputs.crs),
             sites_crs: raw.inputs.sites_crs.unwrap_or(raw.inputs.crs),
             roads_crs: raw.inputs.roads_crs.unwrap_or(raw.inputs.crs),

@@ -245,3 +245,61 @@ fn usage_error_exits_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn xlsx_scenario(d: &Path, sheet: &str, elders_header: &str) {
+    std::fs::copy(fixture("tiny/villages.xlsx"), d.join("villages.xlsx")).unwrap();
+    edit(
+        d,
+        "scenario.toml",
+        "villages = \"villages.csv\"",
+        &format!(
+            "villages = \"villages.xlsx\"\nvillages_sheet = \"{sheet}\"\nvillages_columns = {{ id = \"村编号\", elders = \"{elders_header}\", lon = \"经度\", lat = \"纬度\" }}"
+        ),
+    );
+}
+
+#[test]
+fn xlsx_missing_sheet() {
+    let (code, err) = run_broken(|d| xlsx_scenario(d, "Sheet9", "60岁以上老人"));
+    assert_error(
+        code,
+        &err,
+        &["villages.xlsx", "no sheet `Sheet9`", "村庄名册"],
+    );
+}
+
+#[test]
+fn xlsx_mapped_header_not_found() {
+    let (code, err) = run_broken(|d| xlsx_scenario(d, "村庄名册", "老人数"));
+    assert_error(
+        code,
+        &err,
+        &["villages.xlsx", "`elders`", "老人数", "60岁以上老人"],
+    );
+}
+
+#[test]
+fn xlsx_bad_cell_names_sheet_and_row() {
+    // Latitude mapped to the population column by mistake: 800 is no latitude, and the error
+    // names the sheet and the row as the spreadsheet shows them.
+    let (code, err) = run_broken(|d| {
+        xlsx_scenario(d, "村庄名册", "60岁以上老人");
+        edit(
+            d,
+            "scenario.toml",
+            "villages_columns = { id = \"村编号\",",
+            "villages_columns = { id = \"村编号\", name = \"备注\",",
+        );
+        edit(
+            d,
+            "scenario.toml",
+            "lat = \"纬度\" }",
+            "lat = \"户籍人口\" }",
+        );
+    });
+    assert_error(
+        code,
+        &err,
+        &["villages.xlsx", "sheet `村庄名册`, row 2", "latitude 800"],
+    );
+}

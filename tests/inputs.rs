@@ -15,7 +15,7 @@ fn file() -> &'static Path {
 #[test]
 fn villages_csv_with_bom_optional_and_extra_columns() {
     let text = "\u{feff}id,lon,lat,elders,村名,households\nA,1.5,42.5,10,甲村,31\nB,1.6,42.6,0,,\n";
-    let v = io::read_villages_csv(text.as_bytes(), file()).unwrap();
+    let v = io::read_villages_csv(text.as_bytes(), file(), &Default::default()).unwrap();
     assert_eq!(v.len(), 2);
     assert_eq!(v[0].name, "A", "name defaults to the id");
     assert_eq!(v[0].population, None);
@@ -67,7 +67,7 @@ fn village_errors_name_line_field_and_value() {
         ("id,lon,elders\nA,1,2\n", "missing column `lat`"),
     ];
     for (text, expected) in cases {
-        let e = io::read_villages_csv(text.as_bytes(), file())
+        let e = io::read_villages_csv(text.as_bytes(), file(), &Default::default())
             .unwrap_err()
             .to_string();
         assert!(e.starts_with(F), "{e}");
@@ -78,7 +78,7 @@ fn village_errors_name_line_field_and_value() {
 #[test]
 fn sites_csv_flags_costs_and_errors() {
     let text = "id,kind,lon,lat,cost,existing,capacity\na,school,1,42,100,yes,20\nb,hall,1,42,,0,\nc,hall,1,42,5,TRUE,\n";
-    let s = io::read_sites_csv(text.as_bytes(), file()).unwrap();
+    let s = io::read_sites_csv(text.as_bytes(), file(), &Default::default()).unwrap();
     assert_eq!(
         (s[0].existing, s[0].cost, s[0].capacity),
         (true, Some(100.0), Some(20.0))
@@ -88,6 +88,7 @@ fn sites_csv_flags_costs_and_errors() {
     let e = io::read_sites_csv(
         "id,kind,lon,lat,existing\na,school,1,42,maybe\n".as_bytes(),
         file(),
+        &Default::default(),
     )
     .unwrap_err();
     assert!(
@@ -95,7 +96,12 @@ fn sites_csv_flags_costs_and_errors() {
             .contains("line 2, field `existing`: `maybe` is not a yes/no value"),
         "{e}"
     );
-    let e = io::read_sites_csv("id,kind,lon,lat\na,,1,42\n".as_bytes(), file()).unwrap_err();
+    let e = io::read_sites_csv(
+        "id,kind,lon,lat\na,,1,42\n".as_bytes(),
+        file(),
+        &Default::default(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("field `kind`"), "{e}");
 }
 

@@ -223,3 +223,30 @@ fn gcj02_and_bd09_inputs_give_the_plan_of_their_wgs84_originals() {
         check_plan(p);
     }
 }
+
+const XLSX_INPUTS: &str = "villages = \"villages.xlsx\"\nvillages_sheet = \"村庄名册\"\nvillages_columns = { id = \"村编号\", name = \"村名\", town = \"所属镇街\", population = \"户籍人口\", elders = \"60岁以上老人\", lon = \"经度\", lat = \"纬度\" }";
+
+#[test]
+fn xlsx_roster_with_chinese_headers_gives_the_csv_plan() {
+    let path = fixture("tiny/scenario.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("villages = \"villages.csv\"", XLSX_INPUTS);
+    let from_xlsx =
+        pipeline::run(Scenario::parse(&text, &path).unwrap(), &Progress::new(true)).unwrap();
+    let from_csv = run(&path);
+    assert_eq!(from_xlsx.villages.len(), 8);
+    for (a, b) in from_xlsx.villages.iter().zip(&from_csv.villages) {
+        assert_eq!(
+            (&a.key, &a.name, &a.town, a.elders, a.population, a.location),
+            (&b.key, &b.name, &b.town, b.elders, b.population, b.location)
+        );
+    }
+    assert_eq!(
+        from_xlsx.villages[0].extra,
+        vec![("备注".to_string(), "测试".to_string())]
+    );
+    for (a, b) in from_xlsx.tiers.iter().zip(&from_csv.tiers) {
+        assert_eq!(a.solution, b.solution);
+    }
+}

@@ -1,7 +1,8 @@
 //! CSV inputs: villages, sites, and road lines with a WKT geometry column.
 
 use super::row::{self, Row};
-use super::{RoadLine, UniqueKeys, check_lonlat};
+use super::table::TableOptions;
+use super::{RoadLine, check_columns, check_lonlat, records};
 use crate::error::{Error, Result};
 use crate::model::{LonLat, Site, Village};
 use std::io::Read;
@@ -9,22 +10,22 @@ use std::path::Path;
 
 /// Streams a CSV file's rows as [`Row`]s: `check_headers` sees the header first (lower-cased
 /// for matching), then `each` gets every row.
-fn for_each_row(
+pub(crate) fn for_each_row<'a>(
     reader: impl Read,
-    file: &Path,
-    check_headers: impl FnOnce(&[String]) -> Result<()>,
-    mut each: impl FnMut(Row) -> Result<()>,
+    file: &'a Path,
+    check_headers: impl FnOnce(&mut Vec<String>) -> Result<()>,
+    mut each: impl FnMut(Row<'a>) -> Result<()>,
 ) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(reader);
-    let headers: Vec<String> = rdr
+    let mut headers: Vec<String> = rdr
         .headers()
         .map_err(|e| csv_error(file, e))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
-    check_headers(&headers)?;
+    check_headers(&mut headers)?;
     for record in rdr.records() {
         let record = record.map_err(|e| csv_error(file, e))?;
         let line = record.position().map_or(0, |p| p.line());
@@ -42,38 +43,29 @@ fn for_each_row(
     Ok(())
 }
 
-/// Reads one record per row after checking the `required` columns; an empty table is an error.
+/// Reads one record per row after renaming headers by `options` and checking the `required`
+/// columns; an empty table is an error.
 fn read_records<T>(
     reader: impl Read,
     file: &Path,
+    options: &TableOptions,
     required: &[&str],
     make: impl Fn(&Row) -> Result<T>,
     key: impl Fn(&T) -> &str,
 ) -> Result<Vec<T>> {
-    let mut keys = UniqueKeys::new();
-    let mut out = Vec::new();
-    let check =
-        |headers: &[String]| match required.iter().find(|c| !headers.iter().any(|h| h == *c)) {
-            Some(column) => Err(Error::file(
-                file,
-                format!(
-                    "missing column `{column}`; the header has: {}; required: {}",
-                    headers.join(", "),
-                    required.join(", ")
-                ),
-            )),
-            None => Ok(()),
-        };
+    let check = |headers: &mut Vec<String>| {
+        options.rename(file, headers)?;
+        check_columns(file, headers, required)
+    };
+    let mut rows = Vec::new();
     for_each_row(reader, file, check, |r| {
-        let value = make(&r)?;
-        keys.insert(file, &r.place, key(&value))?;
-        out.push(value);
+        rows.push(r);
         Ok(())
     })?;
-    if out.is_empty() {
+    if rows.is_empty() {
         return Err(Error::file(file, "the file has a header but no data rows"));
     }
-    Ok(out)
+    records(file, rows, make, key)
 }
 
 fn csv_error(file: &Path, e: csv::Error) -> Error {
@@ -87,16 +79,27 @@ fn csv_error(file: &Path, e: csv::Error) -> Error {
 
 /// Reads villages: columns `id, lon, lat, elders` required; `name, town, population` optional;
 /// any other column is passed through to the outputs.
-pub fn read_villages_csv(reader: impl Read, file: &Path) -> Result<Vec<Village>> {
-    read_records(reader, file, row::VILLAGE_REQUIRED, row::village, |v| {
-        &v.key
-    })
+pub fn read_villages_csv(
+    reader: impl Read,
+    file: &Path,
+    options: &TableOptions,
+) -> Result<Vec<Village>> {
+    read_records(
+        reader,
+        file,
+        options,
+        row::VILLAGE_REQUIRED,
+        row::village,
+        |v| &v.key,
+    )
 }
 
 /// Reads sites: columns `id, kind, lon, lat` required; `name, town, cost, existing, capacity`
 /// optional.
-pub fn read_sites_csv(reader: impl Read, file: &Path) -> Result<Vec<Site>> {
-    read_records(reader, file, row::SITE_REQUIRED, row::site, |s| &s.key)
+pub fn read_sites_csv(reader: impl Read, file: &Path, options: &TableOptions) -> Result<Vec<Site>> {
+    read_records(reader, file, options, row::SITE_REQUIRED, row::site, |s| {
+        &s.key
+    })
 }
 
 /// Reads road lines from a CSV file with a WKT `LINESTRING` (or `MULTILINESTRING`) in a column
@@ -104,7 +107,7 @@ pub fn read_sites_csv(reader: impl Read, file: &Path) -> Result<Vec<Site>> {
 /// `speed_kmh`, `oneway` or `direction` columns.
 pub fn read_roads_csv(reader: impl Read, file: &Path) -> Result<Vec<RoadLine>> {
     let geom_col = std::cell::OnceCell::new();
-    let find_geometry = |headers: &[String]| match headers
+    let find_geometry = |headers: &mut Vec<String>| match headers
         .iter()
         .find(|h| matches!(h.to_ascii_lowercase().as_str(), "wkt" | "geometry" | "geom"))
     {

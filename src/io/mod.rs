@@ -13,6 +13,7 @@ mod facloc;
 mod geojson_input;
 mod osm;
 mod row;
+mod table;
 
 pub use crs::Crs;
 pub use csv_input::{read_roads_csv, read_sites_csv, read_villages_csv};
@@ -21,6 +22,7 @@ pub use facloc::{
 };
 pub use geojson_input::{read_roads_geojson, read_sites_geojson, read_villages_geojson};
 pub use osm::{OsmExtract, OsmPlace, OsmPoi, read_osm_extract, read_roads_osm_pbf};
+pub use table::TableOptions;
 
 use crate::error::{Error, Result};
 use crate::model::{LonLat, Site, Village};
@@ -78,6 +80,7 @@ enum Format {
     CsvGz,
     GeoJson,
     OsmPbf,
+    Spreadsheet,
 }
 
 fn format_of(path: &Path) -> Result<Format> {
@@ -93,10 +96,15 @@ fn format_of(path: &Path) -> Result<Format> {
         Ok(Format::GeoJson)
     } else if name.ends_with(".pbf") {
         Ok(Format::OsmPbf)
+    } else if [".xlsx", ".xlsm", ".xls", ".ods"]
+        .iter()
+        .any(|e| name.ends_with(e))
+    {
+        Ok(Format::Spreadsheet)
     } else {
         Err(Error::file(
             path,
-            "unknown file type: use .csv, .csv.gz, .geojson (or .json) or .osm.pbf",
+            "unknown file type: use .csv, .csv.gz, .xlsx (or .xls, .ods), .geojson (or .json) or .osm.pbf",
         ))
     }
 }
@@ -121,24 +129,87 @@ fn open_format(path: &Path) -> Result<(Format, Box<dyn Read>)> {
     Ok((format, reader))
 }
 
-/// Loads villages from a `.csv` or `.geojson` file.
-pub fn load_villages(path: &Path) -> Result<Vec<Village>> {
-    match open_format(path)? {
-        (Format::Csv | Format::CsvGz, r) => read_villages_csv(r, path),
-        (Format::GeoJson, r) => read_villages_geojson(r, path),
-        (Format::OsmPbf, _) => Err(Error::file(
+/// Loads villages from a `.csv`, spreadsheet or `.geojson` file; `options` name the sheet and map
+/// the file's headers (tables only).
+pub fn load_villages(path: &Path, options: &TableOptions) -> Result<Vec<Village>> {
+    match format_of(path)? {
+        Format::Spreadsheet => {
+            sheet_records(path, options, row::VILLAGE_REQUIRED, row::village, |v| {
+                &v.key
+            })
+        }
+        Format::OsmPbf => Err(Error::file(
             path,
-            "villages are read from CSV or GeoJSON; derive them from OSM with `cargo run --example derive_andorra`",
+            "villages are read from CSV, spreadsheets or GeoJSON; derive them from OSM with `cargo run --example derive_andorra`",
         )),
+        _ => match open_format(path)? {
+            (Format::GeoJson, r) => read_villages_geojson(r, path),
+            (_, r) => read_villages_csv(r, path, options),
+        },
     }
 }
 
-/// Loads candidate and existing sites from a `.csv` or `.geojson` file.
-pub fn load_sites(path: &Path) -> Result<Vec<Site>> {
-    match open_format(path)? {
-        (Format::Csv | Format::CsvGz, r) => read_sites_csv(r, path),
-        (Format::GeoJson, r) => read_sites_geojson(r, path),
-        (Format::OsmPbf, _) => Err(Error::file(path, "sites are read from CSV or GeoJSON")),
+/// Loads candidate and existing sites from a `.csv`, spreadsheet or `.geojson` file.
+pub fn load_sites(path: &Path, options: &TableOptions) -> Result<Vec<Site>> {
+    match format_of(path)? {
+        Format::Spreadsheet => {
+            sheet_records(path, options, row::SITE_REQUIRED, row::site, |s| &s.key)
+        }
+        Format::OsmPbf => Err(Error::file(
+            path,
+            "sites are read from CSV, spreadsheets or GeoJSON",
+        )),
+        _ => match open_format(path)? {
+            (Format::GeoJson, r) => read_sites_geojson(r, path),
+            (_, r) => read_sites_csv(r, path, options),
+        },
+    }
+}
+
+fn sheet_records<T>(
+    path: &Path,
+    options: &TableOptions,
+    required: &[&str],
+    make: impl Fn(&row::Row) -> Result<T>,
+    key: impl Fn(&T) -> &str,
+) -> Result<Vec<T>> {
+    let mut rows = Vec::new();
+    table::for_each_sheet_row(path, options, required, |r| {
+        rows.push(r);
+        Ok(())
+    })?;
+    records(path, rows, make, key)
+}
+
+/// Builds one record per row, rejecting duplicate ids.
+pub(crate) fn records<T>(
+    file: &Path,
+    rows: Vec<row::Row>,
+    make: impl Fn(&row::Row) -> Result<T>,
+    key: impl Fn(&T) -> &str,
+) -> Result<Vec<T>> {
+    let mut keys = UniqueKeys::new();
+    rows.iter()
+        .map(|r| {
+            let value = make(r)?;
+            keys.insert(file, &r.place, key(&value))?;
+            Ok(value)
+        })
+        .collect()
+}
+
+/// Checks that every `required` column is in `headers`.
+pub(crate) fn check_columns(file: &Path, headers: &[String], required: &[&str]) -> Result<()> {
+    match required.iter().find(|c| !headers.iter().any(|h| h == *c)) {
+        Some(column) => Err(Error::file(
+            file,
+            format!(
+                "missing column `{column}`; the header has: {}; required: {}",
+                headers.join(", "),
+                required.join(", ")
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -147,6 +218,12 @@ pub fn load_sites(path: &Path) -> Result<Vec<Site>> {
 pub fn load_roads(path: &Path) -> Result<Vec<RoadLine>> {
     let lines = match format_of(path)? {
         Format::OsmPbf => read_roads_osm_pbf(path)?,
+        Format::Spreadsheet => {
+            return Err(Error::file(
+                path,
+                "roads are read from OSM PBF, GeoJSON or CSV with a WKT column",
+            ));
+        }
         _ => match open_format(path)? {
             (Format::GeoJson, r) => read_roads_geojson(r, path)?,
             (_, r) => read_roads_csv(r, path)?,
