@@ -23,6 +23,9 @@ struct Cli {
     /// Worker threads (default: the scenario's `threads`, else one per core).
     #[arg(long, global = true)]
     threads: Option<usize>,
+    /// Print machine-readable JSON on standard output instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -36,6 +39,20 @@ enum Command {
         /// Output folder (default: out/<scenario file stem>).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Check a scenario's inputs and print what would be solved; writes nothing.
+    ///
+    /// Example: carecover validate scenarios/default.toml
+    Validate {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Describe an input file: what it holds, counts, extent, a coordinate-system note, problems.
+    ///
+    /// Example: carecover inspect data/andorra/villages.csv
+    Inspect {
+        /// A villages, sites or roads file.
+        file: PathBuf,
     },
     /// Solve a benchmark or peer instance and print one JSON line.
     ///
@@ -100,8 +117,19 @@ fn main() -> ExitCode {
             .build_global();
     }
     let result = match cli.command {
-        Some(Command::Solve { scenario, out }) => solve(&scenario, out, Progress::new(cli.quiet)),
-        None => solve(&default_scenario(), None, Progress::new(cli.quiet)),
+        Some(Command::Solve { scenario, out }) => {
+            solve(&scenario, out, Progress::new(cli.quiet), cli.json)
+        }
+        None => solve(
+            &default_scenario(),
+            None,
+            Progress::new(cli.quiet),
+            cli.json,
+        ),
+        Some(Command::Validate { scenario }) => {
+            validate(&scenario, Progress::new(cli.quiet), cli.json)
+        }
+        Some(Command::Inspect { file }) => inspect(&file, cli.json),
         Some(Command::Instance {
             path,
             format,
@@ -191,7 +219,44 @@ fn instance(
     Ok(())
 }
 
-fn solve(path: &Path, out: Option<PathBuf>, progress: Progress) -> anyhow::Result<()> {
+fn validate(path: &Path, progress: Progress, json: bool) -> anyhow::Result<()> {
+    let prepared = pipeline::prepare(Scenario::load(path)?, &progress)?;
+    let v = report::check::validation(&prepared);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        print!("{}", report::check::validation_text(&v));
+        for w in &prepared.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    Ok(())
+}
+
+fn inspect(path: &Path, json: bool) -> anyhow::Result<()> {
+    let v = report::check::inspection(path);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        for (k, val) in v.as_object().into_iter().flatten() {
+            match val {
+                serde_json::Value::Array(a) if k == "problems" => a
+                    .iter()
+                    .for_each(|p| println!("problem: {}", p.as_str().unwrap_or_default())),
+                _ => println!("{k}: {}", report::check::plain(val)),
+            }
+        }
+    }
+    if v["holds"].is_null() {
+        anyhow::bail!(carecover::Error::file(
+            path,
+            "could not be read as villages, sites or roads (see the problems above)"
+        ));
+    }
+    Ok(())
+}
+
+fn solve(path: &Path, out: Option<PathBuf>, progress: Progress, json: bool) -> anyhow::Result<()> {
     let scenario = Scenario::load(path)?;
     if scenario.threads > 0 {
         // A no-op when --threads already built the pool.
@@ -208,10 +273,16 @@ fn solve(path: &Path, out: Option<PathBuf>, progress: Progress) -> anyhow::Resul
     });
     let plan = pipeline::run(scenario, &progress)?;
     let dir = report::write_all(&plan, &out, &progress)?;
-    print!("{}", report::summary_table(&plan));
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report::summary(&plan))?);
+    } else {
+        print!("{}", report::summary_table(&plan));
+    }
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }
-    println!("wrote {}", dir.display());
+    if !json {
+        println!("wrote {}", dir.display());
+    }
     Ok(())
 }

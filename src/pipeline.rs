@@ -72,6 +72,28 @@ impl Plan {
 
 /// Runs a scenario from its files to a solved plan.
 pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
+    solve(prepare(scenario, progress)?, progress)
+}
+
+/// A scenario's inputs read, checked, converted to WGS-84 and placed on the road network:
+/// everything before travel times. `carecover validate` stops here.
+#[derive(Debug)]
+pub struct Prepared {
+    pub scenario: Scenario,
+    pub villages: Vec<Village>,
+    pub sites: Vec<Site>,
+    pub network: RoadNetwork,
+    pub network_stats: NetworkStats,
+    pub village_snaps: BTreeMap<Mode, Vec<Option<Snap>>>,
+    pub site_snaps: BTreeMap<Mode, Vec<Option<Snap>>>,
+    /// Eligible sites of each tier, in scenario order.
+    pub candidates: Vec<Vec<SiteId>>,
+    pub timings: Vec<(&'static str, f64)>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads and checks the inputs, builds the network and snaps every place (see [`Prepared`]).
+pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
@@ -180,6 +202,41 @@ pub fn run(scenario: Scenario, progress: &Progress) -> Result<Plan> {
         }
     }
     lap("snap places", &mut timings);
+
+    Ok(Prepared {
+        scenario,
+        villages,
+        sites,
+        network,
+        network_stats,
+        village_snaps,
+        site_snaps,
+        candidates: candidates_of,
+        timings,
+        warnings,
+    })
+}
+
+/// Computes travel times and solves every tier of a prepared scenario.
+pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
+    let Prepared {
+        scenario,
+        villages,
+        sites,
+        network,
+        network_stats,
+        village_snaps,
+        site_snaps,
+        candidates: candidates_of,
+        mut timings,
+        warnings,
+    } = prepared;
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
+        timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
+    let modes: Vec<Mode> = village_snaps.keys().copied().collect();
 
     // One set of travel times per mode: from every candidate of the mode's tiers, up to the
     // largest radius among them.

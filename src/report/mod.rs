@@ -6,8 +6,10 @@
 //! | `sites.geojson` | open site and tier | `tier`, `status` (existing/new), `cost`, `villages_served`, `elders_served` |
 //! | `villages.geojson` | village | `covered`, `<tier>_site`, `<tier>_min`, `snap_<mode>_m` |
 //! | `service_areas.geojson` | open site and tier | polygon of reached roads buffered; `minutes`, `area_km2` |
+//! | `assignments.geojson` | covered village and tier | line village → serving site; `minutes` |
 //! | `summary.json` | run | totals, per-tier objective / bound / gap, timings, warnings |
 
+pub mod check;
 mod output_dir;
 
 pub use output_dir::StagedDir;
@@ -181,6 +183,35 @@ pub fn villages_layer(plan: &Plan) -> FeatureCollection {
             )
         })
         .collect();
+    collection(features)
+}
+
+/// One LineString per covered village and tier, from the village to the open site serving it
+/// (the nearest in travel time), with the minutes.
+pub fn assignments_layer(plan: &Plan) -> FeatureCollection {
+    let mut features = Vec::new();
+    for tier in &plan.tiers {
+        for (i, a) in tier.assignment.iter().enumerate() {
+            let Some((site, t)) = a else { continue };
+            let (v, s) = (&plan.villages[i], &plan.sites[site.index()]);
+            features.push(feature(
+                GeometryValue::new_line_string([
+                    [v.location.lon, v.location.lat],
+                    [s.location.lon, s.location.lat],
+                ]),
+                props(json!({
+                    "village": v.key,
+                    "village_name": v.name,
+                    "site": s.key,
+                    "site_name": s.name,
+                    "tier": tier.tier.name,
+                    "mode": tier.tier.mode.name(),
+                    "minutes": round(t / 60.0, 0.01),
+                    "elders": v.elders,
+                })),
+            ));
+        }
+    }
     collection(features)
 }
 

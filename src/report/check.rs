@@ -1,0 +1,195 @@
+//! What `carecover validate` and `carecover inspect` print: a description of a prepared
+//! scenario (what would be solved) and of a single input file, as JSON and as text.
+
+use crate::io;
+use crate::model::LonLat;
+use crate::pipeline::Prepared;
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// Smallest and largest lon/lat of `points`.
+fn bbox(points: impl Iterator<Item = LonLat>) -> Value {
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in points {
+        lo = [lo[0].min(p.lon), lo[1].min(p.lat)];
+        hi = [hi[0].max(p.lon), hi[1].max(p.lat)];
+    }
+    if lo[0].is_finite() {
+        json!([lo[0], lo[1], hi[0], hi[1]])
+    } else {
+        Value::Null
+    }
+}
+
+/// A note on the coordinate system the extent suggests. Geographic systems cannot be told
+/// apart from coordinates alone, so inside China the note asks the user to declare one.
+fn crs_guess(b: &Value) -> &'static str {
+    let Some([x0, y0, x1, y1]) = b
+        .as_array()
+        .and_then(|a| a.iter().map(Value::as_f64).collect::<Option<Vec<_>>>())
+        .map(|v| [v[0], v[1], v[2], v[3]])
+    else {
+        return "unknown (no points)";
+    };
+    if x0 >= 73.0 && x1 <= 135.5 && y0 >= 18.0 && y1 <= 54.0 {
+        "longitude/latitude in China: WGS-84, CGCS2000, GCJ-02 and BD-09 look alike here; web-map exports are GCJ-02 (Amap, Tencent) or BD-09 (Baidu): declare it with [inputs] crs"
+    } else {
+        "longitude/latitude degrees (read as WGS-84)"
+    }
+}
+
+/// What a prepared scenario would solve.
+pub fn validation(p: &Prepared) -> Value {
+    let sc = &p.scenario;
+    let tiers: Vec<Value> = sc
+        .tiers
+        .iter()
+        .zip(&p.candidates)
+        .map(|(t, c)| {
+            let existing = c.iter().filter(|s| p.sites[s.index()].existing).count();
+            let costs: Vec<f64> = c
+                .iter()
+                .filter(|s| !p.sites[s.index()].existing)
+                .map(|s| t.site_cost(&p.sites[s.index()]))
+                .collect();
+            let off = c
+                .iter()
+                .filter(|s| p.site_snaps[&t.mode][s.index()].is_none())
+                .count();
+            json!({
+                "name": t.name,
+                "mode": t.mode.name(),
+                "radius_min": t.radius_s / 60.0,
+                "limit": t.limit,
+                "candidates": c.len(),
+                "existing": existing,
+                "new_site_cost_min": costs.iter().copied().fold(f64::INFINITY, f64::min),
+                "new_site_cost_max": costs.iter().copied().fold(0.0, f64::max),
+                "candidates_off_network": off,
+            })
+        })
+        .collect();
+    let off: serde_json::Map<String, Value> = p
+        .village_snaps
+        .iter()
+        .map(|(m, s)| {
+            (
+                m.name().to_string(),
+                json!(s.iter().filter(|x| x.is_none()).count()),
+            )
+        })
+        .collect();
+    let vb = bbox(p.villages.iter().map(|v| v.location));
+    json!({
+        "scenario": sc.name,
+        "file": sc.file,
+        "villages": { "file": sc.villages, "crs": sc.villages_crs.name(), "count": p.villages.len(), "elders": p.villages.iter().map(|v| v.elders).sum::<f64>(), "bbox": vb },
+        "sites": { "file": sc.sites, "crs": sc.sites_crs.name(), "count": p.sites.len(), "existing": p.sites.iter().filter(|s| s.existing).count() },
+        "roads": { "file": sc.roads, "crs": sc.roads_crs.name(), "network": p.network_stats },
+        "villages_off_network": off,
+        "tiers": tiers,
+        "warnings": p.warnings,
+        "ok": true,
+    })
+}
+
+/// A JSON value as plain text (strings without quotes).
+pub fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Text form of [`validation`].
+pub fn validation_text(v: &Value) -> String {
+    let p = |x: &Value| plain(x);
+    let mut out = format!(
+        "scenario {}: inputs are valid\n  villages: {} ({} elders, {}) from {}\n  sites: {} ({} existing, {}) from {}\n  roads: {} nodes, {:.0} km ({}) from {}\n",
+        p(&v["scenario"]),
+        p(&v["villages"]["count"]),
+        p(&v["villages"]["elders"]),
+        p(&v["villages"]["crs"]),
+        p(&v["villages"]["file"]),
+        p(&v["sites"]["count"]),
+        p(&v["sites"]["existing"]),
+        p(&v["sites"]["crs"]),
+        p(&v["sites"]["file"]),
+        p(&v["roads"]["network"]["nodes"]),
+        v["roads"]["network"]["length_km"].as_f64().unwrap_or(0.0),
+        p(&v["roads"]["crs"]),
+        p(&v["roads"]["file"])
+    );
+    for t in v["tiers"].as_array().into_iter().flatten() {
+        let limit = match (t["limit"].get("budget"), t["limit"].get("count")) {
+            (Some(b), _) => format!("budget {}", plain(b)),
+            (_, Some(c)) => format!("{} new sites", plain(c)),
+            _ => plain(&t["limit"]),
+        };
+        out += &format!(
+            "  would solve tier {}: {} within {} min, {} candidates ({} existing, {} off the network), {limit}\n",
+            p(&t["name"]),
+            p(&t["mode"]),
+            p(&t["radius_min"]),
+            p(&t["candidates"]),
+            p(&t["existing"]),
+            p(&t["candidates_off_network"])
+        );
+    }
+    out
+}
+
+/// A description of one input file: what it holds, its extent, a coordinate-system note, and the
+/// problems found (the first error of each way of reading it).
+pub fn inspection(path: &Path) -> Value {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    if !name.ends_with(".pbf") {
+        match io::load_villages(path, &Default::default()) {
+            Ok(v) => {
+                let b = bbox(v.iter().map(|x| x.location));
+                let mut towns: Vec<&str> = v.iter().map(|x| x.town.as_str()).collect();
+                towns.sort_unstable();
+                towns.dedup();
+                return json!({"file": path, "holds": "villages", "count": v.len(), "elders": v.iter().map(|x| x.elders).sum::<f64>(), "towns": towns.len(), "bbox": b, "crs": crs_guess(&b), "problems": []});
+            }
+            Err(e) => problems.push(format!("as villages: {e}")),
+        }
+        match io::load_sites(path, &Default::default()) {
+            Ok(s) => {
+                let b = bbox(s.iter().map(|x| x.location));
+                let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
+                s.iter()
+                    .for_each(|x| *kinds.entry(x.kind.as_str()).or_default() += 1);
+                return json!({"file": path, "holds": "sites", "count": s.len(), "existing": s.iter().filter(|x| x.existing).count(), "kinds": kinds, "bbox": b, "crs": crs_guess(&b), "problems": []});
+            }
+            Err(e) => problems.push(format!("as sites: {e}")),
+        }
+    }
+    match io::load_roads(path) {
+        Ok(r) => {
+            let b = bbox(r.iter().flat_map(|l| l.coords.iter().copied()));
+            let km: f64 = r
+                .iter()
+                .map(|l| {
+                    l.coords
+                        .windows(2)
+                        .map(|w| crate::network::haversine_m(w[0], w[1]))
+                        .sum::<f64>()
+                })
+                .sum::<f64>()
+                / 1000.0;
+            let mut classes = std::collections::BTreeMap::<&str, usize>::new();
+            r.iter()
+                .for_each(|l| *classes.entry(l.highway.as_str()).or_default() += 1);
+            json!({"file": path, "holds": "roads", "count": r.len(), "length_km": km, "highway_classes": classes, "bbox": b, "crs": crs_guess(&b), "problems": []})
+        }
+        Err(e) => {
+            problems.push(format!("as roads: {e}"));
+            json!({"file": path, "holds": Value::Null, "problems": problems})
+        }
+    }
+}
