@@ -105,6 +105,7 @@ fn binary_solves_a_scenario_and_writes_valid_geojson() {
         ("sites.geojson", "Point"),
         ("villages.geojson", "Point"),
         ("service_areas.geojson", "MultiPolygon"),
+        ("assignments.geojson", "LineString"),
     ] {
         let text = std::fs::read_to_string(out.join(file)).unwrap();
         let gj: geojson::GeoJson = text.parse().unwrap();
@@ -120,6 +121,25 @@ fn binary_solves_a_scenario_and_writes_valid_geojson() {
             );
         }
     }
+    let assignments: geojson::FeatureCollection =
+        std::fs::read_to_string(out.join("assignments.geojson"))
+            .unwrap()
+            .parse()
+            .unwrap();
+    let covered: u64 = serde_json::from_str::<serde_json::Value>(
+        &std::fs::read_to_string(out.join("summary.json")).unwrap(),
+    )
+    .unwrap()["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["villages_covered"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        assignments.features.len() as u64,
+        covered,
+        "one line per covered village and tier"
+    );
     let villages: geojson::FeatureCollection =
         std::fs::read_to_string(out.join("villages.geojson"))
             .unwrap()

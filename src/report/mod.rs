@@ -45,6 +45,10 @@ pub fn write_all(
         "service_areas.geojson",
         to_json(&service_areas_layer(plan)).as_bytes(),
     )?;
+    staged.write(
+        "assignments.geojson",
+        to_json(&assignments_layer(plan)).as_bytes(),
+    )?;
     let summary = serde_json::to_string_pretty(&summary(plan)).expect("summary serializes");
     staged.write("summary.json", summary.as_bytes())?;
     let dir = staged.commit()?;
