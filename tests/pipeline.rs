@@ -270,3 +270,104 @@ fn xlsx_roster_with_chinese_headers_gives_the_csv_plan() {
         assert_eq!(a.solution, b.solution);
     }
 }
+
+/// Attributes of every element named `name` in an XML document.
+fn xml_attrs(xml: &str, name: &str) -> Vec<std::collections::HashMap<String, String>> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut found = Vec::new();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == name => {
+                found.push(
+                    e.attributes()
+                        .map(|a| {
+                            let a = a.unwrap();
+                            (
+                                a.key.as_ref().to_string(),
+                                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                    .unwrap()
+                                    .into_owned(),
+                            )
+                        })
+                        .collect(),
+                );
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Text of every element named `name`.
+fn xml_texts(xml: &str, name: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut inside, mut found) = (false, Vec::new());
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) if e.name().as_ref() == name => inside = true,
+            Event::Text(t) if inside => found.push(
+                t.xml_content(quick_xml::XmlVersion::Implicit1_0)
+                    .into_owned(),
+            ),
+            Event::End(e) if e.name().as_ref() == name => inside = false,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    found
+}
+
+#[test]
+fn qgis_project_and_styles_reference_existing_layers_and_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = run(&root().join("scenarios/default.toml"));
+    let dir =
+        carecover::report::write_all(&plan, &tmp.path().join("out"), &Progress::new(true)).unwrap();
+    let project = std::fs::read_to_string(dir.join("plan.qgs")).unwrap();
+    let sources = xml_texts(&project, "datasource");
+    assert_eq!(sources.len(), 4, "{sources:?}");
+    let renderers = xml_attrs(&project, "renderer-v2");
+    assert_eq!(renderers.len(), 4);
+    for (source, renderer) in sources.iter().zip(&renderers) {
+        let file = dir.join(source.trim_start_matches("./"));
+        let fc: geojson::FeatureCollection = std::fs::read_to_string(&file)
+            .unwrap_or_else(|_| panic!("{source} missing"))
+            .parse()
+            .unwrap();
+        let props = fc.features[0].properties.as_ref().unwrap();
+        assert!(
+            props.contains_key(&renderer["attr"]),
+            "{source}: styled by missing field {}",
+            renderer["attr"]
+        );
+        // Every category value occurs in the data, or is one of the villages' fixed classes.
+        let qml = std::fs::read_to_string(file.with_extension("qml")).unwrap();
+        for c in xml_attrs(&qml, "category") {
+            let used = fc
+                .features
+                .iter()
+                .any(|f| f.properties.as_ref().unwrap()[&renderer["attr"]] == c["value"].as_str());
+            assert!(
+                used || renderer["attr"] == "service",
+                "{source}: category {} never occurs",
+                c["value"]
+            );
+        }
+        for label in xml_attrs(&qml, "text-style") {
+            assert!(
+                props.contains_key(&label["fieldName"]),
+                "{source}: label field {} missing",
+                label["fieldName"]
+            );
+        }
+    }
+    assert!(project.contains("<authid>EPSG:4326</authid>"));
+    let layers = xml_attrs(&project, "layer-tree-layer");
+    assert!(
+        layers.iter().all(|l| sources.contains(&l["source"])),
+        "layer tree and layers agree"
+    );
+}

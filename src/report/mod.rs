@@ -7,10 +7,12 @@
 //! | `villages.geojson` | village | `covered`, `<tier>_site`, `<tier>_min`, `snap_<mode>_m` |
 //! | `service_areas.geojson` | open site and tier | polygon of reached roads buffered; `minutes`, `area_km2` |
 //! | `assignments.geojson` | covered village and tier | line village → serving site; `minutes` |
+//! | `plan.qgs`, `*.qml` | project, layer | QGIS project and layer styles ([`qgis`]) |
 //! | `summary.json` | run | totals, per-tier objective / bound / gap, timings, warnings |
 
 pub mod check;
 mod output_dir;
+pub mod qgis;
 
 pub use output_dir::StagedDir;
 
@@ -49,6 +51,15 @@ pub fn write_all(
         "assignments.geojson",
         to_json(&assignments_layer(plan)).as_bytes(),
     )?;
+    let tiers: Vec<String> = plan.tiers.iter().map(|t| t.tier.name.clone()).collect();
+    let styles = qgis::styles(&tiers);
+    staged.write(
+        "plan.qgs",
+        qgis::project(&format!("carecover: {}", plan.scenario.name), &styles).as_bytes(),
+    )?;
+    for s in &styles {
+        staged.write(&s.file.replace(".geojson", ".qml"), qgis::qml(s).as_bytes())?;
+    }
     let summary = serde_json::to_string_pretty(&summary(plan)).expect("summary serializes");
     staged.write("summary.json", summary.as_bytes())?;
     let dir = staged.commit()?;
@@ -154,6 +165,13 @@ pub fn villages_layer(plan: &Plan) -> FeatureCollection {
                 "population": v.population,
                 "elders": v.elders,
                 "covered": plan.covered(vid),
+                "service": if plan.covered(vid) {
+                    "covered"
+                } else if plan.village_snaps.values().all(|s| s[i].is_none()) {
+                    "off_network"
+                } else {
+                    "uncovered"
+                },
             }));
             for tier in &plan.tiers {
                 let a = tier.assignment[i];

@@ -1,0 +1,223 @@
+//! A QGIS project (`plan.qgs`) that opens every output layer styled, and a `.qml` style per
+//! layer for users who add layers by hand. Sites are coloured by tier, villages by how they are
+//! served, service areas are semi-transparent fills by tier, assignments thin lines; sites and
+//! villages are labelled with their names. Layer sources are relative paths, so the output
+//! folder can be moved or shared as a whole.
+
+use quick_xml::escape::escape;
+
+/// A colour as QGIS writes it: "r,g,b,a".
+type Rgba = (u8, u8, u8, u8);
+
+/// Colours for tiers, in tier order (ColorBrewer Set1, colour-blind safe for the first three).
+const TIER_COLOURS: [Rgba; 6] = [
+    (55, 126, 184, 255),
+    (77, 175, 74, 255),
+    (152, 78, 163, 255),
+    (255, 127, 0, 255),
+    (166, 86, 40, 255),
+    (247, 129, 191, 255),
+];
+
+/// How one layer is drawn.
+#[derive(Clone, Debug)]
+pub struct LayerStyle {
+    /// File name of the layer, e.g. `sites.geojson`.
+    pub file: String,
+    pub name: String,
+    /// QGIS geometry class: Point, Line or Polygon.
+    pub geometry: &'static str,
+    /// Field the categories are read from, and the (value, label, colour) categories.
+    pub field: String,
+    pub categories: Vec<(String, String, Rgba)>,
+    /// Field shown as label, if any.
+    pub label: Option<String>,
+}
+
+fn option(name: &str, value: &str) -> String {
+    format!(
+        r#"<Option name="{}" type="QString" value="{}"/>"#,
+        escape(name),
+        escape(value)
+    )
+}
+
+fn colour((r, g, b, a): Rgba) -> String {
+    format!("{r},{g},{b},{a}")
+}
+
+/// One symbol of the layer's geometry class.
+fn symbol(index: usize, geometry: &str, c: Rgba) -> String {
+    let (kind, class, options) = match geometry {
+        "Point" => (
+            "marker",
+            "SimpleMarker",
+            [
+                option("color", &colour(c)),
+                option("name", "circle"),
+                option("size", "3"),
+                option("outline_color", "35,35,35,255"),
+            ]
+            .join(""),
+        ),
+        "Line" => (
+            "line",
+            "SimpleLine",
+            [
+                option("line_color", &colour(c)),
+                option("line_width", "0.3"),
+                option("line_style", "solid"),
+            ]
+            .join(""),
+        ),
+        _ => (
+            "fill",
+            "SimpleFill",
+            [
+                option("color", &colour((c.0, c.1, c.2, 70))),
+                option("outline_color", &colour(c)),
+                option("outline_width", "0.4"),
+                option("style", "solid"),
+            ]
+            .join(""),
+        ),
+    };
+    format!(
+        r#"<symbol type="{kind}" name="{index}" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="{class}" pass="0" locked="0" enabled="1"><Option type="Map">{options}</Option></layer></symbol>"#
+    )
+}
+
+/// The `<renderer-v2>` and `<labeling>` elements of a layer (shared by .qgs and .qml).
+pub fn renderer(style: &LayerStyle) -> String {
+    let categories: String = style
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(k, (value, label, _))| {
+            format!(
+                r#"<category render="true" symbol="{k}" value="{}" label="{}"/>"#,
+                escape(value.as_str()),
+                escape(label.as_str())
+            )
+        })
+        .collect();
+    let symbols: String = style
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(k, (_, _, c))| symbol(k, style.geometry, *c))
+        .collect();
+    let labeling = style.label.as_ref().map_or(String::new(), |field| {
+        format!(
+            r#"<labeling type="simple"><settings calloutType="simple"><text-style fieldName="{}" fontSize="8" textColor="20,20,20,255" isExpression="0"><text-buffer bufferDraw="1" bufferSize="0.8" bufferColor="255,255,255,255"/></text-style><placement placement="{}" dist="1"/><rendering scaleVisibility="0"/></settings></labeling>"#,
+            escape(field.as_str()),
+            if style.geometry == "Point" { 0 } else { 1 }
+        )
+    });
+    format!(
+        r#"<renderer-v2 type="categorizedSymbol" attr="{}" symbollevels="0" enableorderby="0" forceraster="0"><categories>{categories}</categories><symbols>{symbols}</symbols></renderer-v2>{labeling}"#,
+        escape(style.field.as_str())
+    )
+}
+
+/// A layer style file (`.qml`).
+pub fn qml(style: &LayerStyle) -> String {
+    format!(
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"{}\">\n{}\n</qgis>\n",
+        style.label.is_some() as u8,
+        renderer(style)
+    )
+}
+
+const WGS84: &str = r#"<spatialrefsys><wkt>GEOGCRS["WGS 84",DATUM["World Geodetic System 1984",ELLIPSOID["WGS 84",6378137,298.257223563]],CS[ellipsoidal,2],AXIS["latitude",north],AXIS["longitude",east],UNIT["degree",0.0174532925199433],ID["EPSG",4326]]</wkt><proj4>+proj=longlat +datum=WGS84 +no_defs</proj4><srsid>3452</srsid><srid>4326</srid><authid>EPSG:4326</authid><description>WGS 84</description><projectionacronym>longlat</projectionacronym><ellipsoidacronym>EPSG:7030</ellipsoidacronym><geographicflag>true</geographicflag></spatialrefsys>"#;
+
+/// The project file: every layer (drawn in the given order, first on top), styled, in WGS-84.
+pub fn project(title: &str, layers: &[LayerStyle]) -> String {
+    let id = |s: &LayerStyle| format!("{}_layer", s.name);
+    let tree: String = layers
+        .iter()
+        .map(|s| format!(r#"<layer-tree-layer id="{}" name="{}" source="./{}" providerKey="ogr" checked="Qt::Checked" expanded="1"/>"#, id(s), escape(s.name.as_str()), escape(s.file.as_str())))
+        .collect::<Vec<_>>()
+        .join("\n    ");
+    let maplayers: String = layers
+        .iter()
+        .map(|s| {
+            format!(
+                r#"<maplayer type="vector" geometry="{}" labelsEnabled="{}"><id>{}</id><datasource>./{}</datasource><layername>{}</layername><srs>{WGS84}</srs><provider encoding="UTF-8">ogr</provider>{}</maplayer>"#,
+                s.geometry,
+                s.label.is_some() as u8,
+                id(s),
+                escape(s.file.as_str()),
+                escape(s.name.as_str()),
+                renderer(s)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n    ");
+    let order: String = layers
+        .iter()
+        .map(|s| format!(r#"<item>{}</item>"#, id(s)))
+        .collect();
+    format!(
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis projectname=\"{}\" version=\"3.28.0\">\n  <title>{}</title>\n  <projectCrs>{WGS84}</projectCrs>\n  <layer-tree-group>\n    {tree}\n    <custom-order enabled=\"0\">{order}</custom-order>\n  </layer-tree-group>\n  <projectlayers>\n    {maplayers}\n  </projectlayers>\n</qgis>\n",
+        escape(title),
+        escape(title)
+    )
+}
+
+/// The styles of carecover's four layers for a plan with these tiers.
+pub fn styles(tiers: &[String]) -> Vec<LayerStyle> {
+    let by_tier = || {
+        tiers
+            .iter()
+            .enumerate()
+            .map(|(k, t)| (t.clone(), t.clone(), TIER_COLOURS[k % TIER_COLOURS.len()]))
+            .collect::<Vec<_>>()
+    };
+    vec![
+        LayerStyle {
+            file: "sites.geojson".into(),
+            name: "sites".into(),
+            geometry: "Point",
+            field: "tier".into(),
+            categories: by_tier(),
+            label: Some("name".into()),
+        },
+        LayerStyle {
+            file: "villages.geojson".into(),
+            name: "villages".into(),
+            geometry: "Point",
+            field: "service".into(),
+            categories: vec![
+                ("covered".into(), "covered".into(), (26, 150, 65, 255)),
+                (
+                    "uncovered".into(),
+                    "outside every radius".into(),
+                    (215, 25, 28, 255),
+                ),
+                (
+                    "off_network".into(),
+                    "off the road network".into(),
+                    (120, 120, 120, 255),
+                ),
+            ],
+            label: Some("name".into()),
+        },
+        LayerStyle {
+            file: "assignments.geojson".into(),
+            name: "assignments".into(),
+            geometry: "Line",
+            field: "tier".into(),
+            categories: by_tier(),
+            label: None,
+        },
+        LayerStyle {
+            file: "service_areas.geojson".into(),
+            name: "service areas".into(),
+            geometry: "Polygon",
+            field: "tier".into(),
+            categories: by_tier(),
+            label: None,
+        },
+    ]
+}
