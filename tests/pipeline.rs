@@ -153,6 +153,26 @@ fn binary_solves_a_scenario_and_writes_valid_geojson() {
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["tiers"].as_array().unwrap().len(), 2);
+    // The report names every uncovered village with a reason; the map is well-formed SVG.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let plan = run(&fixture("tiny/scenario.toml"));
+    for t in &plan.tiers {
+        for (i, a) in t.assignment.iter().enumerate() {
+            if a.is_none() {
+                assert!(
+                    html.contains(&plan.villages[i].name),
+                    "{} missing from the report",
+                    plan.villages[i].name
+                );
+            }
+        }
+    }
+    assert!(
+        html.contains("not built within the budget") || html.contains("no candidate site within")
+    );
+    let svg = std::fs::read_to_string(out.join("map.svg")).unwrap();
+    assert!(!xml_attrs(&svg, "polygon").is_empty() || !xml_attrs(&svg, "path").is_empty());
+    assert!(html.contains("<svg"), "the map is inlined");
     // Only the output folder: no staging leftovers.
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 }

@@ -8,9 +8,11 @@
 //! | `service_areas.geojson` | open site and tier | polygon of reached roads buffered; `minutes`, `area_km2` |
 //! | `assignments.geojson` | covered village and tier | line village → serving site; `minutes` |
 //! | `plan.qgs`, `*.qml` | project, layer | QGIS project and layer styles ([`qgis`]) |
+//! | `map.svg`, `report.html` | run | map preview and report page ([`html`]) |
 //! | `summary.json` | run | totals, per-tier objective / bound / gap, timings, warnings |
 
 pub mod check;
+pub mod html;
 mod output_dir;
 pub mod qgis;
 
@@ -43,10 +45,11 @@ pub fn write_all(
         "villages.geojson",
         to_json(&villages_layer(plan)).as_bytes(),
     )?;
-    staged.write(
-        "service_areas.geojson",
-        to_json(&service_areas_layer(plan)).as_bytes(),
-    )?;
+    let areas = service_areas_layer(plan);
+    staged.write("service_areas.geojson", to_json(&areas).as_bytes())?;
+    let map = html::map_svg(plan, &areas);
+    staged.write("map.svg", map.as_bytes())?;
+    staged.write("report.html", html::report_html(plan, &map).as_bytes())?;
     staged.write(
         "assignments.geojson",
         to_json(&assignments_layer(plan)).as_bytes(),
@@ -97,7 +100,7 @@ fn props(value: JsonValue) -> JsonObject {
 }
 
 /// Rounds for output: minutes to 0.01, metres to 0.1.
-fn round(x: f64, step: f64) -> f64 {
+pub(crate) fn round(x: f64, step: f64) -> f64 {
     (x / step).round() * step
 }
 
@@ -355,7 +358,7 @@ pub fn summary(plan: &Plan) -> JsonValue {
     })
 }
 
-fn pct(part: f64, whole: f64) -> f64 {
+pub(crate) fn pct(part: f64, whole: f64) -> f64 {
     if whole > 0.0 {
         round(100.0 * part / whole, 0.01)
     } else {

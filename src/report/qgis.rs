@@ -32,6 +32,8 @@ pub struct LayerStyle {
     pub categories: Vec<(String, String, Rgba)>,
     /// Field shown as label, if any.
     pub label: Option<String>,
+    /// Marker shape and size (points only): sites are larger triangles, villages circles.
+    pub marker: (&'static str, f64),
 }
 
 fn option(name: &str, value: &str) -> String {
@@ -47,15 +49,15 @@ fn colour((r, g, b, a): Rgba) -> String {
 }
 
 /// One symbol of the layer's geometry class.
-fn symbol(index: usize, geometry: &str, c: Rgba) -> String {
-    let (kind, class, options) = match geometry {
+fn symbol(index: usize, style: &LayerStyle, c: Rgba) -> String {
+    let (kind, class, options) = match style.geometry {
         "Point" => (
             "marker",
             "SimpleMarker",
             [
                 option("color", &colour(c)),
-                option("name", "circle"),
-                option("size", "3"),
+                option("name", style.marker.0),
+                option("size", &style.marker.1.to_string()),
                 option("outline_color", "35,35,35,255"),
             ]
             .join(""),
@@ -105,7 +107,7 @@ pub fn renderer(style: &LayerStyle) -> String {
         .categories
         .iter()
         .enumerate()
-        .map(|(k, (_, _, c))| symbol(k, style.geometry, *c))
+        .map(|(k, (_, _, c))| symbol(k, style, *c))
         .collect();
     let labeling = style.label.as_ref().map_or(String::new(), |field| {
         format!(
@@ -123,13 +125,13 @@ pub fn renderer(style: &LayerStyle) -> String {
 /// A layer style file (`.qml`).
 pub fn qml(style: &LayerStyle) -> String {
     format!(
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"{}\">\n{}\n</qgis>\n",
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.22.0\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"{}\">\n{}\n</qgis>\n",
         style.label.is_some() as u8,
         renderer(style)
     )
 }
 
-const WGS84: &str = r#"<spatialrefsys><wkt>GEOGCRS["WGS 84",DATUM["World Geodetic System 1984",ELLIPSOID["WGS 84",6378137,298.257223563]],CS[ellipsoidal,2],AXIS["latitude",north],AXIS["longitude",east],UNIT["degree",0.0174532925199433],ID["EPSG",4326]]</wkt><proj4>+proj=longlat +datum=WGS84 +no_defs</proj4><srsid>3452</srsid><srid>4326</srid><authid>EPSG:4326</authid><description>WGS 84</description><projectionacronym>longlat</projectionacronym><ellipsoidacronym>EPSG:7030</ellipsoidacronym><geographicflag>true</geographicflag></spatialrefsys>"#;
+const WGS84: &str = r#"<spatialrefsys nativeFormat="Wkt"><wkt>GEOGCRS["WGS 84",DATUM["World Geodetic System 1984",ELLIPSOID["WGS 84",6378137,298.257223563,LENGTHUNIT["metre",1]]],PRIMEM["Greenwich",0,ANGLEUNIT["degree",0.0174532925199433]],CS[ellipsoidal,2],AXIS["geodetic latitude (Lat)",north,ORDER[1],ANGLEUNIT["degree",0.0174532925199433]],AXIS["geodetic longitude (Lon)",east,ORDER[2],ANGLEUNIT["degree",0.0174532925199433]],ID["EPSG",4326]]</wkt><proj4>+proj=longlat +datum=WGS84 +no_defs</proj4><srsid>3452</srsid><srid>4326</srid><authid>EPSG:4326</authid><description>WGS 84</description><projectionacronym>longlat</projectionacronym><ellipsoidacronym>EPSG:7030</ellipsoidacronym><geographicflag>true</geographicflag></spatialrefsys>"#;
 
 /// The project file: every layer (drawn in the given order, first on top), styled, in WGS-84.
 pub fn project(title: &str, layers: &[LayerStyle]) -> String {
@@ -159,7 +161,7 @@ pub fn project(title: &str, layers: &[LayerStyle]) -> String {
         .map(|s| format!(r#"<item>{}</item>"#, id(s)))
         .collect();
     format!(
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis projectname=\"{}\" version=\"3.28.0\">\n  <title>{}</title>\n  <projectCrs>{WGS84}</projectCrs>\n  <layer-tree-group>\n    {tree}\n    <custom-order enabled=\"0\">{order}</custom-order>\n  </layer-tree-group>\n  <projectlayers>\n    {maplayers}\n  </projectlayers>\n</qgis>\n",
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis projectname=\"{}\" version=\"3.22.0\">\n  <title>{}</title>\n  <projectCrs>{WGS84}</projectCrs>\n  <layer-tree-group>\n    {tree}\n    <custom-order enabled=\"0\">{order}</custom-order>\n  </layer-tree-group>\n  <projectlayers>\n    {maplayers}\n  </projectlayers>\n  <properties><SpatialRefSys><ProjectionsEnabled type=\"int\">1</ProjectionsEnabled></SpatialRefSys></properties>\n</qgis>\n",
         escape(title),
         escape(title)
     )
@@ -182,6 +184,7 @@ pub fn styles(tiers: &[String]) -> Vec<LayerStyle> {
             field: "tier".into(),
             categories: by_tier(),
             label: Some("name".into()),
+            marker: ("triangle", 5.0),
         },
         LayerStyle {
             file: "villages.geojson".into(),
@@ -202,6 +205,7 @@ pub fn styles(tiers: &[String]) -> Vec<LayerStyle> {
                 ),
             ],
             label: Some("name".into()),
+            marker: ("circle", 2.6),
         },
         LayerStyle {
             file: "assignments.geojson".into(),
@@ -210,6 +214,7 @@ pub fn styles(tiers: &[String]) -> Vec<LayerStyle> {
             field: "tier".into(),
             categories: by_tier(),
             label: None,
+            marker: ("circle", 2.0),
         },
         LayerStyle {
             file: "service_areas.geojson".into(),
@@ -218,6 +223,7 @@ pub fn styles(tiers: &[String]) -> Vec<LayerStyle> {
             field: "tier".into(),
             categories: by_tier(),
             label: None,
+            marker: ("circle", 2.0),
         },
     ]
 }
