@@ -39,6 +39,18 @@ impl TierPlan {
         self.solution.open.iter().map(|&k| self.candidates[k])
     }
 
+    /// How many of the open sites existed before.
+    pub fn n_existing(&self, sites: &[Site]) -> usize {
+        self.open_sites()
+            .filter(|id| sites[id.index()].existing)
+            .count()
+    }
+
+    /// Villages within the radius of an open site.
+    pub fn n_villages_covered(&self) -> usize {
+        self.assignment.iter().filter(|a| a.is_some()).count()
+    }
+
     /// Elders covered by this tier's open sites.
     pub fn covered_elders(&self) -> f64 {
         self.solution.objective

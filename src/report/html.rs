@@ -179,10 +179,7 @@ pub fn report_html(plan: &Plan, map_svg: &str) -> String {
     let mut rows = String::new();
     for t in &plan.tiers {
         let s = &t.solution;
-        let existing = t
-            .open_sites()
-            .filter(|id| plan.sites[id.index()].existing)
-            .count();
+        let existing = t.n_existing(&plan.sites);
         rows += &format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} + {}</td><td>{:.0}</td><td>{:.0} ({:.1} %)</td><td>{}</td><td>{}</td><td>{:.2} %</td></tr>\n",
             e(&t.tier.name),
@@ -193,7 +190,7 @@ pub fn report_html(plan: &Plan, map_svg: &str) -> String {
             s.cost,
             s.objective,
             pct(s.objective, total),
-            t.assignment.iter().filter(|a| a.is_some()).count(),
+            t.n_villages_covered(),
             s.status.name(),
             100.0 * s.gap
         );

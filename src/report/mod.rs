@@ -307,8 +307,8 @@ pub fn summary(plan: &Plan) -> JsonValue {
         .iter()
         .map(|t| {
             let s = &t.solution;
-            let existing = t.open_sites().filter(|id| plan.sites[id.index()].existing).count();
-            let villages_covered = t.assignment.iter().filter(|a| a.is_some()).count();
+            let existing = t.n_existing(&plan.sites);
+            let villages_covered = t.n_villages_covered();
             json!({
                 "name": t.tier.name,
                 "mode": t.tier.mode.name(),
@@ -386,11 +386,8 @@ pub fn summary_table(plan: &Plan) -> String {
     );
     for t in &plan.tiers {
         let s = &t.solution;
-        let existing = t
-            .open_sites()
-            .filter(|id| plan.sites[id.index()].existing)
-            .count();
-        let villages = t.assignment.iter().filter(|a| a.is_some()).count();
+        let existing = t.n_existing(&plan.sites);
+        let villages = t.n_villages_covered();
         let _ = writeln!(
             out,
             "{:<16} {:>5} {:>4.0}min {:>4}+{:<4} {:>12.0} {:>9.0}/{:<.0} {:>5.1}% {:>4}/{:<4} {:>9} {:>6.2}%",

@@ -127,6 +127,8 @@ fn is_subset(small: &[u32], big: &[u32]) -> bool {
     small.iter().all(|x| it.by_ref().any(|y| y == x))
 }
 
+/// Solves a model; returns the values of `x`, whether optimality was proven, and the objective
+/// at the solution. `None` if the solver found no solution (in time).
 fn solve_model(
     vars: ProblemVariables,
     maximize: bool,
@@ -135,7 +137,8 @@ fn solve_model(
     warm: Vec<(Variable, f64)>,
     time_limit_s: f64,
     x: &[Variable],
-) -> Option<(Vec<f64>, bool)> {
+) -> Option<(Vec<f64>, bool, f64)> {
+    let eval = objective.clone();
     let unsolved = if maximize {
         vars.maximise(objective)
     } else {
@@ -152,7 +155,11 @@ fn solve_model(
     }
     let solution = model.solve().ok()?;
     let proven = matches!(solution.status(), good_lp::solvers::SolutionStatus::Optimal);
-    Some((x.iter().map(|&v| solution.value(v)).collect(), proven))
+    Some((
+        x.iter().map(|&v| solution.value(v)).collect(),
+        proven,
+        solution.eval(&eval),
+    ))
 }
 
 /// Exact maximal covering: `limit_count` new sites or `budget`, warm-started from `warm` (open
@@ -217,7 +224,7 @@ pub fn mclp(
         let covered = sites.iter().any(|&k| warm_set.contains(&red.sites[k]));
         warm_vals.push((zg, if covered { 1.0 } else { 0.0 }));
     }
-    let (values, proven) = solve_model(
+    let (values, proven, _) = solve_model(
         vars,
         true,
         objective,
@@ -275,7 +282,7 @@ pub fn lscp(
         .zip(&x)
         .map(|(j, &v)| (v, if warm_set.contains(j) { 1.0 } else { 0.0 }))
         .collect();
-    let (values, proven) = solve_model(
+    let (values, proven, _) = solve_model(
         vars,
         false,
         objective,
@@ -382,8 +389,7 @@ pub fn capacitated_pmedian(
     let warm_y: Vec<(Variable, f64)> = (0..m)
         .map(|j| (y[j], if warm_set.contains(&j) { 1.0 } else { 0.0 }))
         .collect();
-    let eval = objective.clone();
-    let (values, proven, obj) = solve_model_valued(
+    let (values, proven, obj) = solve_model(
         vars,
         false,
         objective,
@@ -391,7 +397,6 @@ pub fn capacitated_pmedian(
         warm_y,
         time_limit_s,
         &y,
-        eval,
     )?;
     let open = (0..m).filter(|&j| values[j] > 0.5).collect();
     Some(Valued {
@@ -464,17 +469,8 @@ pub fn capacitated_mclp(
             )
         })
         .collect();
-    let eval = objective.clone();
-    let (values, proven, obj) = solve_model_valued(
-        vars,
-        true,
-        objective,
-        constraints,
-        warm_y,
-        time_limit_s,
-        &y,
-        eval,
-    )?;
+    let (values, proven, obj) =
+        solve_model(vars, true, objective, constraints, warm_y, time_limit_s, &y)?;
     Some(Valued {
         open: (0..m).filter(|&j| values[j] > 0.5).collect(),
         objective: obj,
@@ -532,55 +528,11 @@ pub fn backup(
     let warm_y: Vec<(Variable, f64)> = (0..m)
         .map(|j| (y[j], if warm_set.contains(&j) { 1.0 } else { 0.0 }))
         .collect();
-    let eval = objective.clone();
-    let (values, proven, obj) = solve_model_valued(
-        vars,
-        true,
-        objective,
-        constraints,
-        warm_y,
-        time_limit_s,
-        &y,
-        eval,
-    )?;
+    let (values, proven, obj) =
+        solve_model(vars, true, objective, constraints, warm_y, time_limit_s, &y)?;
     Some(Valued {
         open: (0..m).filter(|&j| values[j] > 0.5).collect(),
         objective: obj,
         proven,
     })
-}
-
-/// Like `solve_model`, also returning the objective evaluated at the solution.
-#[allow(clippy::too_many_arguments)]
-fn solve_model_valued(
-    vars: ProblemVariables,
-    maximize: bool,
-    objective: Expression,
-    constraints: Vec<good_lp::Constraint>,
-    warm: Vec<(Variable, f64)>,
-    time_limit_s: f64,
-    y: &[Variable],
-    eval: Expression,
-) -> Option<(Vec<f64>, bool, f64)> {
-    let unsolved = if maximize {
-        vars.maximise(objective)
-    } else {
-        vars.minimise(objective)
-    };
-    let mut model = unsolved
-        .using(backend)
-        .with_time_limit(time_limit_s.max(0.01));
-    if !warm.is_empty() {
-        model = model.with_initial_solution(warm);
-    }
-    for c in constraints {
-        model = model.with(c);
-    }
-    let solution = model.solve().ok()?;
-    let proven = matches!(solution.status(), good_lp::solvers::SolutionStatus::Optimal);
-    Some((
-        y.iter().map(|&v| solution.value(v)).collect(),
-        proven,
-        solution.eval(&eval),
-    ))
 }
