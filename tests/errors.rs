@@ -303,3 +303,19 @@ fn xlsx_bad_cell_names_sheet_and_row() {
         &["villages.xlsx", "sheet `村庄名册`, row 2", "latitude 800"],
     );
 }
+
+#[test]
+fn shapefile_without_its_dbf() {
+    let (code, err) = run_broken(|d| {
+        std::fs::create_dir(d.join("shp")).unwrap();
+        for ext in ["shp", "shx"] {
+            std::fs::copy(
+                fixture(&format!("tiny/roads_shp/roads.{ext}")),
+                d.join(format!("shp/roads.{ext}")),
+            )
+            .unwrap();
+        }
+        edit(d, "scenario.toml", "roads.csv", "shp/roads.shp");
+    });
+    assert_error(code, &err, &["roads.shp", "Shapefile", ".dbf"]);
+}

@@ -391,3 +391,31 @@ fn qgis_project_and_styles_reference_existing_layers_and_fields() {
         "layer tree and layers agree"
     );
 }
+
+#[test]
+fn shapefile_villages_and_roads_give_the_csv_plan() {
+    // villages.dbf is GBK-encoded (villages.cpg) with 10-character dBase field names.
+    let path = fixture("tiny/scenario.toml");
+    let text = std::fs::read_to_string(&path).unwrap()
+        .replace("villages = \"villages.csv\"", "villages = \"villages_shp/villages.shp\"\nvillages_columns = { id = \"VID\", name = \"CUNMING\", town = \"TOWN\", population = \"POP\", elders = \"ELDERS\" }")
+        .replace("roads = \"roads.csv\"", "roads = \"roads_shp/roads.shp\"");
+    let from_shp =
+        pipeline::run(Scenario::parse(&text, &path).unwrap(), &Progress::new(true)).unwrap();
+    let from_csv = run(&path);
+    assert_eq!(
+        from_shp.villages[0].name, "东村",
+        "GBK attribute text decoded"
+    );
+    assert_eq!(
+        from_shp.villages.iter().map(|v| v.elders).sum::<f64>(),
+        940.0
+    );
+    for (a, b) in from_shp.villages.iter().zip(&from_csv.villages) {
+        assert_eq!((&a.key, a.location), (&b.key, b.location));
+    }
+    for (a, b) in from_shp.tiers.iter().zip(&from_csv.tiers) {
+        assert_eq!(a.solution, b.solution);
+        assert_eq!(a.assignment, b.assignment);
+    }
+    check_plan(&from_shp);
+}

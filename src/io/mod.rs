@@ -13,6 +13,7 @@ mod facloc;
 mod geojson_input;
 mod osm;
 mod row;
+mod shp;
 mod table;
 
 pub use crs::Crs;
@@ -22,6 +23,7 @@ pub use facloc::{
 };
 pub use geojson_input::{read_roads_geojson, read_sites_geojson, read_villages_geojson};
 pub use osm::{OsmExtract, OsmPlace, OsmPoi, read_osm_extract, read_roads_osm_pbf};
+pub use shp::{read_roads_shp, read_sites_shp, read_villages_shp};
 pub use table::TableOptions;
 
 use crate::error::{Error, Result};
@@ -81,6 +83,7 @@ enum Format {
     GeoJson,
     OsmPbf,
     Spreadsheet,
+    Shapefile,
 }
 
 fn format_of(path: &Path) -> Result<Format> {
@@ -101,6 +104,8 @@ fn format_of(path: &Path) -> Result<Format> {
         .any(|e| name.ends_with(e))
     {
         Ok(Format::Spreadsheet)
+    } else if name.ends_with(".shp") {
+        Ok(Format::Shapefile)
     } else {
         Err(Error::file(
             path,
@@ -138,9 +143,10 @@ pub fn load_villages(path: &Path, options: &TableOptions) -> Result<Vec<Village>
                 &v.key
             })
         }
+        Format::Shapefile => read_villages_shp(path, options),
         Format::OsmPbf => Err(Error::file(
             path,
-            "villages are read from CSV, spreadsheets or GeoJSON; derive them from OSM with `cargo run --example derive_andorra`",
+            "villages are read from CSV, spreadsheets, Shapefiles or GeoJSON; derive them from OSM with `cargo run --example derive_andorra`",
         )),
         _ => match open_format(path)? {
             (Format::GeoJson, r) => read_villages_geojson(r, path),
@@ -155,9 +161,10 @@ pub fn load_sites(path: &Path, options: &TableOptions) -> Result<Vec<Site>> {
         Format::Spreadsheet => {
             sheet_records(path, options, row::SITE_REQUIRED, row::site, |s| &s.key)
         }
+        Format::Shapefile => read_sites_shp(path, options),
         Format::OsmPbf => Err(Error::file(
             path,
-            "sites are read from CSV, spreadsheets or GeoJSON",
+            "sites are read from CSV, spreadsheets, Shapefiles or GeoJSON",
         )),
         _ => match open_format(path)? {
             (Format::GeoJson, r) => read_sites_geojson(r, path),
@@ -218,10 +225,11 @@ pub(crate) fn check_columns(file: &Path, headers: &[String], required: &[&str]) 
 pub fn load_roads(path: &Path) -> Result<Vec<RoadLine>> {
     let lines = match format_of(path)? {
         Format::OsmPbf => read_roads_osm_pbf(path)?,
+        Format::Shapefile => read_roads_shp(path)?,
         Format::Spreadsheet => {
             return Err(Error::file(
                 path,
-                "roads are read from OSM PBF, GeoJSON or CSV with a WKT column",
+                "roads are read from OSM PBF, Shapefiles, GeoJSON or CSV with a WKT column",
             ));
         }
         _ => match open_format(path)? {
