@@ -233,8 +233,8 @@ fn tier_without_eligible_sites() {
 
 #[test]
 fn unknown_file_type() {
-    let (code, err) = run_broken(|d| edit(d, "scenario.toml", "roads.csv", "roads.shp"));
-    assert_error(code, &err, &["roads.shp", "unknown file type"]);
+    let (code, err) = run_broken(|d| edit(d, "scenario.toml", "roads.csv", "roads.dwg"));
+    assert_error(code, &err, &["roads.dwg", "unknown file type"]);
 }
 
 #[test]
