@@ -47,6 +47,16 @@ enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Compare two results town by town: villages and elders covered, sites, cost, sites that
+    /// differ. Reads the output folders only.
+    ///
+    /// Example: carecover compare out/walk15 out/walk20
+    Compare {
+        /// Output folder of the first result (A).
+        a: PathBuf,
+        /// Output folder of the second result (B).
+        b: PathBuf,
+    },
     /// Describe an input file: what it holds, counts, extent, a coordinate-system note, problems.
     ///
     /// Example: carecover inspect data/andorra/villages.csv
@@ -130,6 +140,7 @@ fn main() -> ExitCode {
             validate(&scenario, Progress::new(cli.quiet), cli.json)
         }
         Some(Command::Inspect { file }) => inspect(&file, cli.json),
+        Some(Command::Compare { a, b }) => compare(&a, &b, cli.json),
         Some(Command::Instance {
             path,
             format,
@@ -229,6 +240,16 @@ fn validate(path: &Path, progress: Progress, json: bool) -> anyhow::Result<()> {
         for w in &prepared.warnings {
             eprintln!("warning: {w}");
         }
+    }
+    Ok(())
+}
+
+fn compare(a: &Path, b: &Path, json: bool) -> anyhow::Result<()> {
+    let c = report::compare::compare(a, b)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+    } else {
+        print!("{}", report::compare::compare_text(&c));
     }
     Ok(())
 }

@@ -131,3 +131,105 @@ fn help_shows_examples() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Example: carecover solve"));
     assert_eq!(carecover(&["--version"], &root()).status.code(), Some(0));
 }
+
+#[test]
+fn compare_two_results_town_by_town() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = fixture("tiny/scenario.toml");
+    let more = tmp.path().join("more.toml");
+    std::fs::write(
+        &more,
+        std::fs::read_to_string(&scenario)
+            .unwrap()
+            .replace("budget = 60000", "budget = 100000")
+            .replace(
+                "\"villages.csv\"",
+                &format!("{:?}", fixture("tiny/villages.csv")),
+            )
+            .replace("\"sites.csv\"", &format!("{:?}", fixture("tiny/sites.csv")))
+            .replace("\"roads.csv\"", &format!("{:?}", fixture("tiny/roads.csv"))),
+    )
+    .unwrap();
+    assert!(
+        carecover(
+            &["-q", "solve", scenario.to_str().unwrap(), "--out", "a"],
+            tmp.path()
+        )
+        .status
+        .success()
+    );
+    assert!(
+        carecover(
+            &["-q", "solve", more.to_str().unwrap(), "--out", "b"],
+            tmp.path()
+        )
+        .status
+        .success()
+    );
+    let out = carecover(&["--json", "compare", "a", "b"], tmp.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Every figure agrees with the two summaries.
+    let summary = |d: &str| -> serde_json::Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(tmp.path().join(d).join("summary.json")).unwrap(),
+        )
+        .unwrap()
+    };
+    let open = |s: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        s["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| {
+                t["open_sites"].as_array().unwrap().iter().map(move |id| {
+                    format!("{} ({})", id.as_str().unwrap(), t["name"].as_str().unwrap())
+                })
+            })
+            .collect()
+    };
+    for (side, dir) in [("a", "a"), ("b", "b")] {
+        let s = summary(dir);
+        assert_eq!(
+            c["totals"][format!("elders_covered_{side}")],
+            s["elders_covered_any_tier"]
+        );
+        assert_eq!(
+            c["totals"][format!("covered_{side}")],
+            s["villages_covered_any_tier"]
+        );
+        let cost: f64 = s["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["cost"].as_f64().unwrap())
+            .sum();
+        assert_eq!(c["totals"][format!("cost_{side}")].as_f64().unwrap(), cost);
+    }
+    let (a, b) = (open(&summary("a")), open(&summary("b")));
+    let only_b: Vec<&String> = b.difference(&a).collect();
+    assert_eq!(c["only_in_b"], serde_json::json!(only_b));
+    assert!(!only_b.is_empty(), "the larger budget builds more");
+    let rows = c["towns"].as_array().unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["villages"].as_u64().unwrap())
+            .sum::<u64>(),
+        8
+    );
+    let text = String::from_utf8(carecover(&["compare", "a", "b"], tmp.path()).stdout).unwrap();
+    assert!(
+        text.contains("sites only in B") && text.contains("total"),
+        "{text}"
+    );
+    assert_eq!(
+        carecover(&["compare", "a", "missing"], tmp.path())
+            .status
+            .code(),
+        Some(2)
+    );
+}

@@ -12,6 +12,7 @@
 //! | `summary.json` | run | totals, per-tier objective / bound / gap, timings, warnings |
 
 pub mod check;
+pub mod compare;
 pub mod html;
 mod output_dir;
 pub mod qgis;

@@ -1,0 +1,171 @@
+//! `carecover compare OUT_A OUT_B`: two scenario results side by side, town by town. Reads
+//! only the output folders (villages.geojson, sites.geojson, summary.json), so results can be
+//! compared long after they were computed, or on another machine.
+
+use crate::error::{Error, Result};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+fn read_json(file: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+        file: file.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| Error::file(file, format!("not valid JSON: {e}")))
+}
+
+/// The `properties` of every feature of a GeoJSON file.
+fn properties(file: &Path) -> Result<Vec<serde_json::Map<String, Value>>> {
+    let doc = read_json(file)?;
+    doc["features"]
+        .as_array()
+        .ok_or_else(|| Error::file(file, "not a GeoJSON FeatureCollection"))?
+        .iter()
+        .map(|f| {
+            f["properties"]
+                .as_object()
+                .cloned()
+                .ok_or_else(|| Error::file(file, "a feature has no properties"))
+        })
+        .collect()
+}
+
+/// Per town: villages, elders, and for each result the villages and elders covered, the
+/// villages outside every radius, the open sites and their cost.
+#[derive(Default)]
+struct Town {
+    villages: usize,
+    elders: f64,
+    covered: [usize; 2],
+    elders_covered: [f64; 2],
+    uncovered: [usize; 2],
+    sites: [BTreeSet<String>; 2],
+    cost: [f64; 2],
+}
+
+/// Compares two output folders; the JSON has `a`, `b` (scenario names), `towns` (one row per
+/// town), `totals`, and the sites open in only one of them.
+pub fn compare(a: &Path, b: &Path) -> Result<Value> {
+    let mut towns: BTreeMap<String, Town> = BTreeMap::new();
+    let mut names = Vec::new();
+    let mut all_sites: [BTreeSet<String>; 2] = Default::default();
+    for (k, dir) in [a, b].into_iter().enumerate() {
+        if !dir.is_dir() {
+            return Err(Error::file(
+                dir,
+                "not an output folder (run `carecover solve` first)",
+            ));
+        }
+        names.push(read_json(&dir.join("summary.json"))?["scenario"].clone());
+        for v in properties(&dir.join("villages.geojson"))? {
+            let town = towns
+                .entry(v["town"].as_str().unwrap_or_default().to_string())
+                .or_default();
+            let elders = v["elders"].as_f64().unwrap_or(0.0);
+            if k == 0 {
+                town.villages += 1;
+                town.elders += elders;
+            }
+            if v["covered"].as_bool() == Some(true) {
+                town.covered[k] += 1;
+                town.elders_covered[k] += elders;
+            } else {
+                town.uncovered[k] += 1;
+            }
+        }
+        for s in properties(&dir.join("sites.geojson"))? {
+            let key = format!(
+                "{} ({})",
+                s["id"].as_str().unwrap_or_default(),
+                s["tier"].as_str().unwrap_or_default()
+            );
+            let town = towns
+                .entry(s["town"].as_str().unwrap_or_default().to_string())
+                .or_default();
+            town.sites[k].insert(key.clone());
+            town.cost[k] += s["cost"].as_f64().unwrap_or(0.0);
+            all_sites[k].insert(key);
+        }
+    }
+    let rows: Vec<Value> = towns
+        .iter()
+        .map(|(name, t)| {
+            json!({
+                "town": name,
+                "villages": t.villages,
+                "elders": t.elders,
+                "covered_a": t.covered[0], "covered_b": t.covered[1],
+                "elders_covered_a": t.elders_covered[0], "elders_covered_b": t.elders_covered[1],
+                "outside_a": t.uncovered[0], "outside_b": t.uncovered[1],
+                "sites_a": t.sites[0].len(), "sites_b": t.sites[1].len(),
+                "cost_a": t.cost[0], "cost_b": t.cost[1],
+                "only_in_a": t.sites[0].difference(&t.sites[1]).collect::<Vec<_>>(),
+                "only_in_b": t.sites[1].difference(&t.sites[0]).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let sum = |f: &dyn Fn(&Town) -> f64| towns.values().map(f).sum::<f64>();
+    Ok(json!({
+        "a": names[0], "b": names[1],
+        "towns": rows,
+        "totals": {
+            "villages": towns.values().map(|t| t.villages).sum::<usize>(), "elders": sum(&|t| t.elders),
+            "covered_a": towns.values().map(|t| t.covered[0]).sum::<usize>(),
+            "covered_b": towns.values().map(|t| t.covered[1]).sum::<usize>(),
+            "elders_covered_a": sum(&|t| t.elders_covered[0]), "elders_covered_b": sum(&|t| t.elders_covered[1]),
+            "cost_a": sum(&|t| t.cost[0]), "cost_b": sum(&|t| t.cost[1]),
+        },
+        "only_in_a": all_sites[0].difference(&all_sites[1]).collect::<Vec<_>>(),
+        "only_in_b": all_sites[1].difference(&all_sites[0]).collect::<Vec<_>>(),
+    }))
+}
+
+/// The comparison as a table.
+pub fn compare_text(c: &Value) -> String {
+    use std::fmt::Write;
+    let p = super::check::plain;
+    let mut out = format!("A = {}, B = {}\n", p(&c["a"]), p(&c["b"]));
+    let _ = writeln!(
+        out,
+        "{:<24} {:>8} {:>9} {:>15} {:>19} {:>11} {:>23}",
+        "town",
+        "villages",
+        "elders",
+        "covered A / B",
+        "elders covered A/B",
+        "sites A/B",
+        "cost A / B"
+    );
+    let rows = c["towns"].as_array().cloned().unwrap_or_default();
+    for r in rows.iter().chain(std::iter::once(&c["totals"])) {
+        let name = r.get("town").map_or("total".to_string(), p);
+        let sites = if r.get("town").is_some() {
+            format!("{}/{}", p(&r["sites_a"]), p(&r["sites_b"]))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{:<24} {:>8} {:>9.0} {:>7}/{:<7} {:>9.0}/{:<9.0} {:>11} {:>11.0}/{:<11.0}",
+            name,
+            p(&r["villages"]),
+            r["elders"].as_f64().unwrap_or(0.0),
+            p(&r["covered_a"]),
+            p(&r["covered_b"]),
+            r["elders_covered_a"].as_f64().unwrap_or(0.0),
+            r["elders_covered_b"].as_f64().unwrap_or(0.0),
+            sites,
+            r["cost_a"].as_f64().unwrap_or(0.0),
+            r["cost_b"].as_f64().unwrap_or(0.0)
+        );
+    }
+    let list = |v: &Value| {
+        v.as_array()
+            .map(|a| a.iter().map(p).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default()
+    };
+    let _ = writeln!(out, "sites only in A: {}", list(&c["only_in_a"]));
+    let _ = writeln!(out, "sites only in B: {}", list(&c["only_in_b"]));
+    out
+}
