@@ -317,6 +317,29 @@ pub fn covers_all(covers: &[Vec<u32>], n_demand: usize, open: &[usize]) -> bool 
     (0..n_demand).all(|i| !coverable[i] || covered[i])
 }
 
+/// One binary variable per site; fixed (required) sites are pinned to 1.
+fn site_variables(vars: &mut ProblemVariables, fixed: &[bool]) -> Vec<Variable> {
+    fixed
+        .iter()
+        .map(|&f| {
+            if f {
+                vars.add(variable().min(1.0).max(1.0))
+            } else {
+                vars.add(variable().binary())
+            }
+        })
+        .collect()
+}
+
+/// A warm start opening exactly the sites in `open`.
+fn warm_values(y: &[Variable], open: &[usize]) -> Vec<(Variable, f64)> {
+    let open: std::collections::HashSet<usize> = open.iter().copied().collect();
+    y.iter()
+        .enumerate()
+        .map(|(j, &v)| (v, if open.contains(&j) { 1.0 } else { 0.0 }))
+        .collect()
+}
+
 /// What a MILP returned: open sites and the objective of the solver's solution.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Valued {
@@ -347,15 +370,7 @@ pub fn capacitated_pmedian(
 ) -> Option<Valued> {
     let m = costs.n_sites();
     let mut vars = ProblemVariables::new();
-    let y: Vec<Variable> = (0..m)
-        .map(|j| {
-            if required[j] {
-                vars.add(variable().min(1.0).max(1.0))
-            } else {
-                vars.add(variable().binary())
-            }
-        })
-        .collect();
+    let y = site_variables(&mut vars, required);
     let mut x: Vec<Vec<(u32, Variable)>> = vec![Vec::new(); m];
     let mut objective = Expression::default();
     let mut per_demand: Vec<Expression> = vec![Expression::default(); costs.n_demand()];
@@ -385,10 +400,7 @@ pub fn capacitated_pmedian(
         }
     }
     constraints.push(y.iter().copied().sum::<Expression>().eq(p as f64));
-    let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
-    let warm_y: Vec<(Variable, f64)> = (0..m)
-        .map(|j| (y[j], if warm_set.contains(&j) { 1.0 } else { 0.0 }))
-        .collect();
+    let warm_y = warm_values(&y, warm);
     let (values, proven, obj) = solve_model(
         vars,
         false,
@@ -420,15 +432,7 @@ pub fn capacitated_mclp(
     let m = covers.len();
     let n = weights.len();
     let mut vars = ProblemVariables::new();
-    let y: Vec<Variable> = (0..m)
-        .map(|j| {
-            if fixed[j] {
-                vars.add(variable().min(1.0).max(1.0))
-            } else {
-                vars.add(variable().binary())
-            }
-        })
-        .collect();
+    let y = site_variables(&mut vars, fixed);
     let mut objective = Expression::default();
     let mut per_demand: Vec<Expression> = vec![Expression::default(); n];
     let mut constraints: Vec<good_lp::Constraint> = Vec::new();
@@ -456,19 +460,13 @@ pub fn capacitated_mclp(
             .sum::<Expression>()
             .leq(p_new as f64),
     );
-    let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
-    let warm_y: Vec<(Variable, f64)> = (0..m)
-        .map(|j| {
-            (
-                y[j],
-                if warm_set.contains(&j) || fixed[j] {
-                    1.0
-                } else {
-                    0.0
-                },
-            )
-        })
+    // Fixed sites are open in the warm start too.
+    let warm_open: Vec<usize> = warm
+        .iter()
+        .copied()
+        .chain((0..m).filter(|&j| fixed[j]))
         .collect();
+    let warm_y = warm_values(&y, &warm_open);
     let (values, proven, obj) =
         solve_model(vars, true, objective, constraints, warm_y, time_limit_s, &y)?;
     Some(Valued {
@@ -499,15 +497,7 @@ pub fn backup(
         c.iter().for_each(|&i| by_demand[i as usize].push(j));
     }
     let mut vars = ProblemVariables::new();
-    let y: Vec<Variable> = (0..m)
-        .map(|j| {
-            if required[j] {
-                vars.add(variable().min(1.0).max(1.0))
-            } else {
-                vars.add(variable().binary())
-            }
-        })
-        .collect();
+    let y = site_variables(&mut vars, required);
     let mut objective = Expression::default();
     let mut constraints: Vec<good_lp::Constraint> = Vec::new();
     for (i, sites) in by_demand.iter().enumerate() {
@@ -524,10 +514,7 @@ pub fn backup(
         }
     }
     constraints.push(y.iter().copied().sum::<Expression>().eq(p as f64));
-    let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
-    let warm_y: Vec<(Variable, f64)> = (0..m)
-        .map(|j| (y[j], if warm_set.contains(&j) { 1.0 } else { 0.0 }))
-        .collect();
+    let warm_y = warm_values(&y, warm);
     let (values, proven, obj) =
         solve_model(vars, true, objective, constraints, warm_y, time_limit_s, &y)?;
     Some(Valued {
