@@ -339,20 +339,14 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
             .enumerate()
             .map(|(k, c)| {
                 let place = format!("line {}", k + 2);
-                let i = *di.get(c.demand_id.as_str()).ok_or_else(|| {
-                    Error::input(
-                        &costs_path,
-                        &place,
-                        format!("unknown demand_id `{}`", c.demand_id),
-                    )
-                })?;
-                let j = *si.get(c.site_id.as_str()).ok_or_else(|| {
-                    Error::input(
-                        &costs_path,
-                        &place,
-                        format!("unknown site_id `{}`", c.site_id),
-                    )
-                })?;
+                let lookup =
+                    |index: &std::collections::HashMap<&str, u32>, id: &str, column: &str| {
+                        index.get(id).copied().ok_or_else(|| {
+                            Error::input(&costs_path, &place, format!("unknown {column} `{id}`"))
+                        })
+                    };
+                let i = lookup(&di, &c.demand_id, "demand_id")?;
+                let j = lookup(&si, &c.site_id, "site_id")?;
                 if !(c.cost >= 0.0 && c.cost.is_finite()) {
                     return Err(Error::input(
                         &costs_path,

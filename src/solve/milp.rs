@@ -118,6 +118,42 @@ pub fn presolve(
     }
 }
 
+impl Reduced {
+    /// One binary variable per kept site.
+    fn site_variables(&self, vars: &mut ProblemVariables) -> Vec<Variable> {
+        self.sites
+            .iter()
+            .map(|_| vars.add(variable().binary()))
+            .collect()
+    }
+
+    /// A warm start opening the kept sites in `warm` (original indices).
+    fn warm_start(
+        &self,
+        x: &[Variable],
+        warm: &std::collections::HashSet<usize>,
+    ) -> Vec<(Variable, f64)> {
+        self.sites
+            .iter()
+            .zip(x)
+            .map(|(j, &v)| (v, if warm.contains(j) { 1.0 } else { 0.0 }))
+            .collect()
+    }
+
+    /// The fixed sites plus the kept sites the solver opened, ascending.
+    fn open_sites(&self, mut fixed_open: Vec<usize>, values: &[f64]) -> Vec<usize> {
+        fixed_open.extend(
+            self.sites
+                .iter()
+                .zip(values)
+                .filter(|(_, v)| **v > 0.5)
+                .map(|(&j, _)| j),
+        );
+        fixed_open.sort_unstable();
+        fixed_open
+    }
+}
+
 /// `small ⊆ big`, both sorted.
 fn is_subset(small: &[u32], big: &[u32]) -> bool {
     if small.len() > big.len() {
@@ -182,11 +218,7 @@ pub fn mclp(
         });
     }
     let mut vars = ProblemVariables::new();
-    let x: Vec<Variable> = red
-        .sites
-        .iter()
-        .map(|_| vars.add(variable().binary()))
-        .collect();
+    let x = red.site_variables(&mut vars);
     let z: Vec<Variable> = red
         .groups
         .iter()
@@ -213,13 +245,7 @@ pub fn mclp(
             .leq(b),
     });
     let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
-    let warm_x: Vec<(Variable, f64)> = red
-        .sites
-        .iter()
-        .zip(&x)
-        .map(|(j, &v)| (v, if warm_set.contains(j) { 1.0 } else { 0.0 }))
-        .collect();
-    let mut warm_vals = warm_x.clone();
+    let mut warm_vals = red.warm_start(&x, &warm_set);
     for ((_, sites), &zg) in red.groups.iter().zip(&z) {
         let covered = sites.iter().any(|&k| warm_set.contains(&red.sites[k]));
         warm_vals.push((zg, if covered { 1.0 } else { 0.0 }));
@@ -233,16 +259,10 @@ pub fn mclp(
         time_limit_s,
         &x,
     )?;
-    let mut open = fixed_open;
-    open.extend(
-        red.sites
-            .iter()
-            .zip(values)
-            .filter(|(_, v)| *v > 0.5)
-            .map(|(&j, _)| j),
-    );
-    open.sort_unstable();
-    Some(MilpOutcome { open, proven })
+    Some(MilpOutcome {
+        open: red.open_sites(fixed_open, &values),
+        proven,
+    })
 }
 
 /// Exact set covering: fewest free sites covering every demand that some free site covers and
@@ -264,11 +284,7 @@ pub fn lscp(
         });
     }
     let mut vars = ProblemVariables::new();
-    let x: Vec<Variable> = red
-        .sites
-        .iter()
-        .map(|_| vars.add(variable().binary()))
-        .collect();
+    let x = red.site_variables(&mut vars);
     let objective: Expression = x.iter().copied().sum();
     let constraints = red
         .groups
@@ -276,12 +292,7 @@ pub fn lscp(
         .map(|(_, sites)| sites.iter().map(|&k| x[k]).sum::<Expression>().geq(1.0))
         .collect();
     let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
-    let warm_x: Vec<(Variable, f64)> = red
-        .sites
-        .iter()
-        .zip(&x)
-        .map(|(j, &v)| (v, if warm_set.contains(j) { 1.0 } else { 0.0 }))
-        .collect();
+    let warm_x = red.warm_start(&x, &warm_set);
     let (values, proven, _) = solve_model(
         vars,
         false,
@@ -291,16 +302,10 @@ pub fn lscp(
         time_limit_s,
         &x,
     )?;
-    let mut open = fixed_open;
-    open.extend(
-        red.sites
-            .iter()
-            .zip(values)
-            .filter(|(_, v)| *v > 0.5)
-            .map(|(&j, _)| j),
-    );
-    open.sort_unstable();
-    Some(MilpOutcome { open, proven })
+    Some(MilpOutcome {
+        open: red.open_sites(fixed_open, &values),
+        proven,
+    })
 }
 
 /// Whether `open` covers every demand that some site covers (a check on solver output).
