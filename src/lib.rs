@@ -33,6 +33,7 @@ pub mod io;
 pub mod model;
 pub mod network;
 pub mod pipeline;
+pub mod policy;
 pub mod progress;
 pub mod report;
 pub mod scenario;

@@ -86,8 +86,12 @@ pub struct Site {
     pub location: LonLat,
     /// Cost of building a facility here; `None` takes the tier's default cost.
     pub cost: Option<f64>,
-    /// An existing facility is open in every solution and costs nothing more.
+    /// An existing facility is open in every solution and costs nothing more (policy
+    /// scenarios may close it where its tier allows).
     pub existing: bool,
+    /// What an existing site operates as now: a tier's name, or another facility such as
+    /// `nursing_home` (which a tier may upgrade). `None`: every tier that accepts its kind.
+    pub facility: Option<String>,
     /// Places (beds, day places); passed through, not yet a constraint.
     pub capacity: Option<f64>,
 }

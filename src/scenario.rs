@@ -36,6 +36,55 @@ pub struct Scenario {
     pub threads: usize,
     /// Buffer around reached roads in service-area polygons, metres.
     pub service_area_buffer_m: f64,
+    /// The full-coverage rules, when the scenario solves its tiers as one plan (`[policy]`);
+    /// `None`: each tier is an independent covering problem with its own limit.
+    pub policy: Option<Policy>,
+}
+
+/// What a tier is in the policy's facility network (DOMAIN.md, "The facility network").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// County care centre for disabled and special-hardship elders: at least `min_sites`.
+    County,
+    /// Town (or subdistrict) elderly-service centre: exactly one per town (一镇一中心).
+    Town,
+    /// Village mutual-aid point: every village served by its own point, a shared point or its
+    /// town centre (一村一点), each new point within `link_radius` of its town's centre (中心带点).
+    Village,
+}
+
+/// What the plan optimizes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Serve every village that some candidate can serve, at least cost (construction plus
+    /// `operating_years` of operation); budgets are upper limits.
+    FullCoverage,
+    /// Serve the most (weighted) elder-years within the budgets.
+    MaxCoverage,
+}
+
+/// The policy model of a scenario: how the tiers work together, the budgets per year and the
+/// targets (see README.md, "Policy scenarios").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    pub objective: Objective,
+    /// Budget for construction and upgrades in each plan year, in order.
+    pub years: Vec<(i32, f64)>,
+    /// Whether money unspent in a year may be spent later.
+    pub carry_over: bool,
+    /// At least this share of the (weighted) elders must be served by the last year.
+    pub min_coverage_share: Option<f64>,
+    /// Years of operating cost counted in a least-cost plan (0: construction only).
+    pub operating_years: f64,
+    /// Demand weight per elder column: `elders` (60+) and further numeric village columns
+    /// such as `elders_80`, `disabled`, `hardship`.
+    pub demand: BTreeMap<String, f64>,
+    /// Models with more variables than this are solved by the decomposition heuristic.
+    pub exact_max_variables: usize,
+    /// Time limit of the exact solve, seconds.
+    pub time_limit_s: f64,
 }
 
 /// One tier of facilities (e.g. town centres, village points), solved as its own covering
@@ -52,7 +101,23 @@ pub struct Tier {
     pub kind_costs: BTreeMap<String, f64>,
     /// Cost of a site that has none of its own and whose kind is not in `kind_costs`.
     pub default_cost: f64,
+    /// Independent tiers only (no `[policy]`): how many or how much to build.
     pub limit: Limit,
+    /// The tier's part in the policy model; `None` in scenarios without `[policy]`.
+    pub role: Option<Role>,
+    /// Village role: a new point must be within this driving time of its town's centre, seconds.
+    pub link_radius_s: Option<f64>,
+    /// Yearly operating cost (subsidy) of each open facility.
+    pub operating_cost: f64,
+    /// Elders one facility can serve; villages beyond it are "served but over capacity".
+    pub capacity: Option<f64>,
+    /// Whether existing facilities of this tier may be merged/closed (撤并), their users moving
+    /// to the nearest kept one.
+    pub close_existing: bool,
+    /// County role: at least this many facilities.
+    pub min_sites: usize,
+    /// Nursing-care beds to plan per served elder (reported per facility).
+    pub beds_per_elder: f64,
 }
 
 impl Tier {
@@ -91,6 +156,37 @@ struct RawScenario {
     output: RawOutput,
     #[serde(default, rename = "tier")]
     tiers: Vec<RawTier>,
+    policy: Option<RawPolicy>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    objective: Objective,
+    budget: Option<f64>,
+    year: Option<i32>,
+    #[serde(default, rename = "years")]
+    years: Vec<RawYear>,
+    #[serde(default = "yes")]
+    carry_over: bool,
+    min_coverage_share: Option<f64>,
+    #[serde(default)]
+    operating_years: f64,
+    #[serde(default)]
+    demand: BTreeMap<String, f64>,
+    exact_max_variables: Option<usize>,
+    time_limit_s: Option<f64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawYear {
+    year: i32,
+    budget: f64,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +248,16 @@ struct RawTier {
     kind_costs: BTreeMap<String, f64>,
     budget: Option<f64>,
     new_sites: Option<usize>,
+    role: Option<Role>,
+    link_radius_min: Option<f64>,
+    #[serde(default)]
+    operating_cost: f64,
+    capacity: Option<f64>,
+    #[serde(default)]
+    close_existing: bool,
+    min_sites: Option<usize>,
+    #[serde(default)]
+    beds_per_elder: f64,
 }
 
 impl Scenario {
@@ -251,6 +357,71 @@ impl Scenario {
                     return Err(err(place, format!("`{key}` = {c} must be a number >= 0")));
                 }
             }
+            for (key, v) in [
+                ("operating_cost", Some(t.operating_cost)),
+                ("capacity", t.capacity),
+                ("link_radius_min", t.link_radius_min),
+                ("beds_per_elder", Some(t.beds_per_elder)),
+            ] {
+                if let Some(v) = v
+                    && !(v >= 0.0 && v.is_finite())
+                {
+                    return Err(err(place, format!("`{key}` = {v} must be a number >= 0")));
+                }
+            }
+            let policy_keys = t.role.is_some()
+                || t.link_radius_min.is_some()
+                || t.close_existing
+                || t.min_sites.is_some();
+            if raw.policy.is_none() && policy_keys {
+                return Err(err(
+                    place,
+                    "`role`, `link_radius_min`, `close_existing` and `min_sites` need a [policy] section".into(),
+                ));
+            }
+            if raw.policy.is_some() {
+                let Some(role) = t.role else {
+                    return Err(err(
+                        place,
+                        "with [policy], every tier needs `role` = \"county\", \"town\" or \"village\"".into(),
+                    ));
+                };
+                if t.budget.is_some() || t.new_sites.is_some() {
+                    return Err(err(
+                        place,
+                        "with [policy], budgets are set in [policy] (`budget` or [[policy.years]]), not per tier".into(),
+                    ));
+                }
+                if t.link_radius_min.is_some() && role != Role::Village {
+                    return Err(err(
+                        place,
+                        "`link_radius_min` applies to the village role only".into(),
+                    ));
+                }
+                if t.min_sites.is_some() && role != Role::County {
+                    return Err(err(
+                        place,
+                        "`min_sites` applies to the county role only".into(),
+                    ));
+                }
+                tiers.push(Tier {
+                    name: t.name,
+                    mode: t.mode,
+                    radius_s: t.radius_min * 60.0,
+                    site_kinds: t.site_kinds,
+                    kind_costs: t.kind_costs,
+                    default_cost: t.cost,
+                    limit: Limit::Budget(f64::INFINITY),
+                    role: Some(role),
+                    link_radius_s: t.link_radius_min.map(|m| m * 60.0),
+                    operating_cost: t.operating_cost,
+                    capacity: t.capacity,
+                    close_existing: t.close_existing,
+                    min_sites: t.min_sites.unwrap_or(usize::from(role == Role::County)),
+                    beds_per_elder: t.beds_per_elder,
+                });
+                continue;
+            }
             let limit = match (t.budget, t.new_sites) {
                 (Some(b), None) if b >= 0.0 && b.is_finite() => Limit::Budget(b),
                 (Some(b), None) => return Err(err(place, format!("`budget` = {b} must be >= 0"))),
@@ -276,8 +447,19 @@ impl Scenario {
                 kind_costs: t.kind_costs,
                 default_cost: t.cost,
                 limit,
+                role: None,
+                link_radius_s: None,
+                operating_cost: t.operating_cost,
+                capacity: t.capacity,
+                close_existing: false,
+                min_sites: 0,
+                beds_per_elder: t.beds_per_elder,
             });
         }
+        let policy = match raw.policy {
+            None => None,
+            Some(p) => Some(parse_policy(p, &tiers, path)?),
+        };
         let solver_defaults = SolveOptions::default();
         let name = raw.name.unwrap_or_else(|| {
             path.file_stem()
@@ -323,6 +505,98 @@ impl Scenario {
                 100.0,
                 "output.service_area_buffer_m",
             )?,
+            policy,
         })
     }
+}
+
+/// Checks the `[policy]` section against the tiers.
+fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<Policy> {
+    let err = |msg: String| Error::input(path, "[policy]", msg);
+    let years = match (p.budget, p.years.is_empty()) {
+        (Some(b), true) => vec![(p.year.unwrap_or(1), b)],
+        (None, false) => {
+            if p.year.is_some() {
+                return Err(err(
+                    "give `year` with `budget`, or [[policy.years]], not both".into(),
+                ));
+            }
+            p.years.iter().map(|y| (y.year, y.budget)).collect()
+        }
+        (Some(_), false) => {
+            return Err(err(
+                "give either `budget` (one year) or [[policy.years]], not both".into(),
+            ));
+        }
+        (None, true) => {
+            return Err(err(
+                "missing budget: give `budget` (one year) or [[policy.years]] with year and budget"
+                    .into(),
+            ));
+        }
+    };
+    for w in years.windows(2) {
+        if w[1].0 <= w[0].0 {
+            return Err(err(format!(
+                "plan years must increase: {} follows {}",
+                w[1].0, w[0].0
+            )));
+        }
+    }
+    for &(y, b) in &years {
+        if !(b >= 0.0 && b.is_finite()) {
+            return Err(err(format!(
+                "the budget of {y} = {b} must be a number >= 0"
+            )));
+        }
+    }
+    if let Some(s) = p.min_coverage_share
+        && !(0.0..=1.0).contains(&s)
+    {
+        return Err(err(format!(
+            "`min_coverage_share` = {s} must be between 0 and 1"
+        )));
+    }
+    if !(p.operating_years >= 0.0 && p.operating_years.is_finite()) {
+        return Err(err(format!(
+            "`operating_years` = {} must be >= 0",
+            p.operating_years
+        )));
+    }
+    for (col, w) in &p.demand {
+        if !(*w >= 0.0 && w.is_finite()) {
+            return Err(err(format!("`demand.{col}` = {w} must be a number >= 0")));
+        }
+    }
+    let count = |r: Role| tiers.iter().filter(|t| t.role == Some(r)).count();
+    for r in [Role::County, Role::Town, Role::Village] {
+        if count(r) > 1 {
+            return Err(err(format!(
+                "more than one tier has role {r:?}; give each role to one tier"
+            )));
+        }
+    }
+    if count(Role::Town) == 0 {
+        return Err(err(
+            "no tier has role = \"town\": the policy model needs the town centres".into(),
+        ));
+    }
+    let mut demand = p.demand;
+    demand.entry("elders".into()).or_insert(1.0);
+    let time_limit_s = p.time_limit_s.unwrap_or(60.0);
+    if !(time_limit_s > 0.0 && time_limit_s.is_finite()) {
+        return Err(err(format!(
+            "`time_limit_s` = {time_limit_s} must be positive"
+        )));
+    }
+    Ok(Policy {
+        objective: p.objective,
+        years,
+        carry_over: p.carry_over,
+        min_coverage_share: p.min_coverage_share,
+        operating_years: p.operating_years,
+        demand,
+        exact_max_variables: p.exact_max_variables.unwrap_or(5000),
+        time_limit_s,
+    })
 }

@@ -165,6 +165,7 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
                 location: at(clamp(x + dx), clamp(y + dy)),
                 cost: Some(cost),
                 existing,
+                facility: None,
                 capacity: Some(30.0),
             });
         }
@@ -186,6 +187,7 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
             location: at(clamp(x), clamp(y)),
             cost: Some(rng.random_range(30_000.0..80_000.0_f64).round()),
             existing: rng.random::<f64>() < 0.05,
+            facility: None,
             capacity: None,
         });
     }

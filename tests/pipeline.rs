@@ -14,8 +14,8 @@ fn run(path: &std::path::Path) -> pipeline::Plan {
 }
 
 #[test]
-fn default_scenario_is_feasible_by_independent_check() {
-    let plan = run(&root().join("scenarios/default.toml"));
+fn independent_tiers_scenario_is_feasible_by_independent_check() {
+    let plan = run(&root().join("scenarios/independent_tiers.toml"));
     assert_eq!(plan.villages.len(), 66);
     assert_eq!(plan.tiers.len(), 2);
     let checks = check_plan(&plan);

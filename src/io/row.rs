@@ -130,6 +130,7 @@ pub(crate) fn site(row: &Row) -> Result<Site> {
         kind,
         cost: row.opt_nonneg("cost")?,
         existing: row.flag("existing")?,
+        facility: Some(row.text("facility")).filter(|f| !f.is_empty()),
         capacity: row.opt_nonneg("capacity")?,
         key,
     })

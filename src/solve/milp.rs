@@ -165,7 +165,7 @@ fn is_subset(small: &[u32], big: &[u32]) -> bool {
 
 /// Solves a model; returns the values of `x`, whether optimality was proven, and the objective
 /// at the solution. `None` if the solver found no solution (in time).
-fn solve_model(
+pub(crate) fn solve_model(
     vars: ProblemVariables,
     maximize: bool,
     objective: Expression,

@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 
 use carecover::model::LonLat;
-use carecover::network::{Mode, haversine_m};
-use carecover::pipeline::Plan;
+use carecover::network::{Mode, Snap, haversine_m};
+use carecover::pipeline::{Plan, Service, SiteStatus};
+use carecover::scenario::Role;
 use carecover::solve::Limit;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::HashMap;
@@ -45,6 +46,9 @@ pub fn raw_csv(path: &Path) -> Vec<HashMap<String, String>> {
 ///
 /// Returns the number of (site, village) checks made.
 pub fn check_plan(plan: &Plan) -> usize {
+    if plan.policy.is_some() {
+        return check_policy(plan);
+    }
     let sc = &plan.scenario;
     let rows = raw_csv(&sc.sites);
     let by_id: HashMap<&str, &HashMap<String, String>> =
@@ -196,7 +200,24 @@ fn independent_times(
     location: LonLat,
     snap: Option<(u32, f64, LonLat)>,
 ) -> Vec<f64> {
-    let n = plan.villages.len();
+    let targets: Vec<(LonLat, Option<Snap>)> = plan
+        .villages
+        .iter()
+        .zip(&plan.village_snaps[&mode])
+        .map(|(v, s)| (v.location, *s))
+        .collect();
+    times_to(plan, mode, location, snap, &targets)
+}
+
+/// Like [`independent_times`], to any places with their snaps.
+fn times_to(
+    plan: &Plan,
+    mode: Mode,
+    location: LonLat,
+    snap: Option<(u32, f64, LonLat)>,
+    targets: &[(LonLat, Option<Snap>)],
+) -> Vec<f64> {
+    let n = targets.len();
     let Some((seg, frac, point)) = snap else {
         return vec![f64::INFINITY; n];
     };
@@ -241,13 +262,12 @@ fn independent_times(
         graph.add_edge(source, NodeIndex::new(s.a.index()), site_access + frac * t);
     }
     let dist = petgraph::algo::dijkstra(&graph, source, None, |e| *e.weight());
-    let vsnaps = &plan.village_snaps[&mode];
     (0..n)
         .map(|v| {
-            let Some(vs) = vsnaps[v] else {
+            let Some(vs) = targets[v].1 else {
                 return f64::INFINITY;
             };
-            let v_access = haversine_m(plan.villages[v].location, vs.point) / access;
+            let v_access = haversine_m(targets[v].0, vs.point) / access;
             let (vp, vt) = speed_time(vs.segment).unwrap();
             let vseg = net.segments[vs.segment as usize];
             let mut best = f64::INFINITY;
@@ -283,4 +303,275 @@ pub fn to_wgs84(crs: &str, lon: f64, lat: f64) -> (f64, f64) {
         "bd09" => coordtransform::bd09_to_wgs84(lon, lat),
         _ => (lon, lat),
     }
+}
+
+/// Checks a policy plan against the files and the scenario, recomputing what it can:
+///
+/// - every planned site is in the sites file, of a kind its tier accepts, with the status the
+///   file allows (existing facilities kept, existing or closed; other existing buildings
+///   upgraded; the rest new), and closed only where its tier allows closing; every existing
+///   facility of a town or village tier appears;
+/// - one centre per town in every year (exactly one in the last year, where the town has a
+///   candidate), counting the sites built by then;
+/// - every new point is within the link radius of its town's centre by an independent
+///   driving time, in its build year and later;
+/// - the construction cost of each year, recomputed from the file and the tier costs, keeps
+///   the budget (cumulatively with carry-over); nothing is built after the last year or
+///   closed after being built;
+/// - every village the plan serves is within the walking radius of its facility (independent
+///   time, equal to the claimed minutes), no unserved one is within it of any open facility,
+///   and the year it is first served is the first year a facility serving it is open.
+///
+/// Returns the number of checks made.
+pub fn check_policy(plan: &Plan) -> usize {
+    let sc = &plan.scenario;
+    let pol = plan.policy.as_ref().unwrap();
+    let rows = raw_csv(&sc.sites);
+    let by_id: HashMap<&str, &HashMap<String, String>> =
+        rows.iter().map(|r| (r["id"].as_str(), r)).collect();
+    let years: Vec<i32> = sc
+        .policy
+        .as_ref()
+        .unwrap()
+        .years
+        .iter()
+        .map(|y| y.0)
+        .collect();
+    let budgets: Vec<f64> = sc
+        .policy
+        .as_ref()
+        .unwrap()
+        .years
+        .iter()
+        .map(|y| y.1)
+        .collect();
+    let yes = |r: &HashMap<String, String>, k: &str| {
+        matches!(r.get(k).map(String::as_str), Some("1" | "true" | "yes"))
+    };
+    let mut checks = 0;
+    let mut spend = vec![0.0; years.len()];
+    for p in &pol.sites {
+        let tier = &sc.tiers[p.tier];
+        let site = &plan.sites[p.site.index()];
+        let row = by_id[site.key.as_str()];
+        assert!(tier.site_kinds.is_empty() || tier.site_kinds.contains(&row["kind"]));
+        let facility = row.get("facility").map(String::as_str).unwrap_or("");
+        let operates = yes(row, "existing") && (facility.is_empty() || facility == tier.name);
+        match p.status {
+            SiteStatus::Existing | SiteStatus::Kept => {
+                assert!(operates, "{} not existing", site.key)
+            }
+            SiteStatus::Closed => assert!(operates && tier.close_existing, "{} closed", site.key),
+            SiteStatus::Upgraded => assert!(yes(row, "existing") && !operates),
+            SiteStatus::New => assert!(!yes(row, "existing")),
+        }
+        match p.status {
+            SiteStatus::New | SiteStatus::Upgraded => {
+                let y = p.build_year.expect("built sites have a year");
+                let k = years.iter().position(|&x| x == y).expect("a plan year");
+                let cost = match row.get("cost").map(String::as_str) {
+                    Some(c) if !c.is_empty() => c.parse::<f64>().unwrap(),
+                    _ => tier
+                        .kind_costs
+                        .get(&row["kind"])
+                        .copied()
+                        .unwrap_or(tier.default_cost),
+                };
+                assert!(
+                    (cost - p.cost).abs() < 1e-6,
+                    "{}: cost {} vs {cost}",
+                    site.key,
+                    p.cost
+                );
+                spend[k] += cost;
+            }
+            _ => assert!(p.build_year.is_none(), "{} existing but built", site.key),
+        }
+        checks += 1;
+    }
+    // Existing facilities of the town and village tiers all appear.
+    for (k, tier) in sc.tiers.iter().enumerate() {
+        if !matches!(tier.role, Some(Role::Town | Role::Village)) {
+            continue;
+        }
+        for r in &rows {
+            let facility = r.get("facility").map(String::as_str).unwrap_or("");
+            let accepts = tier.site_kinds.is_empty() || tier.site_kinds.contains(&r["kind"]);
+            if accepts && yes(r, "existing") && (facility.is_empty() || facility == tier.name) {
+                let town_known = plan.villages.iter().any(|v| v.town == r["town"]);
+                assert!(
+                    !town_known
+                        || pol
+                            .sites
+                            .iter()
+                            .any(|p| p.tier == k && plan.sites[p.site.index()].key == r["id"]),
+                    "existing {} missing from {}",
+                    r["id"],
+                    tier.name
+                );
+            }
+        }
+    }
+    // Budgets per year.
+    let policy = sc.policy.as_ref().unwrap();
+    let (mut spent, mut had) = (0.0, 0.0);
+    for y in 0..years.len() {
+        spent += spend[y];
+        had += budgets[y];
+        if policy.carry_over {
+            assert!(
+                spent <= had + 1e-6,
+                "by {}: spent {spent} of {had}",
+                years[y]
+            );
+        } else {
+            assert!(
+                spend[y] <= budgets[y] + 1e-6,
+                "{}: spent {} of {}",
+                years[y],
+                spend[y],
+                budgets[y]
+            );
+        }
+        checks += 1;
+    }
+    // Open in year y: existing/kept, or built by then.
+    let open_in = |p: &carecover::pipeline::PlannedSite, y: usize| match p.status {
+        SiteStatus::Existing | SiteStatus::Kept => true,
+        SiteStatus::Closed => false,
+        _ => p.build_year.is_some_and(|b| b <= years[y]),
+    };
+    let role_of = |p: &carecover::pipeline::PlannedSite| sc.tiers[p.tier].role;
+    // One centre per town.
+    let towns: std::collections::BTreeSet<&str> =
+        plan.villages.iter().map(|v| v.town.as_str()).collect();
+    let town_tier = sc
+        .tiers
+        .iter()
+        .position(|t| t.role == Some(Role::Town))
+        .unwrap();
+    for town in &towns {
+        let has_candidate = rows.iter().any(|r| {
+            r["town"] == *town
+                && (sc.tiers[town_tier].site_kinds.is_empty()
+                    || sc.tiers[town_tier].site_kinds.contains(&r["kind"]))
+        });
+        for y in 0..years.len() {
+            let n = pol
+                .sites
+                .iter()
+                .filter(|p| role_of(p) == Some(Role::Town) && open_in(p, y))
+                .filter(|p| by_id[plan.sites[p.site.index()].key.as_str()]["town"] == *town)
+                .count();
+            assert!(n <= 1, "{town} has {n} centres in {}", years[y]);
+            if y + 1 == years.len() && has_candidate {
+                assert_eq!(n, 1, "{town} has no centre by {}", years[y]);
+            }
+            checks += 1;
+        }
+    }
+    // Linking: new points within the drive radius of their town's centre.
+    if let Some(vt) = sc.tiers.iter().find(|t| t.role == Some(Role::Village))
+        && let Some(link) = vt.link_radius_s
+    {
+        for p in pol.sites.iter().filter(|p| {
+            role_of(p) == Some(Role::Village)
+                && matches!(p.status, SiteStatus::New | SiteStatus::Upgraded)
+        }) {
+            let point = &plan.sites[p.site.index()];
+            let y = years.iter().position(|&x| Some(x) == p.build_year).unwrap();
+            let centre = pol
+                .sites
+                .iter()
+                .find(|c| {
+                    role_of(c) == Some(Role::Town)
+                        && open_in(c, y)
+                        && plan.sites[c.site.index()].town == point.town
+                })
+                .unwrap_or_else(|| panic!("point {} has no centre in its town", point.key));
+            let c = &plan.sites[centre.site.index()];
+            let snap = plan.site_snaps[&Mode::Drive][centre.site.index()]
+                .map(|s| (s.segment, s.fraction, s.point));
+            let t = times_to(
+                plan,
+                Mode::Drive,
+                c.location,
+                snap,
+                &[(
+                    point.location,
+                    plan.site_snaps[&Mode::Drive][p.site.index()],
+                )],
+            )[0];
+            assert!(
+                t <= link + 1e-9,
+                "point {} is {t} s from centre {}",
+                point.key,
+                c.key
+            );
+            checks += 1;
+        }
+    }
+    // Service of each village.
+    let serve = sc
+        .tiers
+        .iter()
+        .find(|t| t.role == Some(Role::Village))
+        .or_else(|| sc.tiers.iter().find(|t| t.role == Some(Role::Town)))
+        .unwrap();
+    let serving: Vec<&carecover::pipeline::PlannedSite> = pol
+        .sites
+        .iter()
+        .filter(|p| matches!(role_of(p), Some(Role::Town | Role::Village)))
+        .filter(|p| p.status != SiteStatus::Closed)
+        .collect();
+    let times: Vec<Vec<f64>> = serving
+        .iter()
+        .map(|p| {
+            independent_times(
+                plan,
+                serve.mode,
+                plan.sites[p.site.index()].location,
+                plan.site_snaps[&serve.mode][p.site.index()]
+                    .map(|s| (s.segment, s.fraction, s.point)),
+            )
+        })
+        .collect();
+    for (v, vp) in pol.villages.iter().enumerate() {
+        let best = (0..serving.len())
+            .map(|k| times[k][v])
+            .fold(f64::INFINITY, f64::min);
+        match vp.service.site() {
+            Some((site, minutes)) => {
+                let k = serving
+                    .iter()
+                    .position(|p| p.site == site)
+                    .expect("serving site open");
+                assert!(times[k][v] <= serve.radius_s + 1e-9);
+                assert!(
+                    (times[k][v] / 60.0 - minutes).abs() < 1e-6,
+                    "{}",
+                    plan.villages[v].key
+                );
+                assert!((times[k][v] - best).abs() < 1e-6, "not the nearest");
+                let first = (0..years.len())
+                    .find(|&y| {
+                        (0..serving.len())
+                            .any(|k| open_in(serving[k], y) && times[k][v] <= serve.radius_s)
+                    })
+                    .map(|y| years[y]);
+                assert_eq!(first, vp.served_from, "{}", plan.villages[v].key);
+            }
+            None => {
+                assert!(
+                    best > serve.radius_s,
+                    "{} unserved but {best} s from an open site",
+                    plan.villages[v].key
+                );
+                assert!(matches!(vp.service, Service::Unserved { .. }));
+                assert_eq!(vp.served_from, None);
+            }
+        }
+        checks += 1;
+    }
+    checks
 }

@@ -17,6 +17,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
+mod policy;
+
+pub use policy::{PlannedSite, PolicyPlan, Service, SiteStatus, VillagePlan};
+
 /// The result of one tier's covering problem.
 #[derive(Clone, Debug)]
 pub struct TierPlan {
@@ -34,6 +38,34 @@ pub struct TierPlan {
 }
 
 impl TierPlan {
+    /// A tier's plan, with each village assigned to its fastest open site.
+    fn new(
+        tier: Tier,
+        candidates: Vec<SiteId>,
+        costs: Vec<f64>,
+        coverage: Vec<Vec<(VillageId, f64)>>,
+        solution: Solution,
+        n_villages: usize,
+    ) -> Self {
+        let mut assignment: Vec<Option<(SiteId, f64)>> = vec![None; n_villages];
+        for &k in &solution.open {
+            for &(v, t) in &coverage[k] {
+                let slot = &mut assignment[v.index()];
+                if slot.is_none_or(|(s, best)| t < best || t == best && candidates[k] < s) {
+                    *slot = Some((candidates[k], t));
+                }
+            }
+        }
+        Self {
+            tier,
+            candidates,
+            costs,
+            coverage,
+            solution,
+            assignment,
+        }
+    }
+
     /// The open sites of this tier.
     pub fn open_sites(&self) -> impl Iterator<Item = SiteId> + '_ {
         self.solution.open.iter().map(|&k| self.candidates[k])
@@ -73,13 +105,66 @@ pub struct Plan {
     pub timings: Vec<(&'static str, f64)>,
     /// Things the user should know that did not stop the run.
     pub warnings: Vec<String>,
+    /// The policy plan, for scenarios with `[policy]`.
+    pub policy: Option<PolicyPlan>,
 }
 
 impl Plan {
-    /// Whether any tier covers the village.
+    /// Whether the village is covered: served by a point or centre under a policy, else within
+    /// the radius of any tier's open site.
     pub fn covered(&self, v: VillageId) -> bool {
-        self.tiers.iter().any(|t| t.assignment[v.index()].is_some())
+        match &self.policy {
+            Some(p) => !matches!(p.villages[v.index()].service, Service::Unserved { .. }),
+            None => self.tiers.iter().any(|t| t.assignment[v.index()].is_some()),
+        }
     }
+}
+
+/// Travel times of one mode from a set of sites.
+#[derive(Debug)]
+pub(crate) struct Times {
+    /// The sites, ascending.
+    ids: Vec<SiteId>,
+    tt: TravelTimes,
+}
+
+impl Times {
+    /// Villages `site` reaches within `radius_s`, with seconds.
+    fn reach(&self, site: SiteId, radius_s: f64) -> Vec<(VillageId, f64)> {
+        let k = self
+            .ids
+            .binary_search(&site)
+            .expect("site has travel times");
+        self.tt.reach[k]
+            .iter()
+            .copied()
+            .filter(|&(_, t)| coverage::covers(t, radius_s))
+            .collect()
+    }
+}
+
+/// The (mode, radius) in which each tier's sites need travel times to villages: the tier's
+/// own, and for a policy's town centres also the village tier's (villages may walk to them).
+fn reach_needs(scenario: &Scenario) -> Vec<Vec<(Mode, f64)>> {
+    use crate::scenario::Role;
+    let serve = scenario
+        .tiers
+        .iter()
+        .find(|t| t.role == Some(Role::Village))
+        .map(|t| (t.mode, t.radius_s));
+    scenario
+        .tiers
+        .iter()
+        .map(|t| {
+            let mut needs = vec![(t.mode, t.radius_s)];
+            if t.role == Some(Role::Town)
+                && let Some(s) = serve
+            {
+                needs.push(s);
+            }
+            needs
+        })
+        .collect()
 }
 
 /// Runs a scenario from its files to a solved plan.
@@ -175,7 +260,10 @@ pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
     let mut warnings = Vec::new();
     let modes: Vec<Mode> = Mode::ALL
         .into_iter()
-        .filter(|m| scenario.tiers.iter().any(|t| t.mode == *m))
+        .filter(|m| {
+            scenario.tiers.iter().any(|t| t.mode == *m)
+                || (*m == Mode::Drive && scenario.tiers.iter().any(|t| t.link_radius_s.is_some()))
+        })
         .collect();
     let mut village_snaps = BTreeMap::new();
     let mut site_snaps = BTreeMap::new();
@@ -250,25 +338,25 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
     };
     let modes: Vec<Mode> = village_snaps.keys().copied().collect();
 
-    // One set of travel times per mode: from every candidate of the mode's tiers, up to the
-    // largest radius among them.
-    let mut times: BTreeMap<Mode, (Vec<SiteId>, TravelTimes)> = BTreeMap::new();
+    // One set of travel times per mode: from every candidate of the tiers that need the mode,
+    // up to the largest radius among them.
+    let needs = reach_needs(&scenario);
+    let mut times: BTreeMap<Mode, Times> = BTreeMap::new();
     for &mode in &modes {
-        let mut ids: Vec<SiteId> = scenario
-            .tiers
-            .iter()
-            .zip(&candidates_of)
-            .filter(|(t, _)| t.mode == mode)
-            .flat_map(|(_, c)| c.iter().copied())
-            .collect();
+        let users = || {
+            needs.iter().zip(&candidates_of).flat_map(move |(n, c)| {
+                n.iter()
+                    .filter(move |(m, _)| *m == mode)
+                    .map(move |&(_, r)| (r, c))
+            })
+        };
+        let mut ids: Vec<SiteId> = users().flat_map(|(_, c)| c.iter().copied()).collect();
+        if ids.is_empty() {
+            continue;
+        }
         ids.sort_unstable();
         ids.dedup();
-        let cutoff = scenario
-            .tiers
-            .iter()
-            .filter(|t| t.mode == mode)
-            .map(|t| t.radius_s)
-            .fold(0.0, f64::max);
+        let cutoff = users().map(|(r, _)| r).fold(0.0, f64::max);
         let snaps: Vec<Option<Snap>> = ids.iter().map(|s| site_snaps[&mode][s.index()]).collect();
         let bar = progress.bar(ids.len() as u64, &format!("{} travel times", mode.name()));
         let tt = coverage::travel_times(
@@ -280,19 +368,51 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
             &|| bar.inc(1),
         );
         bar.finish_and_clear();
-        times.insert(mode, (ids, tt));
+        times.insert(mode, Times { ids, tt });
     }
     lap("travel times", &mut timings);
+
+    if let Some(policy) = &scenario.policy {
+        let spinner = progress.spinner("choosing sites under the policy");
+        let mut warnings = warnings;
+        let (tiers, policy_plan) = policy::plan(
+            &policy::Inputs {
+                scenario: &scenario,
+                policy,
+                villages: &villages,
+                sites: &sites,
+                network: &network,
+                site_snaps: &site_snaps,
+                village_snaps: &village_snaps,
+                candidates: &candidates_of,
+                times: &times,
+            },
+            &mut warnings,
+        )?;
+        spinner.finish_and_clear();
+        lap("solve", &mut timings);
+        return Ok(Plan {
+            scenario,
+            villages,
+            sites,
+            network,
+            network_stats,
+            village_snaps,
+            site_snaps,
+            tiers,
+            timings,
+            warnings,
+            policy: Some(policy_plan),
+        });
+    }
 
     let spinner = progress.spinner("choosing sites");
     let weights: Vec<f64> = villages.iter().map(|v| v.elders).collect();
     let mut tiers = Vec::new();
     for (tier, candidates) in scenario.tiers.iter().zip(candidates_of) {
-        let (ids, tt) = &times[&tier.mode];
-        let within = tt.within(tier.radius_s);
         let coverage: Vec<Vec<(VillageId, f64)>> = candidates
             .iter()
-            .map(|s| within[ids.binary_search(s).expect("candidate has travel times")].clone())
+            .map(|&s| times[&tier.mode].reach(s, tier.radius_s))
             .collect();
         let costs: Vec<f64> = candidates
             .iter()
@@ -312,23 +432,14 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
             limit: tier.limit,
         };
         let solution = solve::solve_mclp(&problem, &scenario.solver);
-        let mut assignment: Vec<Option<(SiteId, f64)>> = vec![None; villages.len()];
-        for &k in &solution.open {
-            for &(v, t) in &coverage[k] {
-                let slot = &mut assignment[v.index()];
-                if slot.is_none_or(|(s, best)| t < best || t == best && candidates[k] < s) {
-                    *slot = Some((candidates[k], t));
-                }
-            }
-        }
-        tiers.push(TierPlan {
-            tier: tier.clone(),
+        tiers.push(TierPlan::new(
+            tier.clone(),
             candidates,
             costs,
             coverage,
             solution,
-            assignment,
-        });
+            villages.len(),
+        ));
     }
     spinner.finish_and_clear();
     lap("solve", &mut timings);
@@ -344,6 +455,7 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
         tiers,
         timings,
         warnings,
+        policy: None,
     })
 }
 

@@ -1,0 +1,715 @@
+//! The policy path of [`super::solve`]: travel times → [`PolicyProblem`] → a plan per site
+//! (tier, status, build year) and per village (how it is served, or why not).
+
+use super::{TierPlan, Times};
+use crate::coverage;
+use crate::error::{Error, Result};
+use crate::model::{Site, SiteId, Village, VillageId};
+use crate::network::{Mode, RoadNetwork, Snap};
+use crate::policy::{self, Facility, PolicyProblem, PolicySolution};
+use crate::scenario::{Policy, Role, Scenario, Tier};
+use crate::solve::{self, CoverProblem, Limit, Solution};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a site is in the plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteStatus {
+    /// An existing facility that stays (its tier may not close facilities).
+    Existing,
+    /// An existing facility the plan chose to keep.
+    Kept,
+    /// An existing facility of another kind (e.g. a nursing home) turned into this tier.
+    Upgraded,
+    /// Built new.
+    New,
+    /// An existing facility merged into the nearest kept one (撤并).
+    Closed,
+}
+
+impl SiteStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            SiteStatus::Existing => "existing",
+            SiteStatus::Kept => "kept",
+            SiteStatus::Upgraded => "upgraded",
+            SiteStatus::New => "new",
+            SiteStatus::Closed => "closed",
+        }
+    }
+}
+
+/// One site of one tier in the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedSite {
+    /// Index of the tier in the scenario.
+    pub tier: usize,
+    pub site: SiteId,
+    pub status: SiteStatus,
+    /// Plan year in which it is built or upgraded (`None`: it existed).
+    pub build_year: Option<i32>,
+    /// Construction or upgrade cost.
+    pub cost: f64,
+    /// Yearly operating cost.
+    pub operating: f64,
+    /// Elders it serves (villages assigned to it as their nearest open facility).
+    pub load: f64,
+    pub capacity: Option<f64>,
+    /// Planned nursing beds (`beds_per_elder` × load).
+    pub beds: f64,
+    /// Closed sites: where its users go, and the driving or walking minutes there.
+    pub moved_to: Option<(SiteId, f64)>,
+}
+
+/// How a village is served in the last plan year.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Service {
+    /// A point hosted in the village itself (the village is the point's nearest).
+    OwnPoint { site: SiteId, minutes: f64 },
+    /// A point hosted in a neighbouring village.
+    SharedPoint { site: SiteId, minutes: f64 },
+    /// The town centre.
+    Centre { site: SiteId, minutes: f64 },
+    /// Not served, and why.
+    Unserved { reason: String },
+}
+
+impl Service {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Service::OwnPoint { .. } => "own_point",
+            Service::SharedPoint { .. } => "shared_point",
+            Service::Centre { .. } => "centre",
+            Service::Unserved { .. } => "unserved",
+        }
+    }
+
+    pub fn site(&self) -> Option<(SiteId, f64)> {
+        match *self {
+            Service::OwnPoint { site, minutes }
+            | Service::SharedPoint { site, minutes }
+            | Service::Centre { site, minutes } => Some((site, minutes)),
+            Service::Unserved { .. } => None,
+        }
+    }
+}
+
+/// A village in the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VillagePlan {
+    pub service: Service,
+    /// Demand weight (elders, with the scenario's extra weights).
+    pub weight: f64,
+    /// Served, but its facility is full before it (nearer villages fill it first).
+    pub over_capacity: bool,
+    /// First plan year in which it is served (`None`: not by the last year).
+    pub served_from: Option<i32>,
+}
+
+/// The policy part of a plan.
+#[derive(Clone, Debug)]
+pub struct PolicyPlan {
+    pub policy: Policy,
+    /// Towns, sorted; villages and sites refer to them by name.
+    pub towns: Vec<String>,
+    /// The solved model (kept for checks and the audit).
+    pub problem: PolicyProblem,
+    /// Facility → (tier index, site).
+    pub facilities: Vec<(usize, SiteId)>,
+    pub solution: PolicySolution,
+    /// County centres, town centres and points the plan has or builds, and closed ones.
+    pub sites: Vec<PlannedSite>,
+    pub villages: Vec<VillagePlan>,
+    /// Construction of the county tier, paid in the first year.
+    pub county_cost: f64,
+}
+
+impl PolicyPlan {
+    /// Plan years.
+    pub fn years(&self) -> Vec<i32> {
+        self.policy.years.iter().map(|&(y, _)| y).collect()
+    }
+}
+
+/// The per-village weight: Σ over the `[policy.demand]` columns of weight × value.
+fn demand_weights(scenario: &Scenario, policy: &Policy, villages: &[Village]) -> Result<Vec<f64>> {
+    villages
+        .iter()
+        .map(|v| {
+            let mut w = 0.0;
+            for (column, &k) in &policy.demand {
+                let value = if column == "elders" {
+                    v.elders
+                } else {
+                    let raw = v.extra.iter().find(|(c, _)| c == column).map(|(_, x)| x.trim());
+                    match raw {
+                        None => {
+                            return Err(Error::input(
+                                &scenario.villages,
+                                format!("village `{}`", v.key),
+                                format!("[policy.demand] weighs column `{column}`, which the villages table does not have"),
+                            ));
+                        }
+                        Some("") => 0.0,
+                        Some(x) => match x.parse::<f64>() {
+                            Ok(n) if n >= 0.0 && n.is_finite() => n,
+                            _ => {
+                                return Err(Error::input(
+                                    &scenario.villages,
+                                    format!("village `{}`, field `{column}`", v.key),
+                                    format!("`{x}` is not a number >= 0"),
+                                ));
+                            }
+                        },
+                    }
+                };
+                w += k * value;
+            }
+            Ok(w)
+        })
+        .collect()
+}
+
+/// The cost of building a tier's facility at a site, whether or not the site exists.
+fn build_cost(tier: &Tier, site: &Site) -> f64 {
+    site.cost
+        .or_else(|| tier.kind_costs.get(&site.kind).copied())
+        .unwrap_or(tier.default_cost)
+}
+
+/// Whether `site` already operates as `tier`.
+fn operates_as(site: &Site, tier: &Tier) -> bool {
+    site.existing && site.facility.as_deref().is_none_or(|f| f == tier.name)
+}
+
+/// Everything the policy path needs from the pipeline.
+pub(super) struct Inputs<'a> {
+    pub scenario: &'a Scenario,
+    pub policy: &'a Policy,
+    pub villages: &'a [Village],
+    pub sites: &'a [Site],
+    pub network: &'a RoadNetwork,
+    pub site_snaps: &'a BTreeMap<Mode, Vec<Option<Snap>>>,
+    pub village_snaps: &'a BTreeMap<Mode, Vec<Option<Snap>>>,
+    pub candidates: &'a [Vec<SiteId>],
+    pub times: &'a BTreeMap<Mode, Times>,
+}
+
+/// Builds, solves and explains the policy plan; also returns each tier's [`TierPlan`].
+pub(super) fn plan(
+    inp: &Inputs,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<TierPlan>, PolicyPlan)> {
+    let scenario = inp.scenario;
+    let policy = inp.policy;
+    let tiers = &scenario.tiers;
+    let role = |r: Role| tiers.iter().position(|t| t.role == Some(r));
+    let town_tier = role(Role::Town).expect("scenario checks a town tier exists");
+    let village_tier = role(Role::Village);
+    // Villages are served within the village tier's radius (or the centre's, without points).
+    let serve_tier = &tiers[village_tier.unwrap_or(town_tier)];
+    for v in inp.villages {
+        if v.town.trim().is_empty() {
+            return Err(Error::input(
+                &scenario.villages,
+                format!("village `{}`", v.key),
+                "`town` is empty: the policy model needs every village's town",
+            ));
+        }
+    }
+    let towns: Vec<String> = inp
+        .villages
+        .iter()
+        .map(|v| v.town.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let town_of = |name: &str| towns.binary_search_by(|t| t.as_str().cmp(name)).ok();
+    let weights = demand_weights(scenario, policy, inp.villages)?;
+    let within = |site: SiteId, mode: Mode, radius_s: f64| -> Vec<(VillageId, f64)> {
+        inp.times[&mode].reach(site, radius_s)
+    };
+
+    // County centres first: the most elders within their radius, paid in year one.
+    let mut county_sites: Vec<PlannedSite> = Vec::new();
+    let mut county_cost = 0.0;
+    let mut tier_plans: Vec<Option<TierPlan>> = vec![None; tiers.len()];
+    if let Some(ct) = role(Role::County) {
+        let tier = &tiers[ct];
+        let cands = &inp.candidates[ct];
+        let coverage: Vec<Vec<(VillageId, f64)>> = cands
+            .iter()
+            .map(|&s| within(s, tier.mode, tier.radius_s))
+            .collect();
+        let fixed: Vec<bool> = cands
+            .iter()
+            .map(|&s| operates_as(&inp.sites[s.index()], tier))
+            .collect();
+        let n_existing = fixed.iter().filter(|&&f| f).count();
+        let costs: Vec<f64> = cands
+            .iter()
+            .zip(&fixed)
+            .map(|(&s, &f)| {
+                if f {
+                    0.0
+                } else {
+                    build_cost(tier, &inp.sites[s.index()])
+                }
+            })
+            .collect();
+        let problem = CoverProblem {
+            weights: weights.clone(),
+            covers: coverage
+                .iter()
+                .map(|c| c.iter().map(|(v, _)| v.0).collect())
+                .collect(),
+            costs: costs.clone(),
+            fixed,
+            limit: Limit::Count(tier.min_sites.saturating_sub(n_existing)),
+        };
+        let solution = solve::solve_mclp(&problem, &scenario.solver);
+        for &k in &solution.open {
+            let site = &inp.sites[cands[k].index()];
+            let existing = problem.fixed[k];
+            county_cost += costs[k];
+            county_sites.push(PlannedSite {
+                tier: ct,
+                site: cands[k],
+                status: if existing {
+                    SiteStatus::Existing
+                } else if site.existing {
+                    SiteStatus::Upgraded
+                } else {
+                    SiteStatus::New
+                },
+                build_year: (!existing).then(|| policy.years[0].0),
+                cost: costs[k],
+                operating: tier.operating_cost,
+                load: 0.0,
+                capacity: tier.capacity.or(site.capacity),
+                beds: 0.0,
+                moved_to: None,
+            });
+        }
+        tier_plans[ct] = Some(TierPlan::new(
+            tier.clone(),
+            cands.clone(),
+            costs,
+            coverage,
+            solution,
+            inp.villages.len(),
+        ));
+    }
+    if county_cost > policy.years[0].1 && !policy.carry_over {
+        return Err(Error::Infeasible(format!(
+            "the county care centre costs {county_cost}, more than the first year's budget {}",
+            policy.years[0].1
+        )));
+    }
+
+    // Town centres and village points.
+    let mut facilities: Vec<Facility> = Vec::new();
+    let mut fac_site: Vec<(usize, SiteId)> = Vec::new();
+    for (k, tier) in tiers.iter().enumerate() {
+        if !matches!(tier.role, Some(Role::Town) | Some(Role::Village)) {
+            continue;
+        }
+        for &s in &inp.candidates[k] {
+            let site = &inp.sites[s.index()];
+            let Some(town) = town_of(&site.town) else {
+                if tier.role == Some(Role::Town) {
+                    warnings.push(format!(
+                        "{} candidate `{}` ({}): its town `{}` has no village; not considered",
+                        tier.name, site.key, site.name, site.town
+                    ));
+                }
+                continue;
+            };
+            let existing = operates_as(site, tier);
+            facilities.push(Facility {
+                role: tier.role.expect("policy tiers have a role"),
+                town: Some(town),
+                cost: if existing {
+                    0.0
+                } else {
+                    build_cost(tier, site)
+                },
+                operating: tier.operating_cost,
+                existing,
+                closable: existing && tier.close_existing,
+                serves: within(s, serve_tier.mode, serve_tier.radius_s)
+                    .into_iter()
+                    .map(|(v, _)| v.0)
+                    .collect(),
+                links: Vec::new(),
+            });
+            fac_site.push((k, s));
+        }
+    }
+    // Links: new points to the centres of their town within the drive radius.
+    if let Some(vt) = village_tier {
+        let link_s = tiers[vt].link_radius_s;
+        let centres: Vec<usize> = (0..facilities.len())
+            .filter(|&f| facilities[f].role == Role::Town)
+            .collect();
+        let points: Vec<usize> = (0..facilities.len())
+            .filter(|&f| facilities[f].role == Role::Village && !facilities[f].existing)
+            .collect();
+        let drive_times = link_s.map(|cutoff| {
+            let snaps = &inp.site_snaps[&Mode::Drive];
+            let from: Vec<Option<Snap>> = centres
+                .iter()
+                .map(|&f| snaps[fac_site[f].1.index()])
+                .collect();
+            let to: Vec<Option<Snap>> = points
+                .iter()
+                .map(|&f| snaps[fac_site[f].1.index()])
+                .collect();
+            coverage::travel_times(inp.network, Mode::Drive, &from, &to, cutoff, &|| {})
+        });
+        let mut links: Vec<Vec<usize>> = vec![Vec::new(); facilities.len()];
+        for (ci, &c) in centres.iter().enumerate() {
+            let reachable: Vec<usize> = match &drive_times {
+                Some(tt) => tt.reach[ci]
+                    .iter()
+                    .map(|(p, _)| points[p.index()])
+                    .collect(),
+                None => points.clone(),
+            };
+            for p in reachable {
+                if facilities[p].town == facilities[c].town {
+                    links[p].push(c);
+                }
+            }
+        }
+        for (f, l) in links.into_iter().enumerate() {
+            facilities[f].links = l;
+        }
+    }
+    let mut needs_centre = vec![false; towns.len()];
+    for f in &facilities {
+        if f.role == Role::Town
+            && let Some(t) = f.town
+        {
+            needs_centre[t] = true;
+        }
+    }
+    let missing: Vec<&str> = (0..towns.len())
+        .filter(|&t| !needs_centre[t])
+        .map(|t| towns[t].as_str())
+        .collect();
+    if !missing.is_empty() {
+        warnings.push(format!(
+            "{} town(s) have no candidate site for their centre (tier `{}`, kinds {:?}); they get none: {}",
+            missing.len(),
+            tiers[town_tier].name,
+            tiers[town_tier].site_kinds,
+            missing.join(", ")
+        ));
+    }
+    let mut budgets: Vec<f64> = policy.years.iter().map(|&(_, b)| b).collect();
+    budgets[0] -= county_cost;
+    if budgets[0] < 0.0 {
+        // With carry-over a later year's money cannot pay earlier; the county centre is first.
+        return Err(Error::Infeasible(format!(
+            "the county care centre costs {county_cost}, more than the first year's budget {}",
+            policy.years[0].1
+        )));
+    }
+    let problem = PolicyProblem {
+        weights: weights.clone(),
+        n_towns: towns.len(),
+        needs_centre,
+        facilities,
+        budgets,
+        carry_over: policy.carry_over,
+        objective: policy.objective,
+        min_share: policy.min_coverage_share,
+        operating_years: policy.operating_years,
+    };
+    let solution = policy::solve(
+        &problem,
+        &scenario.solver,
+        policy.exact_max_variables,
+        policy.time_limit_s,
+    )
+    .map_err(|e| Error::Infeasible(e.0))?;
+    let last = problem.n_years() - 1;
+    let year = |y: usize| policy.years[y].0;
+
+    // Sites: status, build year.
+    let mut planned = county_sites;
+    let fac_index: BTreeMap<(usize, SiteId), usize> =
+        fac_site.iter().enumerate().map(|(f, &k)| (k, f)).collect();
+    for (f, fac) in problem.facilities.iter().enumerate() {
+        let (k, s) = fac_site[f];
+        let site = &inp.sites[s.index()];
+        let status = match (fac.existing, solution.open_from[f]) {
+            (true, Some(_)) if fac.closable => SiteStatus::Kept,
+            (true, Some(_)) => SiteStatus::Existing,
+            (true, None) => SiteStatus::Closed,
+            (false, Some(_)) if site.existing => SiteStatus::Upgraded,
+            (false, Some(_)) => SiteStatus::New,
+            (false, None) => continue,
+        };
+        planned.push(PlannedSite {
+            tier: k,
+            site: s,
+            status,
+            build_year: match status {
+                SiteStatus::New | SiteStatus::Upgraded => solution.open_from[f].map(year),
+                _ => None,
+            },
+            cost: if fac.existing { 0.0 } else { fac.cost },
+            operating: if status == SiteStatus::Closed {
+                0.0
+            } else {
+                fac.operating
+            },
+            load: 0.0,
+            capacity: tiers[k].capacity.or(site.capacity),
+            beds: 0.0,
+            moved_to: None,
+        });
+    }
+
+    // Villages: nearest open facility serving each, capacity filled nearest first.
+    let open_last = |f: usize| solution.open_from[f].is_some_and(|s| s <= last);
+    let mut best: Vec<Option<(usize, f64)>> = vec![None; inp.villages.len()];
+    for f in (0..problem.facilities.len()).filter(|&f| open_last(f)) {
+        let (_, s) = fac_site[f];
+        for (v, t) in within(s, serve_tier.mode, serve_tier.radius_s) {
+            let slot = &mut best[v.index()];
+            if slot.is_none_or(|(g, bt)| t < bt || (t == bt && fac_site[f].1 < fac_site[g].1)) {
+                *slot = Some((f, t));
+            }
+        }
+    }
+    // Host village of a point: the village it reaches fastest.
+    let host = |f: usize| -> Option<VillageId> {
+        within(fac_site[f].1, serve_tier.mode, serve_tier.radius_s)
+            .into_iter()
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map(|(v, _)| v)
+    };
+    let mut by_facility: BTreeMap<usize, Vec<(f64, VillageId)>> = BTreeMap::new();
+    for (v, b) in best.iter().enumerate() {
+        if let Some((f, t)) = *b {
+            by_facility
+                .entry(f)
+                .or_default()
+                .push((t, VillageId(v as u32)));
+        }
+    }
+    let mut over = vec![false; inp.villages.len()];
+    let mut load = vec![0.0; problem.facilities.len()];
+    for (&f, list) in &mut by_facility {
+        list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (k, s) = fac_site[f];
+        let cap = tiers[k].capacity.or(inp.sites[s.index()].capacity);
+        for &(_, v) in list.iter() {
+            if cap.is_some_and(|c| load[f] + inp.villages[v.index()].elders > c + 1e-9) {
+                over[v.index()] = true;
+            }
+            load[f] += inp.villages[v.index()].elders;
+        }
+    }
+    for p in &mut planned {
+        if let Some(&f) = fac_index.get(&(p.tier, p.site)) {
+            p.load = load[f];
+            p.beds = tiers[p.tier].beds_per_elder * load[f];
+        }
+    }
+    let serve_snaps = &inp.village_snaps[&serve_tier.mode];
+    let village_plans: Vec<VillagePlan> = (0..inp.villages.len())
+        .map(|v| {
+            let served_from = (0..problem.n_years()).find(|&y| {
+                (0..problem.facilities.len()).any(|f| {
+                    solution.open_from[f].is_some_and(|s| s <= y)
+                        && problem.facilities[f].serves.contains(&(v as u32))
+                })
+            });
+            let service = match best[v] {
+                Some((f, t)) => {
+                    let site = fac_site[f].1;
+                    let minutes = t / 60.0;
+                    if problem.facilities[f].role == Role::Town {
+                        Service::Centre { site, minutes }
+                    } else if host(f) == Some(VillageId(v as u32)) {
+                        Service::OwnPoint { site, minutes }
+                    } else {
+                        Service::SharedPoint { site, minutes }
+                    }
+                }
+                None => Service::Unserved {
+                    reason: unserved_reason(
+                        v,
+                        serve_snaps[v].is_none(),
+                        serve_tier,
+                        &problem,
+                        &fac_site,
+                        inp,
+                        |f| within(fac_site[f].1, serve_tier.mode, serve_tier.radius_s),
+                    ),
+                },
+            };
+            VillagePlan {
+                service,
+                weight: weights[v],
+                over_capacity: over[v],
+                served_from: served_from.map(year),
+            }
+        })
+        .collect();
+
+    // Closed facilities: users move to the nearest kept one of the tier.
+    relocate(inp, &mut planned, serve_tier.mode);
+
+    // Tier plans for the common reports: each tier's open sites and its own-radius coverage.
+    for (k, tier) in tiers.iter().enumerate() {
+        if tier_plans[k].is_some() {
+            continue;
+        }
+        let cands = inp.candidates[k].clone();
+        let coverage: Vec<Vec<(VillageId, f64)>> = cands
+            .iter()
+            .map(|&s| within(s, tier.mode, tier.radius_s))
+            .collect();
+        let costs: Vec<f64> = cands
+            .iter()
+            .map(|&s| {
+                let site = &inp.sites[s.index()];
+                if operates_as(site, tier) {
+                    0.0
+                } else {
+                    build_cost(tier, site)
+                }
+            })
+            .collect();
+        let open: Vec<usize> = (0..cands.len())
+            .filter(|&j| fac_index.get(&(k, cands[j])).is_some_and(|&f| open_last(f)))
+            .collect();
+        let covered: f64 = {
+            let mut c = vec![false; inp.villages.len()];
+            open.iter()
+                .flat_map(|&j| &coverage[j])
+                .for_each(|(v, _)| c[v.index()] = true);
+            (0..c.len()).filter(|&v| c[v]).map(|v| weights[v]).sum()
+        };
+        let solution = Solution {
+            cost: open.iter().map(|&j| costs[j]).sum(),
+            open,
+            objective: covered,
+            bound: covered,
+            gap: solution.gap,
+            status: solution.status,
+        };
+        tier_plans[k] = Some(TierPlan::new(
+            tier.clone(),
+            cands,
+            costs,
+            coverage,
+            solution,
+            inp.villages.len(),
+        ));
+    }
+    let tier_plans = tier_plans
+        .into_iter()
+        .map(|t| t.expect("every tier planned"))
+        .collect();
+    Ok((
+        tier_plans,
+        PolicyPlan {
+            policy: policy.clone(),
+            towns,
+            problem,
+            facilities: fac_site,
+            solution,
+            sites: planned,
+            villages: village_plans,
+            county_cost,
+        },
+    ))
+}
+
+/// Why village `v` is not served.
+fn unserved_reason(
+    v: usize,
+    off_network: bool,
+    serve_tier: &Tier,
+    problem: &PolicyProblem,
+    fac_site: &[(usize, SiteId)],
+    inp: &Inputs,
+    reach: impl Fn(usize) -> Vec<(VillageId, f64)>,
+) -> String {
+    if off_network {
+        return format!("off the {} network", serve_tier.mode.name());
+    }
+    let minutes = serve_tier.radius_s / 60.0;
+    let candidates: Vec<(usize, f64)> = (0..problem.facilities.len())
+        .filter_map(|f| {
+            reach(f)
+                .into_iter()
+                .find(|(u, _)| u.index() == v)
+                .map(|(_, t)| (f, t))
+        })
+        .collect();
+    match candidates
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+    {
+        None => format!("no candidate site within {minutes:.0} min"),
+        Some(&(f, t)) => {
+            let site = &inp.sites[fac_site[f].1.index()];
+            let fac = &problem.facilities[f];
+            let why = if fac.role == Role::Village && fac.links.is_empty() {
+                "too far from every centre candidate of its town to be linked"
+            } else {
+                "not built within the budget"
+            };
+            format!(
+                "nearest candidate `{}` ({}) {:.1} min away: {why}",
+                site.key,
+                site.name,
+                t / 60.0
+            )
+        }
+    }
+}
+
+/// Points closed sites to the nearest open site of their tier (by travel time in `mode`, or
+/// straight-line distance where the network does not connect them).
+fn relocate(inp: &Inputs, planned: &mut [PlannedSite], mode: Mode) {
+    let snaps = &inp.site_snaps[&mode];
+    let closed: Vec<usize> = (0..planned.len())
+        .filter(|&i| planned[i].status == SiteStatus::Closed)
+        .collect();
+    for i in closed {
+        let kept: Vec<usize> = (0..planned.len())
+            .filter(|&j| {
+                planned[j].tier == planned[i].tier && planned[j].status != SiteStatus::Closed
+            })
+            .collect();
+        if kept.is_empty() {
+            continue;
+        }
+        let targets: Vec<Option<Snap>> = kept
+            .iter()
+            .map(|&j| snaps[planned[j].site.index()])
+            .collect();
+        let tt = coverage::travel_times(
+            inp.network,
+            mode,
+            &[snaps[planned[i].site.index()]],
+            &targets,
+            4.0 * 3600.0,
+            &|| {},
+        );
+        let nearest = tt.reach[0]
+            .iter()
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map(|&(k, t)| (planned[kept[k.index()]].site, t / 60.0));
+        planned[i].moved_to = nearest;
+    }
+}

@@ -1,0 +1,571 @@
+//! The decomposition heuristic for policy plans of any size.
+//!
+//! 1. **Centres**: each town needing one starts from the candidate that could serve most of its
+//!    villages with its linkable points; then each town in turn tries every other candidate,
+//!    re-solving the points, and keeps a change that improves the plan (coordinate descent).
+//! 2. **Points given the centres**: the points linkable to the chosen centres form an ordinary
+//!    covering problem: least-cost set cover (greedy by cost per newly served village, then
+//!    redundant points dropped, dearest first) for full coverage, or the solver core's budgeted
+//!    maximal covering ([`crate::solve::solve_mclp`]) under a budget.
+//! 3. **Closures**: each closable existing facility is closed if the plan stays feasible and
+//!    improves.
+//! 4. **Schedule**: the chosen set is built year by year, each year buying the bundles (a point
+//!    with its centre if that is not built yet) with the most newly served elders per unit cost,
+//!    zero-gain bundles deferred; a budgeted plan then spends what is left on any further
+//!    facility that serves someone new.
+//!
+//! The bound relaxes the town and linking rules: the Lagrangian bound of the pooled maximal
+//! covering problem for each year's cumulative budget, or for least cost the cheapest centre
+//! of every town plus one cheapest point for each of a set of villages no two of which share a
+//! point.
+
+use super::{Infeasible, PolicyProblem, PolicySolution};
+use crate::scenario::{Objective, Role};
+use crate::solve::{self, CoverProblem, Limit, SolveOptions};
+
+/// Solves `problem` heuristically; `Err` when the rules cannot all hold (no centre candidate
+/// affordable, full coverage beyond the budgets, ...).
+pub fn solve(
+    problem: &PolicyProblem,
+    options: &SolveOptions,
+) -> Result<PolicySolution, Infeasible> {
+    let total_budget: f64 = problem.budgets.iter().sum();
+    let chosen = select(problem, total_budget, options)?;
+    let open_from = schedule(problem, &chosen, options)?;
+    if let Err(v) = problem.check(&open_from) {
+        return Err(Infeasible(format!(
+            "the heuristic found no plan within every rule ({})",
+            v.0
+        )));
+    }
+    Ok(problem.solution(open_from, bound(problem, options), false, "heuristic"))
+}
+
+/// A plan's quality in its last year: (−elders served, cost); smaller is better.
+type Score = (f64, f64);
+
+/// The facilities of each town's centre candidates.
+fn centre_candidates(problem: &PolicyProblem) -> Vec<Vec<usize>> {
+    let mut by_town = vec![Vec::new(); problem.n_towns];
+    for (f, fac) in problem.facilities.iter().enumerate() {
+        if fac.role == Role::Town
+            && let Some(t) = fac.town
+        {
+            by_town[t].push(f);
+        }
+    }
+    by_town
+}
+
+fn new_cost(problem: &PolicyProblem, f: usize) -> f64 {
+    let fac = &problem.facilities[f];
+    if fac.existing { 0.0 } else { fac.cost }
+}
+
+/// Cost counted by the least-cost objective.
+fn life_cost(problem: &PolicyProblem, f: usize) -> f64 {
+    new_cost(problem, f) + problem.operating_years * problem.facilities[f].operating
+}
+
+/// Chooses the facilities open in the last year, within `budget` in total.
+fn select(
+    problem: &PolicyProblem,
+    budget: f64,
+    options: &SolveOptions,
+) -> Result<Vec<bool>, Infeasible> {
+    let by_town = centre_candidates(problem);
+    let n = problem.facilities.len();
+    // Centres: a town with a fixed existing centre keeps it; others choose.
+    let mut centre: Vec<Option<usize>> = vec![None; problem.n_towns];
+    let mut reserve = 0.0;
+    for (t, cands) in by_town.iter().enumerate() {
+        let fixed: Vec<usize> = cands
+            .iter()
+            .copied()
+            .filter(|&f| problem.facilities[f].fixed())
+            .collect();
+        if fixed.len() > 1 {
+            return Err(Infeasible(format!(
+                "town {t} has {} existing centres that may not close: set close_existing = true on the town tier to merge them",
+                fixed.len()
+            )));
+        }
+        if let Some(&f) = fixed.first() {
+            centre[t] = Some(f);
+        } else if problem.needs_centre[t] {
+            let cheapest = cands
+                .iter()
+                .map(|&f| new_cost(problem, f))
+                .fold(f64::INFINITY, f64::min);
+            reserve += cheapest;
+            let potential = |f: usize| -> f64 {
+                let mut reach = vec![false; problem.weights.len()];
+                problem.facilities[f]
+                    .serves
+                    .iter()
+                    .for_each(|&v| reach[v as usize] = true);
+                for fac in &problem.facilities {
+                    if fac.role == Role::Village && (fac.existing || fac.links.contains(&f)) {
+                        fac.serves.iter().for_each(|&v| reach[v as usize] = true);
+                    }
+                }
+                reach
+                    .iter()
+                    .zip(&problem.weights)
+                    .filter(|(r, _)| **r)
+                    .map(|(_, w)| w)
+                    .sum()
+            };
+            centre[t] = cands.iter().copied().min_by(|&a, &b| {
+                potential(b)
+                    .total_cmp(&potential(a))
+                    .then(life_cost(problem, a).total_cmp(&life_cost(problem, b)))
+                    .then(a.cmp(&b))
+            });
+        }
+    }
+    if reserve > budget * (1.0 + 1e-12) + 1e-9 {
+        return Err(Infeasible(format!(
+            "the budget {budget} cannot build a centre in every town: the cheapest centres alone cost {reserve}"
+        )));
+    }
+    let mut closed = vec![false; n];
+    let light = SolveOptions {
+        restarts: options.restarts.min(2),
+        bound_iterations: 0,
+        ..options.clone()
+    };
+    let mut best = complete(problem, &centre, &closed, budget, &light);
+    // Coordinate descent on the centres.
+    for _pass in 0..3 {
+        let mut improved = false;
+        for (t, cands) in by_town.iter().enumerate() {
+            if centre[t].is_none_or(|c| problem.facilities[c].fixed()) {
+                continue;
+            }
+            for &c in cands {
+                if Some(c) == centre[t] {
+                    continue;
+                }
+                let mut trial = centre.clone();
+                trial[t] = Some(c);
+                let candidate = complete(problem, &trial, &closed, budget, &light);
+                if candidate.1 < best.1 {
+                    centre = trial;
+                    best = candidate;
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    // Closures of existing facilities that are not centres.
+    for f in 0..n {
+        let fac = &problem.facilities[f];
+        if fac.closable && !centre.contains(&Some(f)) && fac.role == Role::Village {
+            closed[f] = true;
+            let candidate = complete(problem, &centre, &closed, budget, &light);
+            if candidate.1 < best.1 {
+                best = candidate;
+            } else {
+                closed[f] = false;
+            }
+        }
+    }
+    Ok(complete(problem, &centre, &closed, budget, options).0)
+}
+
+/// Opens the given centres, the open existing facilities and the best points for them;
+/// returns the open set and its [`Score`].
+fn complete(
+    problem: &PolicyProblem,
+    centre: &[Option<usize>],
+    closed: &[bool],
+    budget: f64,
+    options: &SolveOptions,
+) -> (Vec<bool>, Score) {
+    let n = problem.facilities.len();
+    let mut base = vec![false; n];
+    for &c in centre.iter().flatten() {
+        base[c] = true;
+    }
+    for (f, fac) in problem.facilities.iter().enumerate() {
+        if fac.existing && fac.role == Role::Village && !closed[f] {
+            base[f] = true;
+        }
+    }
+    let centre_cost: f64 = (0..n)
+        .filter(|&f| base[f])
+        .map(|f| new_cost(problem, f))
+        .sum();
+    // New points that may open: linked to an open centre.
+    let allowed: Vec<usize> = (0..n)
+        .filter(|&f| {
+            let fac = &problem.facilities[f];
+            !base[f]
+                && !fac.existing
+                && fac.role == Role::Village
+                && fac.links.iter().any(|&c| base[c])
+        })
+        .collect();
+    let mut open = base.clone();
+    if problem.objective == Objective::FullCoverage {
+        // Serve every village the centres allow, at least cost, if the budget holds.
+        let mut served = served_by(problem, &open);
+        let mut picked: Vec<usize> = Vec::new();
+        loop {
+            let best = allowed
+                .iter()
+                .copied()
+                .filter(|&f| !open[f])
+                .filter_map(|f| {
+                    let gain = problem.facilities[f]
+                        .serves
+                        .iter()
+                        .filter(|&&v| !served[v as usize])
+                        .count();
+                    (gain > 0).then(|| (f, life_cost(problem, f) / gain as f64))
+                })
+                .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            let Some((f, _)) = best else { break };
+            open[f] = true;
+            picked.push(f);
+            problem.facilities[f]
+                .serves
+                .iter()
+                .for_each(|&v| served[v as usize] = true);
+        }
+        // Drop redundant points, dearest first.
+        picked.sort_by(|&a, &b| {
+            life_cost(problem, b)
+                .total_cmp(&life_cost(problem, a))
+                .then(a.cmp(&b))
+        });
+        for &f in &picked {
+            open[f] = false;
+            if served_by(problem, &open) != served {
+                open[f] = true;
+            }
+        }
+        let spend: f64 = (0..n)
+            .filter(|&f| open[f])
+            .map(|f| new_cost(problem, f))
+            .sum();
+        if spend <= budget * (1.0 + 1e-12) + 1e-9 {
+            return (open.clone(), score(problem, &open));
+        }
+        open = base.clone();
+    }
+    // Under the budget: the solver core's maximal covering, centres and kept facilities fixed.
+    let sites: Vec<usize> = (0..n)
+        .filter(|&f| base[f])
+        .chain(allowed.iter().copied())
+        .collect();
+    let cover = CoverProblem {
+        weights: problem.weights.clone(),
+        covers: sites
+            .iter()
+            .map(|&f| problem.facilities[f].serves.clone())
+            .collect(),
+        costs: sites.iter().map(|&f| new_cost(problem, f)).collect(),
+        fixed: sites.iter().map(|&f| base[f]).collect(),
+        limit: Limit::Budget((budget - centre_cost).max(0.0)),
+    };
+    let s = solve::solve_mclp(&cover, options);
+    for &k in &s.open {
+        open[sites[k]] = true;
+    }
+    let mut sc = score(problem, &open);
+    if centre_cost > budget * (1.0 + 1e-12) + 1e-9 {
+        sc.0 = f64::INFINITY;
+    }
+    (open, sc)
+}
+
+/// Villages served by the open facilities.
+fn served_by(problem: &PolicyProblem, open: &[bool]) -> Vec<bool> {
+    let mut served = vec![false; problem.weights.len()];
+    for (f, fac) in problem.facilities.iter().enumerate() {
+        if open[f] {
+            fac.serves.iter().for_each(|&v| served[v as usize] = true);
+        }
+    }
+    served
+}
+
+fn score(problem: &PolicyProblem, open: &[bool]) -> Score {
+    let served: f64 = served_by(problem, open)
+        .iter()
+        .zip(&problem.weights)
+        .filter(|(s, _)| **s)
+        .map(|(_, w)| w)
+        .sum();
+    let cost = (0..open.len())
+        .filter(|&f| open[f])
+        .map(|f| life_cost(problem, f))
+        .sum();
+    (-served, cost)
+}
+
+/// Builds the chosen set year by year (see the module docs).
+fn schedule(
+    problem: &PolicyProblem,
+    chosen: &[bool],
+    options: &SolveOptions,
+) -> Result<Vec<Option<usize>>, Infeasible> {
+    let n = problem.facilities.len();
+    let years = problem.n_years();
+    let last = years - 1;
+    let mut open_from: Vec<Option<usize>> = (0..n)
+        .map(|f| (problem.facilities[f].existing && chosen[f]).then_some(0))
+        .collect();
+    let mut served = vec![false; problem.weights.len()];
+    let mark = |open_from: &[Option<usize>], served: &mut Vec<bool>| {
+        for (f, fac) in problem.facilities.iter().enumerate() {
+            if open_from[f].is_some() {
+                fac.serves.iter().for_each(|&v| served[v as usize] = true);
+            }
+        }
+    };
+    mark(&open_from, &mut served);
+    let mut spent_before = 0.0;
+    let mut budget_before = 0.0;
+    for y in 0..years {
+        budget_before += problem.budgets[y];
+        let mut avail = if problem.carry_over {
+            budget_before - spent_before
+        } else {
+            problem.budgets[y]
+        };
+        let mut spent = 0.0;
+        let fill = |pool: &dyn Fn(usize, &[Option<usize>]) -> bool,
+                    open_from: &mut Vec<Option<usize>>,
+                    served: &mut Vec<bool>,
+                    avail: &mut f64,
+                    spent: &mut f64,
+                    allow_zero: bool| {
+            loop {
+                let mut best: Option<(Vec<usize>, f64, f64)> = None;
+                for f in 0..n {
+                    if open_from[f].is_some() || !pool(f, open_from) {
+                        continue;
+                    }
+                    let fac = &problem.facilities[f];
+                    let mut bundle = vec![f];
+                    if fac.role == Role::Village
+                        && !fac.links.iter().any(|&c| open_from[c].is_some())
+                    {
+                        // Its centre comes with it: the chosen one, else the cheapest linkable
+                        // in a town without a centre yet.
+                        let town_has_centre = |c: usize| {
+                            let t = problem.facilities[c].town;
+                            (0..n).any(|g| {
+                                open_from[g].is_some()
+                                    && problem.facilities[g].role == Role::Town
+                                    && problem.facilities[g].town == t
+                            })
+                        };
+                        let centre = fac
+                            .links
+                            .iter()
+                            .copied()
+                            .filter(|&c| chosen[c] || !town_has_centre(c))
+                            .filter(|&c| pool(c, open_from) && !town_has_centre(c))
+                            .min_by(|&a, &b| {
+                                (!chosen[a], new_cost(problem, a))
+                                    .partial_cmp(&(!chosen[b], new_cost(problem, b)))
+                                    .unwrap_or(std::cmp::Ordering::Equal)
+                                    .then(a.cmp(&b))
+                            });
+                        match centre {
+                            Some(c) => bundle.push(c),
+                            None => continue,
+                        }
+                    }
+                    if fac.role == Role::Town {
+                        let t = fac.town;
+                        if (0..n).any(|g| {
+                            open_from[g].is_some()
+                                && problem.facilities[g].role == Role::Town
+                                && problem.facilities[g].town == t
+                        }) {
+                            continue;
+                        }
+                    }
+                    let cost: f64 = bundle.iter().map(|&g| new_cost(problem, g)).sum();
+                    if cost > *avail * (1.0 + 1e-12) + 1e-9 {
+                        continue;
+                    }
+                    let mut new = vec![false; problem.weights.len()];
+                    for &g in &bundle {
+                        for &v in &problem.facilities[g].serves {
+                            if !served[v as usize] {
+                                new[v as usize] = true;
+                            }
+                        }
+                    }
+                    let gain: f64 = new
+                        .iter()
+                        .zip(&problem.weights)
+                        .filter(|(n, _)| **n)
+                        .map(|(_, w)| w)
+                        .sum();
+                    if gain <= 0.0 && !allow_zero {
+                        continue;
+                    }
+                    let ratio = if cost > 0.0 {
+                        gain / cost
+                    } else {
+                        f64::INFINITY
+                    };
+                    let better = match &best {
+                        None => true,
+                        Some((_, r, g)) => ratio > *r || (ratio == *r && gain > *g),
+                    };
+                    if better {
+                        best = Some((bundle, ratio, gain));
+                    }
+                }
+                let Some((bundle, _, _)) = best else { break };
+                for g in bundle {
+                    open_from[g] = Some(y);
+                    *avail -= new_cost(problem, g);
+                    *spent += new_cost(problem, g);
+                    problem.facilities[g]
+                        .serves
+                        .iter()
+                        .for_each(|&v| served[v as usize] = true);
+                }
+            }
+        };
+        let in_chosen = |f: usize, _: &[Option<usize>]| chosen[f];
+        fill(
+            &in_chosen,
+            &mut open_from,
+            &mut served,
+            &mut avail,
+            &mut spent,
+            false,
+        );
+        if y == last || !problem.carry_over {
+            // Facilities that serve nobody new (centres required by the rules) are bought
+            // when nothing better is left, at the latest in the last year.
+            fill(
+                &in_chosen,
+                &mut open_from,
+                &mut served,
+                &mut avail,
+                &mut spent,
+                true,
+            );
+        }
+        if problem.objective == Objective::MaxCoverage && (y == last || !problem.carry_over) {
+            // Left-over money: anything that serves someone new and keeps the rules.
+            let any = |f: usize, _: &[Option<usize>]| !problem.facilities[f].existing;
+            fill(
+                &any,
+                &mut open_from,
+                &mut served,
+                &mut avail,
+                &mut spent,
+                false,
+            );
+        }
+        spent_before += spent;
+    }
+    if let Some(f) = (0..n).find(|&f| chosen[f] && open_from[f].is_none()) {
+        if problem.objective == Objective::FullCoverage || problem.facilities[f].role == Role::Town
+        {
+            return Err(Infeasible(format!(
+                "the yearly budgets cannot fund the plan by its last year (facility {f} left unbuilt); raise a budget or allow carry_over"
+            )));
+        }
+    }
+    let _ = options;
+    Ok(open_from)
+}
+
+/// A bound on the best plan (see the module docs).
+fn bound(problem: &PolicyProblem, options: &SolveOptions) -> f64 {
+    let n = problem.facilities.len();
+    match problem.objective {
+        Objective::MaxCoverage => {
+            let mut cumulative = 0.0;
+            let mut total = 0.0;
+            for &b in &problem.budgets {
+                cumulative += b;
+                let cover = CoverProblem {
+                    weights: problem.weights.clone(),
+                    covers: problem
+                        .facilities
+                        .iter()
+                        .map(|f| f.serves.clone())
+                        .collect(),
+                    costs: (0..n).map(|f| new_cost(problem, f)).collect(),
+                    fixed: problem.facilities.iter().map(|f| f.fixed()).collect(),
+                    limit: Limit::Budget(cumulative),
+                };
+                let lower = 0.0;
+                total +=
+                    solve::lagrangian::upper_bound(&cover, lower, options.bound_iterations.max(50));
+            }
+            total
+        }
+        Objective::FullCoverage => {
+            let by_town = centre_candidates(problem);
+            let mut lb: f64 = (0..problem.n_towns)
+                .filter(|&t| problem.needs_centre[t])
+                .map(|t| {
+                    by_town[t]
+                        .iter()
+                        .map(|&f| life_cost(problem, f))
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .filter(|c| c.is_finite())
+                .sum();
+            // Fixed village facilities operate whatever the plan.
+            lb += (0..n)
+                .filter(|&f| {
+                    problem.facilities[f].fixed() && problem.facilities[f].role == Role::Village
+                })
+                .map(|f| life_cost(problem, f))
+                .sum::<f64>();
+            // Villages only new points can serve: a packing of them with disjoint point sets.
+            let m = problem.weights.len();
+            let mut by_village: Vec<Vec<usize>> = vec![Vec::new(); m];
+            let mut needs_point = vec![true; m];
+            for (f, fac) in problem.facilities.iter().enumerate() {
+                for &v in &fac.serves {
+                    if fac.role == Role::Town || fac.fixed() {
+                        needs_point[v as usize] = false;
+                    } else if !fac.existing {
+                        by_village[v as usize].push(f);
+                    } else {
+                        needs_point[v as usize] = false; // a closable existing point may serve it
+                    }
+                }
+            }
+            let mut villages: Vec<(usize, f64)> = (0..m)
+                .filter(|&v| needs_point[v] && !by_village[v].is_empty())
+                .map(|v| {
+                    let c = by_village[v]
+                        .iter()
+                        .map(|&f| life_cost(problem, f))
+                        .fold(f64::INFINITY, f64::min);
+                    (v, c)
+                })
+                .collect();
+            villages.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut used = vec![false; n];
+            for (v, c) in villages {
+                if by_village[v].iter().all(|&f| !used[f]) {
+                    by_village[v].iter().for_each(|&f| used[f] = true);
+                    lb += c;
+                }
+            }
+            lb
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The policy model: the county's tiers solved together under the full-coverage rules
+//! (DOMAIN.md), year by year. Like [`crate::solve`], it never sees geometry: the pipeline
+//! turns travel times into a [`PolicyProblem`] and maps the [`PolicySolution`] back to sites.
+//!
+//! # Model
+//!
+//! Facilities `f` are (site, tier) pairs; `o_{f,y} = 1` when `f` is open in plan year `y`.
+//! Villages with the same set of serving facilities form one demand group `g` of weight `w_g`.
+//!
+//! ```text
+//! o_{f,y} ≤ o_{f,y+1}                                   nothing built is undone
+//! o_{f,y} = 1 (existing, not closable) · o_{f,y} = o_f (existing, closable: kept or closed from the start)
+//! Σ_{f town-role in t} o_{f,y} ≤ 1, and = 1 in the last year   one centre per town (一镇一中心)
+//! o_{p,y} ≤ Σ_{c ∈ L(p)} o_{c,y}   for every new point p      linked to its town's centre (中心带点)
+//! Σ_f c_f (o_{f,y} − o_{f,y−1}) ≤ B_y  (cumulative with carry-over)   budget of each year
+//! z_{g,y} ≤ Σ_{f serves g} o_{f,y}                       served by a point or a centre
+//! minimum share:  Σ_g w_g z_{g,last} ≥ s · Σ_g w_g
+//! ```
+//!
+//! Full coverage is lexicographic: first serve the most elders possible by the last year
+//! (every village, where the rules and budgets allow), then at least cost
+//! `Σ_f c_f o_{f,last} + H · Σ_f r_f o_{f,last}` (construction plus `H` years of operation,
+//! where closing an existing facility saves its `r_f`), then, with several years, the most
+//! elder-years `Σ_y Σ_g w_g z_{g,y}` at that cost. The budgeted objective maximizes
+//! elder-years, then least cost.
+//!
+//! County centres do not serve villages in this model: the county tier is a separate maximal
+//! covering problem (at least `min_sites`, the most elders within its radius) solved first
+//! and paid from the first year's budget.
+//!
+//! # Method
+//!
+//! Small models ([`PolicyProblem::n_variables`] ≤ the scenario's `exact_max_variables`) go
+//! to the MILP ([`milp`]), warm-started from the heuristic. Larger ones use the
+//! decomposition heuristic ([`heuristic`]): centres per town by local search, points by the
+//! solver core's covering methods given the centres, then a schedule by elder-years per
+//! cost; its bound comes from a relaxation without the town and linking rules.
+
+pub mod heuristic;
+pub mod milp;
+
+use crate::scenario::{Objective, Role};
+use crate::solve::Status;
+use serde::Serialize;
+
+/// A (site, tier) pair the plan may open.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facility {
+    pub role: Role,
+    /// Index of the town the site lies in (`None`: a town no village belongs to).
+    pub town: Option<usize>,
+    /// Construction or upgrade cost if opened (0 for an existing facility of its tier).
+    pub cost: f64,
+    /// Yearly operating cost.
+    pub operating: f64,
+    /// An existing facility of its tier.
+    pub existing: bool,
+    /// An existing facility that may be closed.
+    pub closable: bool,
+    /// Villages it serves (ascending, no duplicates).
+    pub serves: Vec<u32>,
+    /// New village points: the town-role facilities of its town within the link radius.
+    pub links: Vec<usize>,
+}
+
+impl Facility {
+    /// Open in every plan.
+    pub fn fixed(&self) -> bool {
+        self.existing && !self.closable
+    }
+
+    /// Whether any plan may open it: not a new point that no centre could link.
+    pub fn usable(&self) -> bool {
+        !(self.role == Role::Village && !self.existing && self.links.is_empty())
+    }
+}
+
+/// A policy plan to choose.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyProblem {
+    /// Demand weight of each village.
+    pub weights: Vec<f64>,
+    pub n_towns: usize,
+    /// Towns that must have exactly one centre by the last year.
+    pub needs_centre: Vec<bool>,
+    /// Town- and village-role facilities (county centres are chosen before, see module docs).
+    pub facilities: Vec<Facility>,
+    /// Construction budget of each plan year.
+    pub budgets: Vec<f64>,
+    pub carry_over: bool,
+    pub objective: Objective,
+    pub min_share: Option<f64>,
+    pub operating_years: f64,
+}
+
+/// A chosen plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PolicySolution {
+    /// For each facility, the first plan year (index) it is open; `None`: never open (an
+    /// existing facility then is closed).
+    pub open_from: Vec<Option<usize>>,
+    /// What the objective measures: elder-years served, or the least total cost.
+    pub objective: f64,
+    /// No plan does better than this (an upper bound on elder-years, a lower bound on cost).
+    pub bound: f64,
+    pub gap: f64,
+    pub status: Status,
+    /// `milp` or `heuristic`.
+    pub method: &'static str,
+    /// Weighted elders served in each year.
+    pub served: Vec<f64>,
+    /// Construction spend in each year.
+    pub spend: Vec<f64>,
+    /// Least-cost objective's value (construction + operating years), whatever the objective.
+    pub total_cost: f64,
+}
+
+/// Why a plan breaks a rule (programming errors and the independent checks in tests).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Violation(pub String);
+
+impl PolicyProblem {
+    pub fn n_years(&self) -> usize {
+        self.budgets.len()
+    }
+
+    /// Binary and continuous variables of the exact model (its size, before presolve).
+    pub fn n_variables(&self) -> usize {
+        (self.facilities.len() + self.weights.len()) * self.n_years()
+    }
+
+    /// Villages some usable facility serves.
+    pub fn coverable(&self) -> Vec<bool> {
+        let mut c = vec![false; self.weights.len()];
+        for f in self.facilities.iter().filter(|f| f.usable()) {
+            for &v in &f.serves {
+                c[v as usize] = true;
+            }
+        }
+        c
+    }
+
+    /// Whether facility `f` is open in year `y` under `open_from`.
+    fn is_open(open_from: &[Option<usize>], f: usize, y: usize) -> bool {
+        open_from[f].is_some_and(|s| s <= y)
+    }
+
+    /// Weighted elders served in each year.
+    pub fn served(&self, open_from: &[Option<usize>]) -> Vec<f64> {
+        (0..self.n_years())
+            .map(|y| {
+                let mut served = vec![false; self.weights.len()];
+                for (f, fac) in self.facilities.iter().enumerate() {
+                    if Self::is_open(open_from, f, y) {
+                        fac.serves.iter().for_each(|&v| served[v as usize] = true);
+                    }
+                }
+                served
+                    .iter()
+                    .zip(&self.weights)
+                    .filter(|(s, _)| **s)
+                    .map(|(_, w)| w)
+                    .sum()
+            })
+            .collect()
+    }
+
+    /// Construction spend in each year.
+    pub fn spend(&self, open_from: &[Option<usize>]) -> Vec<f64> {
+        let mut spend = vec![0.0; self.n_years()];
+        for (f, fac) in self.facilities.iter().enumerate() {
+            if let Some(y) = open_from[f]
+                && !fac.existing
+            {
+                spend[y] += fac.cost;
+            }
+        }
+        spend
+    }
+
+    /// Construction plus `operating_years` of operation of everything open in the last year.
+    pub fn total_cost(&self, open_from: &[Option<usize>]) -> f64 {
+        let last = self.n_years() - 1;
+        self.facilities
+            .iter()
+            .enumerate()
+            .filter(|(f, _)| Self::is_open(open_from, *f, last))
+            .map(|(_, fac)| {
+                (if fac.existing { 0.0 } else { fac.cost }) + self.operating_years * fac.operating
+            })
+            .sum()
+    }
+
+    /// Money available up to and including each year, given what was spent before.
+    fn within_budgets(&self, spend: &[f64]) -> Result<(), Violation> {
+        let tol = |b: f64| b * 1e-9 + 1e-6;
+        let (mut spent, mut budget) = (0.0, 0.0);
+        for (y, (&s, &b)) in spend.iter().zip(&self.budgets).enumerate() {
+            spent += s;
+            budget += b;
+            let (have, used) = if self.carry_over {
+                (budget, spent)
+            } else {
+                (b, s)
+            };
+            if used > have + tol(have) {
+                return Err(Violation(format!(
+                    "year {y}: spend {used} exceeds the budget {have}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks every rule of the model; `Err` names the first broken one.
+    pub fn check(&self, open_from: &[Option<usize>]) -> Result<(), Violation> {
+        let last = self.n_years() - 1;
+        for (f, fac) in self.facilities.iter().enumerate() {
+            match (fac.existing, fac.closable, open_from[f]) {
+                (true, false, s) if s != Some(0) => {
+                    return Err(Violation(format!("existing facility {f} must stay open")));
+                }
+                (true, true, Some(s)) if s != 0 => {
+                    return Err(Violation(format!(
+                        "existing facility {f} reopens in year {s}"
+                    )));
+                }
+                (_, _, Some(s)) if s > last => {
+                    return Err(Violation(format!("facility {f} opens after the plan")));
+                }
+                _ => {}
+            }
+            if fac.role == Role::Village && !fac.existing {
+                if let Some(s) = open_from[f] {
+                    for y in s..=last {
+                        if !fac.links.iter().any(|&c| Self::is_open(open_from, c, y)) {
+                            return Err(Violation(format!(
+                                "point {f} open in year {y} without a linked centre"
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+        for y in 0..=last {
+            let mut centres = vec![0usize; self.n_towns];
+            for (f, fac) in self.facilities.iter().enumerate() {
+                if fac.role == Role::Town
+                    && Self::is_open(open_from, f, y)
+                    && let Some(t) = fac.town
+                {
+                    centres[t] += 1;
+                }
+            }
+            for (t, &n) in centres.iter().enumerate() {
+                if n > 1 || (y == last && self.needs_centre[t] && n != 1) {
+                    return Err(Violation(format!("town {t} has {n} centres in year {y}")));
+                }
+            }
+        }
+        self.within_budgets(&self.spend(open_from))?;
+        let served_last = *self.served(open_from).last().unwrap_or(&0.0);
+        let total: f64 = self.weights.iter().sum();
+        if let Some(s) = self.min_share
+            && served_last < s * total - 1e-6
+        {
+            return Err(Violation(format!(
+                "serves {served_last} of {total} elders, below the minimum share {s}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Objective value of a plan (see [`PolicySolution::objective`]).
+    pub fn objective_of(&self, open_from: &[Option<usize>]) -> f64 {
+        match self.objective {
+            Objective::FullCoverage => self.total_cost(open_from),
+            Objective::MaxCoverage => self.served(open_from).iter().sum(),
+        }
+    }
+
+    /// A plan's rank, smaller is better: full coverage serves the most elders it can by the
+    /// last year, then at least cost; a budgeted plan serves the most elder-years, then at
+    /// least cost.
+    pub fn rank(&self, open_from: &[Option<usize>]) -> (f64, f64) {
+        let served = self.served(open_from);
+        let primary = match self.objective {
+            Objective::FullCoverage => *served.last().unwrap_or(&0.0),
+            Objective::MaxCoverage => served.iter().sum(),
+        };
+        (-primary, self.total_cost(open_from))
+    }
+
+    /// Whether plan `a` ranks before plan `b`.
+    fn better(&self, a: &[Option<usize>], b: &[Option<usize>]) -> bool {
+        let (a, b) = (self.rank(a), self.rank(b));
+        let tol = |x: f64| 1e-9 * x.abs().max(1.0);
+        a.0 < b.0 - tol(b.0) || (a.0 <= b.0 + tol(b.0) && a.1 < b.1 - tol(b.1))
+    }
+
+    /// Assembles the solution record of a plan.
+    fn solution(
+        &self,
+        open_from: Vec<Option<usize>>,
+        bound: f64,
+        proven: bool,
+        method: &'static str,
+    ) -> PolicySolution {
+        let objective = self.objective_of(&open_from);
+        let bound = match self.objective {
+            Objective::FullCoverage => bound.min(objective),
+            Objective::MaxCoverage => bound.max(objective),
+        };
+        let gap = if proven || (objective - bound).abs() <= 1e-9 * objective.abs().max(1.0) {
+            0.0
+        } else {
+            (objective - bound).abs() / objective.abs().max(bound.abs()).max(1e-12)
+        };
+        PolicySolution {
+            served: self.served(&open_from),
+            spend: self.spend(&open_from),
+            total_cost: self.total_cost(&open_from),
+            open_from,
+            objective,
+            bound: if proven { objective } else { bound },
+            gap,
+            status: if gap == 0.0 {
+                Status::Optimal
+            } else {
+                Status::Feasible
+            },
+            method,
+        }
+    }
+}
+
+/// Why no plan exists, in the bureau's terms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Infeasible(pub String);
+
+/// Solves a policy problem: the heuristic always, then the exact model when it is small
+/// enough (`exact_max_variables`), keeping the better plan.
+pub fn solve(
+    problem: &PolicyProblem,
+    options: &crate::solve::SolveOptions,
+    exact_max_variables: usize,
+    time_limit_s: f64,
+) -> Result<PolicySolution, Infeasible> {
+    let heuristic = heuristic::solve(problem, options);
+    if problem.n_variables() > exact_max_variables {
+        return heuristic;
+    }
+    let warm: Vec<Option<usize>> = match &heuristic {
+        Ok(h) => h.open_from.clone(),
+        Err(_) => vec![None; problem.facilities.len()],
+    };
+    match (milp::solve(problem, &warm, time_limit_s), heuristic) {
+        (Some((open_from, proven)), heuristic) if problem.check(&open_from).is_ok() => {
+            let value = problem.objective_of(&open_from);
+            let bound = heuristic.as_ref().map_or(value, |h| h.bound);
+            match heuristic {
+                Ok(h) if !proven && !problem.better(&open_from, &h.open_from) => Ok(h),
+                _ => {
+                    let mut s = problem.solution(open_from, bound, proven, "milp");
+                    if !proven {
+                        s.status = Status::TimeLimit;
+                    }
+                    Ok(s)
+                }
+            }
+        }
+        (_, heuristic) => heuristic,
+    }
+}
