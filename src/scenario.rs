@@ -41,6 +41,9 @@ pub struct Scenario {
     pub policy: Option<Policy>,
 }
 
+/// Kind of the candidate sites placed at villages (`at_villages`).
+pub const VILLAGE_SITE_KIND: &str = "village";
+
 /// What a tier is in the policy's facility network (DOMAIN.md, "The facility network").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -118,6 +121,9 @@ pub struct Tier {
     pub min_sites: usize,
     /// Nursing-care beds to plan per served elder (reported per facility).
     pub beds_per_elder: f64,
+    /// Every village is also a candidate for a new facility at its own location (site kind
+    /// `village`, id `village:<village id>`), as "one point per village" implies.
+    pub at_villages: bool,
 }
 
 impl Tier {
@@ -134,6 +140,9 @@ impl Tier {
 
     /// Whether a site of `kind` may serve this tier.
     pub fn accepts(&self, kind: &str) -> bool {
+        if kind == VILLAGE_SITE_KIND {
+            return self.at_villages;
+        }
         self.site_kinds.is_empty() || self.site_kinds.iter().any(|k| k == kind)
     }
 }
@@ -258,6 +267,8 @@ struct RawTier {
     min_sites: Option<usize>,
     #[serde(default)]
     beds_per_elder: f64,
+    #[serde(default)]
+    at_villages: bool,
 }
 
 impl Scenario {
@@ -419,6 +430,7 @@ impl Scenario {
                     close_existing: t.close_existing,
                     min_sites: t.min_sites.unwrap_or(usize::from(role == Role::County)),
                     beds_per_elder: t.beds_per_elder,
+                    at_villages: t.at_villages,
                 });
                 continue;
             }
@@ -454,6 +466,7 @@ impl Scenario {
                 close_existing: false,
                 min_sites: 0,
                 beds_per_elder: t.beds_per_elder,
+                at_villages: t.at_villages,
             });
         }
         let policy = match raw.policy {

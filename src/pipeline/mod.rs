@@ -229,6 +229,20 @@ pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
             .flat_map_iter(|l| l.coords.iter_mut())
             .for_each(|c| *c = crs.to_wgs84(*c));
     }
+    // Candidate sites at the villages themselves, for tiers that build there.
+    if scenario.tiers.iter().any(|t| t.at_villages) {
+        sites.extend(villages.iter().map(|v| Site {
+            key: format!("village:{}", v.key),
+            name: v.name.clone(),
+            town: v.town.clone(),
+            kind: crate::scenario::VILLAGE_SITE_KIND.to_string(),
+            location: v.location,
+            cost: None,
+            existing: false,
+            facility: None,
+            capacity: None,
+        }));
+    }
     spinner.finish_and_clear();
     lap("read inputs", &mut timings);
 

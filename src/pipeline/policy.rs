@@ -548,9 +548,9 @@ pub(super) fn plan(
                         serve_snaps[v].is_none(),
                         serve_tier,
                         &problem,
+                        &solution,
                         &fac_site,
                         inp,
-                        |f| within(fac_site[f].1, serve_tier.mode, serve_tier.radius_s),
                     ),
                 },
             };
@@ -633,49 +633,65 @@ pub(super) fn plan(
     ))
 }
 
-/// Why village `v` is not served.
+/// Why village `v` is not served: off the network, no candidate within the radius, or what
+/// kept its nearest candidate closed (the town's centre is elsewhere, the point cannot be
+/// linked to it, or the budget).
+#[allow(clippy::too_many_arguments)]
 fn unserved_reason(
     v: usize,
     off_network: bool,
     serve_tier: &Tier,
     problem: &PolicyProblem,
+    solution: &PolicySolution,
     fac_site: &[(usize, SiteId)],
     inp: &Inputs,
-    reach: impl Fn(usize) -> Vec<(VillageId, f64)>,
 ) -> String {
     if off_network {
         return format!("off the {} network", serve_tier.mode.name());
     }
-    let minutes = serve_tier.radius_s / 60.0;
-    let candidates: Vec<(usize, f64)> = (0..problem.facilities.len())
+    let reach = |f: usize| inp.times[&serve_tier.mode].reach(fac_site[f].1, serve_tier.radius_s);
+    let nearest = (0..problem.facilities.len())
         .filter_map(|f| {
             reach(f)
                 .into_iter()
                 .find(|(u, _)| u.index() == v)
                 .map(|(_, t)| (f, t))
         })
-        .collect();
-    match candidates
-        .iter()
-        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
-    {
-        None => format!("no candidate site within {minutes:.0} min"),
-        Some(&(f, t)) => {
-            let site = &inp.sites[fac_site[f].1.index()];
-            let fac = &problem.facilities[f];
-            let why = if fac.role == Role::Village && fac.links.is_empty() {
-                "too far from every centre candidate of its town to be linked"
-            } else {
-                "not built within the budget"
-            };
-            format!(
-                "nearest candidate `{}` ({}) {:.1} min away: {why}",
-                site.key,
-                site.name,
-                t / 60.0
-            )
-        }
-    }
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let Some((f, t)) = nearest else {
+        return format!(
+            "no candidate site within {:.0} min",
+            serve_tier.radius_s / 60.0
+        );
+    };
+    let label = |f: usize| {
+        let s = &inp.sites[fac_site[f].1.index()];
+        format!("`{}` ({})", s.key, s.name)
+    };
+    let fac = &problem.facilities[f];
+    let centre = (0..problem.facilities.len()).find(|&c| {
+        problem.facilities[c].role == Role::Town
+            && problem.facilities[c].town == fac.town
+            && solution.open_from[c].is_some()
+    });
+    let why = match (fac.role, centre) {
+        _ if problem.weights[v] == 0.0 => "the village has no elders to serve".to_string(),
+        (Role::Town, Some(c)) => format!(
+            "a centre candidate, but its town's one centre is {}",
+            label(c)
+        ),
+        (Role::Village, Some(c)) if !fac.links.contains(&c) => format!(
+            "a point there could not be linked to its town's centre {} (farther than the link radius by car)",
+            label(c)
+        ),
+        (Role::Village, None) => "its town has no centre to link a point to".to_string(),
+        _ => "not built within the budget".to_string(),
+    };
+    format!(
+        "nearest candidate {} {:.1} min away: {why}",
+        label(f),
+        t / 60.0
+    )
 }
 
 /// Points closed sites to the nearest open site of their tier (by travel time in `mode`, or

@@ -129,13 +129,14 @@ fn select(
             "the budget {budget} cannot build a centre in every town: the cheapest centres alone cost {reserve}"
         )));
     }
-    let mut closed = vec![false; n];
+    // Off: closed existing facilities, and points another one dominates (never needed).
+    let mut off = problem.dominated();
     let light = SolveOptions {
         restarts: options.restarts.min(2),
         bound_iterations: 0,
         ..options.clone()
     };
-    let mut best = complete(problem, &centre, &closed, budget, &light);
+    let mut best = complete(problem, &centre, &off, budget, &light);
     // Coordinate descent on the centres.
     for _pass in 0..3 {
         let mut improved = false;
@@ -149,7 +150,7 @@ fn select(
                 }
                 let mut trial = centre.clone();
                 trial[t] = Some(c);
-                let candidate = complete(problem, &trial, &closed, budget, &light);
+                let candidate = complete(problem, &trial, &off, budget, &light);
                 if candidate.1 < best.1 {
                     centre = trial;
                     best = candidate;
@@ -165,16 +166,16 @@ fn select(
     for f in 0..n {
         let fac = &problem.facilities[f];
         if fac.closable && !centre.contains(&Some(f)) && fac.role == Role::Village {
-            closed[f] = true;
-            let candidate = complete(problem, &centre, &closed, budget, &light);
+            off[f] = true;
+            let candidate = complete(problem, &centre, &off, budget, &light);
             if candidate.1 < best.1 {
                 best = candidate;
             } else {
-                closed[f] = false;
+                off[f] = false;
             }
         }
     }
-    Ok(complete(problem, &centre, &closed, budget, options).0)
+    Ok(complete(problem, &centre, &off, budget, options).0)
 }
 
 /// Opens the given centres, the open existing facilities and the best points for them;
@@ -182,7 +183,7 @@ fn select(
 fn complete(
     problem: &PolicyProblem,
     centre: &[Option<usize>],
-    closed: &[bool],
+    off: &[bool],
     budget: f64,
     options: &SolveOptions,
 ) -> (Vec<bool>, Score) {
@@ -192,7 +193,7 @@ fn complete(
         base[c] = true;
     }
     for (f, fac) in problem.facilities.iter().enumerate() {
-        if fac.existing && fac.role == Role::Village && !closed[f] {
+        if fac.existing && fac.role == Role::Village && !off[f] {
             base[f] = true;
         }
     }
@@ -205,6 +206,7 @@ fn complete(
         .filter(|&f| {
             let fac = &problem.facilities[f];
             !base[f]
+                && !off[f]
                 && !fac.existing
                 && fac.role == Role::Village
                 && fac.links.iter().any(|&c| base[c])

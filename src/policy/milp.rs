@@ -94,12 +94,15 @@ fn build(
     let mut vars = ProblemVariables::new();
     let mut warm_values: Vec<(Variable, f64)> = Vec::new();
     let warm_open = |f: usize, y: usize| warm[f].is_some_and(|s| s <= y);
+    let dominated = problem.dominated();
     let open: Vec<Vec<Open>> = problem
         .facilities
         .iter()
         .enumerate()
         .map(|(f, fac)| {
-            if fac.fixed() {
+            if dominated[f] && !warm_open(f, last) {
+                vec![Open::Const(0.0); years]
+            } else if fac.fixed() {
                 vec![Open::Const(1.0); years]
             } else if fac.existing {
                 let v = vars.add(variable().binary());
@@ -189,7 +192,7 @@ fn build(
     let mut groups: BTreeMap<Vec<usize>, f64> = BTreeMap::new();
     let mut serving: Vec<Vec<usize>> = vec![Vec::new(); problem.weights.len()];
     for (f, fac) in problem.facilities.iter().enumerate() {
-        if !fac.usable() {
+        if matches!(open[f][last], Open::Const(c) if c == 0.0) {
             continue;
         }
         for &v in &fac.serves {

@@ -129,6 +129,44 @@ impl PolicyProblem {
         (self.facilities.len() + self.weights.len()) * self.n_years()
     }
 
+    /// New points that some plan-preserving swap makes unnecessary: `a` is dominated by `b`
+    /// when `b` is a usable new point serving every village `a` serves, linkable to every
+    /// centre `a` is, costing no more to build or to run (ties: the lower index stays). Any
+    /// plan opening `a` can open `b` in the same year instead and lose nothing.
+    pub fn dominated(&self) -> Vec<bool> {
+        let n = self.facilities.len();
+        let life = |f: &Facility| f.cost + self.operating_years * f.operating;
+        let points: Vec<usize> = (0..n)
+            .filter(|&f| {
+                let x = &self.facilities[f];
+                x.role == Role::Village && !x.existing && x.usable()
+            })
+            .collect();
+        let mut out: Vec<bool> = self.facilities.iter().map(|f| !f.usable()).collect();
+        let subset = |a: &[u32], b: &[u32]| a.iter().all(|x| b.binary_search(x).is_ok());
+        let subset_us = |a: &[usize], b: &[usize]| a.iter().all(|x| b.contains(x));
+        for &a in &points {
+            let fa = &self.facilities[a];
+            out[a] = points.iter().any(|&b| {
+                if a == b || out[b] {
+                    return false;
+                }
+                let fb = &self.facilities[b];
+                let no_worse = fb.cost <= fa.cost && life(fb) <= life(fa);
+                let strictly = fb.cost < fa.cost
+                    || life(fb) < life(fa)
+                    || fb.serves.len() > fa.serves.len()
+                    || fb.links.len() > fa.links.len()
+                    || b < a;
+                no_worse
+                    && strictly
+                    && subset(&fa.serves, &fb.serves)
+                    && subset_us(&fa.links, &fb.links)
+            });
+        }
+        out
+    }
+
     /// Villages some usable facility serves.
     pub fn coverable(&self) -> Vec<bool> {
         let mut c = vec![false; self.weights.len()];

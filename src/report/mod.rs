@@ -10,12 +10,18 @@
 //! | `plan.qgs`, `*.qml` | project, layer | QGIS project and layer styles ([`qgis`]) |
 //! | `map.svg`, `report.html` | run | map preview and report page ([`html`]) |
 //! | `summary.json` | run | totals, per-tier objective / bound / gap, timings, warnings |
+//! | `task_table.csv`, `.xlsx` | town (policy scenarios) | the annex-table columns: villages, existing points, gap, new centres / points / upgrades per year; served elders, cost ([`task_table`]) |
+//!
+//! In policy scenarios `sites.geojson` also lists closed sites, and every site carries
+//! `status` (existing / kept / upgraded / new / closed) and `build_year`; every village carries
+//! `served_by` (own_point / shared_point / centre / unserved), `served_from` and `reason`.
 
 pub mod check;
 pub mod compare;
 pub mod html;
 mod output_dir;
 pub mod qgis;
+pub mod task_table;
 
 pub use output_dir::StagedDir;
 
@@ -66,6 +72,11 @@ pub fn write_all(
     }
     let summary = serde_json::to_string_pretty(&summary(plan)).expect("summary serializes");
     staged.write("summary.json", summary.as_bytes())?;
+    if let Some(table) = task_table::task_table(plan) {
+        staged.write("task_table.csv", task_table::to_csv(&table).as_bytes())?;
+        let xlsx = task_table::to_xlsx(&table, &out_dir.join("task_table.xlsx"))?;
+        staged.write("task_table.xlsx", &xlsx)?;
+    }
     let dir = staged.commit()?;
     spinner.finish_and_clear();
     Ok(dir)
@@ -116,8 +127,11 @@ fn served(plan: &Plan, tier: &TierPlan, site: crate::model::SiteId) -> (usize, f
         })
 }
 
-/// One Point per open site and tier.
+/// One Point per open site and tier (and per closed site, in policy scenarios).
 pub fn sites_layer(plan: &Plan) -> FeatureCollection {
+    if let Some(pol) = &plan.policy {
+        return policy_sites_layer(plan, pol);
+    }
     let mut features = Vec::new();
     for tier in &plan.tiers {
         for &k in &tier.solution.open {
@@ -138,6 +152,7 @@ pub fn sites_layer(plan: &Plan) -> FeatureCollection {
                     "kind": site.kind,
                     "tier": tier.tier.name,
                     "status": if site.existing { "existing" } else { "new" },
+                    "build_year": JsonValue::Null,
                     "cost": tier.costs[k],
                     "capacity": site.capacity,
                     "villages_served": n_served,
@@ -151,6 +166,54 @@ pub fn sites_layer(plan: &Plan) -> FeatureCollection {
             ));
         }
     }
+    collection(features)
+}
+
+/// Sites of a policy plan: every planned site with its tier, status and build year.
+fn policy_sites_layer(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> FeatureCollection {
+    let features = pol
+        .sites
+        .iter()
+        .map(|p| {
+            let tier = &plan.scenario.tiers[p.tier];
+            let site = &plan.sites[p.site.index()];
+            let served: Vec<usize> = (0..plan.villages.len())
+                .filter(|&v| {
+                    pol.villages[v]
+                        .service
+                        .site()
+                        .is_some_and(|(s, _)| s == p.site)
+                        && tier.role != Some(crate::scenario::Role::County)
+                })
+                .collect();
+            let over = served.iter().any(|&v| pol.villages[v].over_capacity);
+            let snap = plan.site_snaps[&tier.mode][p.site.index()];
+            feature(
+                GeometryValue::new_point([site.location.lon, site.location.lat]),
+                props(json!({
+                    "id": site.key,
+                    "name": site.name,
+                    "town": site.town,
+                    "kind": site.kind,
+                    "tier": tier.name,
+                    "status": p.status.name(),
+                    "build_year": p.build_year,
+                    "cost": p.cost,
+                    "operating_cost": p.operating,
+                    "capacity": p.capacity,
+                    "villages_served": served.len(),
+                    "elders_served": p.load,
+                    "over_capacity": over,
+                    "beds": round(p.beds, 0.1),
+                    "moved_to": p.moved_to.map(|(s, _)| plan.sites[s.index()].key.clone()),
+                    "moved_min": p.moved_to.map(|(_, m)| round(m, 0.01)),
+                    "mode": tier.mode.name(),
+                    "radius_min": tier.radius_s / 60.0,
+                    "snap_m": snap.map(|s| round(s.distance_m, 0.1)),
+                })),
+            )
+        })
+        .collect();
     collection(features)
 }
 
@@ -187,6 +250,29 @@ pub fn villages_layer(plan: &Plan) -> FeatureCollection {
                 p.insert(
                     format!("{name}_min"),
                     json!(a.map(|(_, t)| round(t / 60.0, 0.01))),
+                );
+            }
+            if let Some(pol) = &plan.policy {
+                let vp = &pol.villages[i];
+                let site = vp.service.site();
+                p.insert("served_by".into(), json!(vp.service.name()));
+                p.insert(
+                    "served_site".into(),
+                    json!(site.map(|(s, _)| plan.sites[s.index()].key.clone())),
+                );
+                p.insert(
+                    "served_min".into(),
+                    json!(site.map(|(_, m)| round(m, 0.01))),
+                );
+                p.insert("served_from".into(), json!(vp.served_from));
+                p.insert("over_capacity".into(), json!(vp.over_capacity));
+                p.insert("demand".into(), json!(vp.weight));
+                p.insert(
+                    "reason".into(),
+                    json!(match &vp.service {
+                        crate::pipeline::Service::Unserved { reason } => Some(reason.clone()),
+                        _ => None,
+                    }),
                 );
             }
             for (mode, snaps) in &plan.village_snaps {
@@ -351,11 +437,69 @@ pub fn summary(plan: &Plan) -> JsonValue {
         "elders_covered_any_tier_pct": pct(elders_any, total_elders),
         "villages_covered_any_tier": covered_any.iter().filter(|c| **c).count(),
         "tiers": tiers,
+        "policy": plan.policy.as_ref().map(|p| policy_summary(plan, p)),
         "seed": plan.scenario.solver.seed,
         "timings_s": plan.timings.iter().map(|(k, v)| json!({"stage": k, "seconds": v})).collect::<Vec<_>>(),
         "warnings": plan.warnings,
         "crs": "EPSG:4326 (WGS-84 longitude, latitude)",
         "attribution": OSM_ATTRIBUTION,
+    })
+}
+
+/// The policy plan's totals: objective and its bound, and each year's spend and service.
+fn policy_summary(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> JsonValue {
+    let s = &pol.solution;
+    let total_demand: f64 = pol.villages.iter().map(|v| v.weight).sum();
+    let count = |name: &str| {
+        pol.villages
+            .iter()
+            .filter(|v| v.service.name() == name)
+            .count()
+    };
+    let years: Vec<JsonValue> = pol
+        .policy
+        .years
+        .iter()
+        .enumerate()
+        .map(|(y, &(year, budget))| {
+            let spend = s.spend[y] + if y == 0 { pol.county_cost } else { 0.0 };
+            json!({
+                "year": year,
+                "budget": budget,
+                "spend": spend,
+                "demand_served": s.served[y],
+                "demand_served_pct": pct(s.served[y], total_demand),
+                "villages_served": pol.villages.iter().filter(|v| v.served_from.is_some_and(|f| f <= year)).count(),
+            })
+        })
+        .collect();
+    json!({
+        "objective": pol.policy.objective,
+        "method": s.method,
+        "status": s.status,
+        "objective_value": s.objective,
+        "bound": s.bound,
+        "gap": s.gap,
+        "towns": pol.towns.len(),
+        "demand_total": total_demand,
+        "construction_cost": pol.sites.iter().map(|p| p.cost).sum::<f64>(),
+        "operating_cost_per_year": pol.sites.iter().map(|p| p.operating).sum::<f64>(),
+        "years": years,
+        "villages": {
+            "own_point": count("own_point"),
+            "shared_point": count("shared_point"),
+            "centre": count("centre"),
+            "unserved": count("unserved"),
+            "over_capacity": pol.villages.iter().filter(|v| v.over_capacity).count(),
+        },
+        "sites": {
+            "existing": pol.sites.iter().filter(|p| p.status == crate::pipeline::SiteStatus::Existing).count(),
+            "kept": pol.sites.iter().filter(|p| p.status == crate::pipeline::SiteStatus::Kept).count(),
+            "upgraded": pol.sites.iter().filter(|p| p.status == crate::pipeline::SiteStatus::Upgraded).count(),
+            "new": pol.sites.iter().filter(|p| p.status == crate::pipeline::SiteStatus::New).count(),
+            "closed": pol.sites.iter().filter(|p| p.status == crate::pipeline::SiteStatus::Closed).count(),
+        },
+        "elders_total": plan.villages.iter().map(|v| v.elders).sum::<f64>(),
     })
 }
 
@@ -416,6 +560,44 @@ pub fn summary_table(plan: &Plan) -> String {
         "elders covered by any tier: {any:.0} of {total:.0} ({:.1}%)",
         pct(any, total)
     );
+    if let Some(pol) = &plan.policy {
+        let s = &pol.solution;
+        let total_demand: f64 = pol.villages.iter().map(|v| v.weight).sum();
+        let count = |name: &str| {
+            pol.villages
+                .iter()
+                .filter(|v| v.service.name() == name)
+                .count()
+        };
+        let _ = writeln!(
+            out,
+            "policy ({:?}, {} {}, gap {:.2}%): villages by own point {}, shared point {}, centre {}, unserved {}; {} over capacity",
+            pol.policy.objective,
+            s.method,
+            s.status.name(),
+            100.0 * s.gap,
+            count("own_point"),
+            count("shared_point"),
+            count("centre"),
+            count("unserved"),
+            pol.villages.iter().filter(|v| v.over_capacity).count(),
+        );
+        for (y, &(year, budget)) in pol.policy.years.iter().enumerate() {
+            let spend = s.spend[y] + if y == 0 { pol.county_cost } else { 0.0 };
+            let _ = writeln!(
+                out,
+                "  {year}: spend {spend:.0} of {budget:.0}; elders served {:.0} of {total_demand:.0} ({:.1}%)",
+                s.served[y],
+                pct(s.served[y], total_demand)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  construction {:.0}, operating {:.0} a year; task table: task_table.csv",
+            pol.sites.iter().map(|p| p.cost).sum::<f64>(),
+            pol.sites.iter().map(|p| p.operating).sum::<f64>()
+        );
+    }
     let _ = writeln!(
         out,
         "sites: existing+new; gap: how far the best possible coverage may lie above this plan"

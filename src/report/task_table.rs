@@ -1,0 +1,204 @@
+//! The bureau's task table (`task_table.csv`, `task_table.xlsx`): one row per town, in the
+//! columns of the published annex tables (see `shared/data/plans/jiangjin_2021_plan.csv`,
+//! seed 002 annex 1), then what the plan achieves: villages by how they are served, elders
+//! served, costs. A last row gives the county's totals.
+
+use crate::error::{Error, Result};
+use crate::pipeline::{Plan, PolicyPlan, Service, SiteStatus};
+use crate::scenario::Role;
+
+/// A table: header and rows of cells.
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A cell: text or a number.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+}
+
+impl Cell {
+    fn csv(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Number(x) => {
+                let s = format!("{x:.2}");
+                s.trim_end_matches('0').trim_end_matches('.').to_string()
+            }
+        }
+    }
+}
+
+/// The task table of a policy plan (`None` for scenarios without `[policy]`).
+pub fn task_table(plan: &Plan) -> Option<Table> {
+    let pol = plan.policy.as_ref()?;
+    let years = pol.years();
+    let mut header: Vec<String> = ["town", "kind", "villages", "existing_points", "point_gap"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for y in &years {
+        header.push(format!("new_centers_{y}"));
+        header.push(format!("new_points_{y}"));
+        header.push(format!("nursing_home_upgrades_{y}"));
+        header.push(format!("county_care_centers_{y}"));
+    }
+    header.extend(
+        [
+            "closed",
+            "villages_own_point",
+            "villages_shared_point",
+            "villages_by_centre",
+            "villages_unserved",
+            "villages_over_capacity",
+            "elders",
+            "elders_served",
+            "elders_served_pct",
+            "construction_cost",
+            "operating_cost_per_year",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    let mut rows: Vec<Vec<Cell>> = pol
+        .towns
+        .iter()
+        .map(|town| town_row(plan, pol, Some(town), &years))
+        .collect();
+    rows.push(town_row(plan, pol, None, &years));
+    Some(Table { header, rows })
+}
+
+/// One town's row, or the totals (`town` = `None`).
+fn town_row(plan: &Plan, pol: &PolicyPlan, town: Option<&String>, years: &[i32]) -> Vec<Cell> {
+    let in_town = |t: &str| town.is_none_or(|x| x == t);
+    let role = |tier: usize| plan.scenario.tiers[tier].role;
+    let sites: Vec<_> = pol
+        .sites
+        .iter()
+        .filter(|p| in_town(&plan.sites[p.site.index()].town))
+        .collect();
+    let villages: Vec<usize> = (0..plan.villages.len())
+        .filter(|&v| in_town(&plan.villages[v].town))
+        .collect();
+    let existing_points = sites
+        .iter()
+        .filter(|p| role(p.tier) == Some(Role::Village))
+        .filter(|p| {
+            matches!(
+                p.status,
+                SiteStatus::Existing | SiteStatus::Kept | SiteStatus::Closed
+            )
+        })
+        .count();
+    let count = |r: Role, statuses: &[SiteStatus], y: i32| {
+        sites
+            .iter()
+            .filter(|p| role(p.tier) == Some(r) && statuses.contains(&p.status))
+            .filter(|p| p.build_year == Some(y))
+            .count() as f64
+    };
+    let n = |x: usize| Cell::Number(x as f64);
+    let mut row = vec![
+        Cell::Text(town.cloned().unwrap_or_else(|| "total".into())),
+        Cell::Text(if town.is_some() { "town" } else { "" }.into()),
+        n(villages.len()),
+        n(existing_points),
+        n(villages.len().saturating_sub(existing_points)),
+    ];
+    for &y in years {
+        row.push(Cell::Number(count(Role::Town, &[SiteStatus::New], y)));
+        row.push(Cell::Number(count(
+            Role::Village,
+            &[SiteStatus::New, SiteStatus::Upgraded],
+            y,
+        )));
+        row.push(Cell::Number(count(Role::Town, &[SiteStatus::Upgraded], y)));
+        row.push(Cell::Number(count(
+            Role::County,
+            &[SiteStatus::New, SiteStatus::Upgraded],
+            y,
+        )));
+    }
+    let service = |name: &str| {
+        villages
+            .iter()
+            .filter(|&&v| pol.villages[v].service.name() == name)
+            .count()
+    };
+    let elders: f64 = villages.iter().map(|&v| plan.villages[v].elders).sum();
+    let served: f64 = villages
+        .iter()
+        .filter(|&&v| !matches!(pol.villages[v].service, Service::Unserved { .. }))
+        .map(|&v| plan.villages[v].elders)
+        .sum();
+    row.extend([
+        n(sites
+            .iter()
+            .filter(|p| p.status == SiteStatus::Closed)
+            .count()),
+        n(service("own_point")),
+        n(service("shared_point")),
+        n(service("centre")),
+        n(service("unserved")),
+        n(villages
+            .iter()
+            .filter(|&&v| pol.villages[v].over_capacity)
+            .count()),
+        Cell::Number(elders),
+        Cell::Number(served),
+        Cell::Number(if elders > 0.0 {
+            100.0 * served / elders
+        } else {
+            0.0
+        }),
+        Cell::Number(sites.iter().map(|p| p.cost).sum()),
+        Cell::Number(sites.iter().map(|p| p.operating).sum()),
+    ]);
+    row
+}
+
+/// The table as CSV text (UTF-8, comma-separated, header first).
+pub fn to_csv(table: &Table) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&table.header).expect("in-memory write");
+    for row in &table.rows {
+        w.write_record(row.iter().map(Cell::csv))
+            .expect("in-memory write");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory flush")).expect("UTF-8 cells")
+}
+
+/// The table as an `.xlsx` workbook: bold header, frozen first row and column, numbers as
+/// numbers.
+pub fn to_xlsx(table: &Table, file: &std::path::Path) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let fail = |e: rust_xlsxwriter::XlsxError| {
+        Error::file(file, format!("cannot build the workbook: {e}"))
+    };
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name("task_table").map_err(fail)?;
+    for (c, h) in table.header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, h, &bold)
+            .map_err(fail)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(t) => sheet.write_string(r, c, t).map_err(fail)?,
+                Cell::Number(x) => sheet.write_number(r, c, *x).map_err(fail)?,
+            };
+        }
+    }
+    sheet.set_column_width(0, 24).map_err(fail)?;
+    sheet.set_freeze_panes(1, 1).map_err(fail)?;
+    book.save_to_buffer().map_err(fail)
+}
