@@ -657,7 +657,12 @@ fn unserved_reason(
                 .find(|(u, _)| u.index() == v)
                 .map(|(_, t)| (f, t))
         })
-        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        .min_by(|a, b| {
+            let town = |f: usize| problem.facilities[f].role == Role::Town;
+            a.1.total_cmp(&b.1)
+                .then(town(a.0).cmp(&town(b.0)))
+                .then(a.0.cmp(&b.0))
+        });
     let Some((f, t)) = nearest else {
         return format!(
             "no candidate site within {:.0} min",

@@ -31,7 +31,7 @@ pub fn solve(
 ) -> Result<PolicySolution, Infeasible> {
     let total_budget: f64 = problem.budgets.iter().sum();
     let chosen = select(problem, total_budget, options)?;
-    let open_from = schedule(problem, &chosen, options)?;
+    let open_from = schedule(problem, &chosen)?;
     if let Err(v) = problem.check(&open_from) {
         return Err(Infeasible(format!(
             "the heuristic found no plan within every rule ({})",
@@ -312,11 +312,7 @@ fn score(problem: &PolicyProblem, open: &[bool]) -> Score {
 }
 
 /// Builds the chosen set year by year (see the module docs).
-fn schedule(
-    problem: &PolicyProblem,
-    chosen: &[bool],
-    options: &SolveOptions,
-) -> Result<Vec<Option<usize>>, Infeasible> {
+fn schedule(problem: &PolicyProblem, chosen: &[bool]) -> Result<Vec<Option<usize>>, Infeasible> {
     let n = problem.facilities.len();
     let years = problem.n_years();
     let last = years - 1;
@@ -477,15 +473,14 @@ fn schedule(
         }
         spent_before += spent;
     }
-    if let Some(f) = (0..n).find(|&f| chosen[f] && open_from[f].is_none()) {
-        if problem.objective == Objective::FullCoverage || problem.facilities[f].role == Role::Town
-        {
-            return Err(Infeasible(format!(
-                "the yearly budgets cannot fund the plan by its last year (facility {f} left unbuilt); raise a budget or allow carry_over"
-            )));
-        }
+    // Points left unbuilt only serve fewer; a missing centre breaks the rules.
+    if let Some(f) = (0..n)
+        .find(|&f| chosen[f] && open_from[f].is_none() && problem.facilities[f].role == Role::Town)
+    {
+        return Err(Infeasible(format!(
+            "the yearly budgets cannot fund a centre in every town by the last year (facility {f} left unbuilt); raise a budget or allow carry_over"
+        )));
     }
-    let _ = options;
     Ok(open_from)
 }
 

@@ -82,6 +82,7 @@ struct Floors {
 }
 
 /// One solve for `goal`, keeping `floors`.
+#[allow(clippy::needless_range_loop)] // years index several parallel arrays
 fn build(
     problem: &PolicyProblem,
     warm: &[Option<usize>],

@@ -268,14 +268,15 @@ impl PolicyProblem {
                 }
                 _ => {}
             }
-            if fac.role == Role::Village && !fac.existing {
-                if let Some(s) = open_from[f] {
-                    for y in s..=last {
-                        if !fac.links.iter().any(|&c| Self::is_open(open_from, c, y)) {
-                            return Err(Violation(format!(
-                                "point {f} open in year {y} without a linked centre"
-                            )));
-                        }
+            if fac.role == Role::Village
+                && !fac.existing
+                && let Some(s) = open_from[f]
+            {
+                for y in s..=last {
+                    if !fac.links.iter().any(|&c| Self::is_open(open_from, c, y)) {
+                        return Err(Violation(format!(
+                            "point {f} open in year {y} without a linked centre"
+                        )));
                     }
                 }
             }

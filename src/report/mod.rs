@@ -113,7 +113,10 @@ fn props(value: JsonValue) -> JsonObject {
 
 /// Rounds for output: minutes to 0.01, metres to 0.1.
 pub(crate) fn round(x: f64, step: f64) -> f64 {
-    (x / step).round() * step
+    // Through decimal text, so 4.81 prints as 4.81 and not 4.8100000000000005.
+    let decimals = (-step.log10()).round().max(0.0) as usize;
+    let rounded = (x / step).round() * step;
+    format!("{rounded:.decimals$}").parse().unwrap_or(rounded)
 }
 
 /// Villages assigned to an open site of a tier: (count, elders).

@@ -326,7 +326,23 @@ pub fn to_wgs84(crs: &str, lon: f64, lat: f64) -> (f64, f64) {
 pub fn check_policy(plan: &Plan) -> usize {
     let sc = &plan.scenario;
     let pol = plan.policy.as_ref().unwrap();
-    let rows = raw_csv(&sc.sites);
+    let mut rows = raw_csv(&sc.sites);
+    // Tiers building at villages: each village is a candidate site of kind `village`.
+    if sc.tiers.iter().any(|t| t.at_villages) {
+        for v in raw_csv(&sc.villages) {
+            let row: HashMap<String, String> = [
+                ("id", format!("village:{}", v["id"])),
+                ("kind", "village".to_string()),
+                ("town", v["town"].clone()),
+                ("lon", v["lon"].clone()),
+                ("lat", v["lat"].clone()),
+            ]
+            .into_iter()
+            .map(|(k, x)| (k.to_string(), x))
+            .collect();
+            rows.push(row);
+        }
+    }
     let by_id: HashMap<&str, &HashMap<String, String>> =
         rows.iter().map(|r| (r["id"].as_str(), r)).collect();
     let years: Vec<i32> = sc
@@ -354,7 +370,15 @@ pub fn check_policy(plan: &Plan) -> usize {
         let tier = &sc.tiers[p.tier];
         let site = &plan.sites[p.site.index()];
         let row = by_id[site.key.as_str()];
-        assert!(tier.site_kinds.is_empty() || tier.site_kinds.contains(&row["kind"]));
+        assert!(
+            tier.site_kinds.is_empty()
+                || tier.site_kinds.contains(&row["kind"])
+                || (tier.at_villages && row["kind"] == "village"),
+            "{} of kind {} in {}",
+            site.key,
+            row["kind"],
+            tier.name
+        );
         let facility = row.get("facility").map(String::as_str).unwrap_or("");
         let operates = yes(row, "existing") && (facility.is_empty() || facility == tier.name);
         match p.status {

@@ -1,0 +1,496 @@
+//! The policy model: shipped scenarios checked by the independent checker with their headline
+//! numbers pinned, the exact model against enumeration, statuses of existing facilities, the
+//! task table, and errors of policy scenario files.
+
+mod common;
+
+use carecover::pipeline::{self, Plan, Service, SiteStatus};
+use carecover::policy::{self, Facility, PolicyProblem};
+use carecover::progress::Progress;
+use carecover::scenario::{Objective, Role, Scenario};
+use carecover::solve::{SolveOptions, Status};
+use common::{check_plan, fixture, root};
+use rand::{RngExt, SeedableRng};
+
+fn run(path: &std::path::Path) -> Plan {
+    pipeline::run(Scenario::load(path).unwrap(), &Progress::new(true)).unwrap()
+}
+
+/// Headline numbers of a solved policy scenario.
+#[derive(Debug, PartialEq)]
+struct Headline {
+    served_by_year: Vec<f64>,
+    spend_by_year: Vec<f64>,
+    construction: f64,
+    new_sites: usize,
+    unserved: usize,
+    over_capacity: usize,
+}
+
+fn headline(plan: &Plan) -> Headline {
+    let p = plan.policy.as_ref().unwrap();
+    let mut spend = p.solution.spend.clone();
+    spend[0] += p.county_cost;
+    Headline {
+        served_by_year: p.solution.served.clone(),
+        spend_by_year: spend,
+        construction: p.sites.iter().map(|s| s.cost).sum(),
+        new_sites: p
+            .sites
+            .iter()
+            .filter(|s| s.status == SiteStatus::New)
+            .count(),
+        unserved: p
+            .villages
+            .iter()
+            .filter(|v| matches!(v.service, Service::Unserved { .. }))
+            .count(),
+        over_capacity: p.villages.iter().filter(|v| v.over_capacity).count(),
+    }
+}
+
+/// Solves a shipped scenario, checks it independently and returns its headline. The pinned
+/// values below were computed by the solver (proven optimal) and are regression guards.
+fn shipped(name: &str) -> Headline {
+    let plan = run(&root().join(format!("scenarios/{name}.toml")));
+    let checks = check_plan(&plan);
+    assert!(checks > 60, "{name}: {checks} checks");
+    let p = plan.policy.as_ref().unwrap();
+    assert_eq!(p.solution.status, Status::Optimal, "{name}");
+    assert_eq!(p.solution.method, "milp", "{name}");
+    headline(&plan)
+}
+
+#[test]
+fn default_scenario_full_coverage_at_least_cost() {
+    assert_eq!(
+        shipped("default"),
+        Headline {
+            served_by_year: vec![10823.0],
+            spend_by_year: vec![9_940_000.0],
+            construction: 9_940_000.0,
+            new_sites: 46,
+            unserved: 6,
+            over_capacity: 2,
+        }
+    );
+}
+
+#[test]
+fn budget_limited_scenario_serves_the_most_within_its_budget() {
+    let h = shipped("budget_limited");
+    assert!(h.served_by_year[0] >= 0.6 * 11344.0, "Bazhou's 60 % target");
+    assert_eq!(
+        h,
+        Headline {
+            served_by_year: vec![9793.0],
+            spend_by_year: vec![8_980_000.0],
+            construction: 8_980_000.0,
+            new_sites: 14,
+            unserved: 43,
+            over_capacity: 2,
+        }
+    );
+}
+
+#[test]
+fn phased_scenario_builds_the_default_plan_over_three_years() {
+    let h = shipped("phased");
+    assert_eq!(
+        h,
+        Headline {
+            served_by_year: vec![5557.0, 9887.0, 10823.0],
+            spend_by_year: vec![3_860_000.0, 3_620_000.0, 2_460_000.0],
+            construction: 9_940_000.0,
+            new_sites: 46,
+            unserved: 6,
+            over_capacity: 2,
+        }
+    );
+    // The same least cost as the one-year default, reached by its last year.
+    let d = shipped("default");
+    assert_eq!(h.construction, d.construction);
+    assert_eq!(h.served_by_year.last(), d.served_by_year.last());
+}
+
+#[test]
+fn walk_20min_serves_more_than_walk_15min_for_less() {
+    let w20 = shipped("walk_20min");
+    assert_eq!(
+        w20,
+        Headline {
+            served_by_year: vec![10828.0],
+            spend_by_year: vec![9_820_000.0],
+            construction: 9_820_000.0,
+            new_sites: 42,
+            unserved: 4,
+            over_capacity: 2,
+        }
+    );
+    let w15 = shipped("default");
+    assert!(w20.served_by_year[0] >= w15.served_by_year[0]);
+    assert!(w20.construction <= w15.construction);
+}
+
+#[test]
+fn policy_plan_is_the_same_on_one_and_many_threads() {
+    let path = root().join("scenarios/phased.toml");
+    let solve_with = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| run(&path))
+    };
+    let (one, four) = (solve_with(1), solve_with(4));
+    let (a, b) = (one.policy.unwrap(), four.policy.unwrap());
+    assert_eq!(a.solution, b.solution);
+    assert_eq!(a.sites, b.sites);
+    assert_eq!(a.villages, b.villages);
+}
+
+#[test]
+fn existing_facilities_are_kept_upgraded_or_closed() {
+    let plan = run(&fixture("tiny_policy/scenario.toml"));
+    check_plan(&plan);
+    let p = plan.policy.as_ref().unwrap();
+    let status = |key: &str| {
+        p.sites
+            .iter()
+            .find(|s| plan.sites[s.site.index()].key == key)
+            .map(|s| s.status)
+    };
+    // The existing centre of T1 may not close; T2's nursing home is the cheapest centre.
+    assert_eq!(status("s1"), Some(SiteStatus::Existing));
+    assert_eq!(status("n1"), Some(SiteStatus::Upgraded));
+    // p3 alone serves Nancun: kept. p1 and p2 serve only what the centre s1 serves: their
+    // operating cost over five years is saved, users moved to the nearest kept point.
+    assert_eq!(status("p3"), Some(SiteStatus::Kept));
+    for key in ["p1", "p2"] {
+        assert_eq!(status(key), Some(SiteStatus::Closed), "{key}");
+        let closed = p
+            .sites
+            .iter()
+            .find(|s| plan.sites[s.site.index()].key == key)
+            .unwrap();
+        assert!(closed.moved_to.is_some());
+    }
+    assert!(p.sites.iter().any(|s| s.status == SiteStatus::New));
+    // The upgrade is built in the first year, the new points when money allows.
+    let n1 = p
+        .sites
+        .iter()
+        .find(|s| plan.sites[s.site.index()].key == "n1")
+        .unwrap();
+    assert_eq!(n1.build_year, Some(2025));
+    let reasons: Vec<&str> = p
+        .villages
+        .iter()
+        .filter_map(|v| match &v.service {
+            Service::Unserved { reason } => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("could not be linked")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("no candidate site within 6 min"))
+    );
+}
+
+#[test]
+fn task_table_has_the_annex_columns_and_adds_up() {
+    let plan = run(&root().join("scenarios/phased.toml"));
+    let table = carecover::report::task_table::task_table(&plan).unwrap();
+    // The published annex columns (shared/data/plans/jiangjin_2021_plan.csv), per plan year.
+    let jiangjin =
+        std::fs::read_to_string(root().join("../shared/data/plans/jiangjin_2021_plan.csv"));
+    let expected: Vec<String> = match jiangjin {
+        Ok(text) => text
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(|c| c.replace("2021", "2025").replace("2022", "2026"))
+            .collect(),
+        Err(_) => vec!["town".into(), "villages".into(), "new_points_2025".into()],
+    };
+    for column in expected
+        .iter()
+        .filter(|c| !c.ends_with("_2026") || c.starts_with("new_"))
+    {
+        assert!(
+            table.header.contains(column),
+            "missing {column}: {:?}",
+            table.header
+        );
+    }
+    for y in [2025, 2026, 2027] {
+        assert!(table.header.contains(&format!("new_points_{y}")));
+    }
+    let col = |name: &str| table.header.iter().position(|h| h == name).unwrap();
+    let num = |cell: &carecover::report::task_table::Cell| match cell {
+        carecover::report::task_table::Cell::Number(x) => *x,
+        other => panic!("{other:?}"),
+    };
+    let (towns, total) = table.rows.split_at(table.rows.len() - 1);
+    assert_eq!(towns.len(), 7);
+    for name in [
+        "villages",
+        "new_points_2025",
+        "new_points_2026",
+        "new_points_2027",
+        "elders_served",
+        "construction_cost",
+    ] {
+        let sum: f64 = towns.iter().map(|r| num(&r[col(name)])).sum();
+        assert!((sum - num(&total[0][col(name)])).abs() < 1e-6, "{name}");
+    }
+    assert_eq!(num(&total[0][col("villages")]), 66.0);
+    let new_centres: f64 = [2025, 2026, 2027]
+        .iter()
+        .map(|y| num(&total[0][col(&format!("new_centers_{y}"))]))
+        .sum();
+    assert_eq!(new_centres, 7.0, "one centre per parish");
+    // The .xlsx holds the same cells.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("t.xlsx");
+    std::fs::write(
+        &file,
+        carecover::report::task_table::to_xlsx(&table, &file).unwrap(),
+    )
+    .unwrap();
+    use calamine::{Reader, open_workbook_auto};
+    let mut book = open_workbook_auto(&file).unwrap();
+    let range = book.worksheet_range("task_table").unwrap();
+    assert_eq!(range.height(), table.rows.len() + 1);
+    assert_eq!(range.get((0, 0)).unwrap().to_string(), "town");
+    let v = range.get((table.rows.len(), col("elders_served"))).unwrap();
+    assert_eq!(
+        v.to_string().parse::<f64>().unwrap(),
+        num(&total[0][col("elders_served")])
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The exact model against enumeration.
+
+/// The best plan by enumerating every first-open year of every facility.
+fn enumerate(p: &PolicyProblem) -> Option<(f64, f64)> {
+    let n = p.facilities.len();
+    let y = p.n_years();
+    let choices: Vec<Vec<Option<usize>>> = p
+        .facilities
+        .iter()
+        .map(|f| {
+            if f.fixed() {
+                vec![Some(0)]
+            } else if f.existing {
+                vec![None, Some(0)]
+            } else {
+                std::iter::once(None).chain((0..y).map(Some)).collect()
+            }
+        })
+        .collect();
+    let mut idx = vec![0usize; n];
+    let mut best: Option<(f64, f64)> = None;
+    loop {
+        let plan: Vec<Option<usize>> = (0..n).map(|f| choices[f][idx[f]]).collect();
+        if p.check(&plan).is_ok() {
+            let r = p.rank(&plan);
+            if best.is_none_or(|b| r.0 < b.0 - 1e-9 || (r.0 <= b.0 + 1e-9 && r.1 < b.1 - 1e-9)) {
+                best = Some(r);
+            }
+        }
+        let mut k = 0;
+        loop {
+            if k == n {
+                return best;
+            }
+            idx[k] += 1;
+            if idx[k] < choices[k].len() {
+                break;
+            }
+            idx[k] = 0;
+            k += 1;
+        }
+    }
+}
+
+fn random_problem(seed: u64) -> PolicyProblem {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let n_villages = rng.random_range(4..9usize);
+    let n_towns = 2;
+    let mut facilities = Vec::new();
+    for t in 0..n_towns {
+        for _ in 0..2 {
+            let existing = rng.random_bool(0.2);
+            facilities.push(Facility {
+                role: Role::Town,
+                town: Some(t),
+                cost: if existing {
+                    0.0
+                } else {
+                    rng.random_range(5..20) as f64
+                },
+                operating: rng.random_range(0..3) as f64,
+                existing,
+                closable: existing && rng.random_bool(0.5),
+                serves: Vec::new(),
+                links: Vec::new(),
+            });
+        }
+    }
+    let n_points = rng.random_range(2..5usize);
+    for _ in 0..n_points {
+        let t = rng.random_range(0..n_towns);
+        let existing = rng.random_bool(0.15);
+        let links: Vec<usize> = (0..facilities.len())
+            .filter(|&c| facilities[c].town == Some(t) && rng.random_bool(0.7))
+            .collect();
+        facilities.push(Facility {
+            role: Role::Village,
+            town: Some(t),
+            cost: if existing {
+                0.0
+            } else {
+                rng.random_range(1..6) as f64
+            },
+            operating: rng.random_range(0..2) as f64,
+            existing,
+            closable: existing && rng.random_bool(0.5),
+            serves: Vec::new(),
+            links,
+        });
+    }
+    for f in &mut facilities {
+        f.serves = (0..n_villages as u32)
+            .filter(|_| rng.random_bool(0.35))
+            .collect();
+    }
+    let years = rng.random_range(1..3usize);
+    PolicyProblem {
+        weights: (0..n_villages)
+            .map(|_| rng.random_range(0..50) as f64)
+            .collect(),
+        n_towns,
+        needs_centre: vec![true; n_towns],
+        facilities,
+        budgets: (0..years)
+            .map(|_| rng.random_range(10..40) as f64)
+            .collect(),
+        carry_over: rng.random_bool(0.5),
+        objective: if rng.random_bool(0.5) {
+            Objective::FullCoverage
+        } else {
+            Objective::MaxCoverage
+        },
+        min_share: None,
+        operating_years: rng.random_range(0..3) as f64,
+    }
+}
+
+#[test]
+fn exact_policy_plans_equal_enumeration_and_heuristic_plans_keep_every_rule() {
+    let options = SolveOptions::default();
+    let mut solved = 0;
+    for seed in 0..60 {
+        let p = random_problem(seed);
+        let best = enumerate(&p);
+        let exact = policy::solve(&p, &options, usize::MAX, 60.0);
+        match (best, exact) {
+            (None, Err(_)) => {}
+            (Some(best), Ok(s)) => {
+                p.check(&s.open_from).unwrap();
+                let r = p.rank(&s.open_from);
+                assert!(
+                    (r.0 - best.0).abs() < 1e-6 && (r.1 - best.1).abs() < 1e-6,
+                    "seed {seed}: solver {r:?}, enumeration {best:?}"
+                );
+                assert_eq!(s.status, Status::Optimal);
+                solved += 1;
+                if let Ok(h) = policy::heuristic::solve(&p, &options) {
+                    p.check(&h.open_from).unwrap();
+                    let hr = p.rank(&h.open_from);
+                    assert!(
+                        hr.0 >= best.0 - 1e-6,
+                        "seed {seed}: heuristic beats the optimum"
+                    );
+                    if p.objective == Objective::MaxCoverage {
+                        assert!(
+                            h.bound >= -best.0 - 1e-6,
+                            "seed {seed}: bound {} below optimum {}",
+                            h.bound,
+                            -best.0
+                        );
+                    }
+                }
+            }
+            (best, exact) => panic!(
+                "seed {seed}: enumeration {best:?}, solver {:?}",
+                exact.map(|s| s.open_from)
+            ),
+        }
+    }
+    assert!(solved >= 30, "only {solved} feasible instances");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario errors.
+
+fn parse_err(text: &str) -> String {
+    Scenario::parse(text, std::path::Path::new("scenarios/x.toml"))
+        .unwrap_err()
+        .to_string()
+}
+
+const INPUTS: &str = "[inputs]\nvillages = \"v.csv\"\nsites = \"s.csv\"\nroads = \"r.csv\"\n";
+
+#[test]
+fn policy_scenario_errors_name_the_key() {
+    let base = format!("{INPUTS}[policy]\nobjective = \"full_coverage\"\nbudget = 100\n");
+    let e = parse_err(&format!(
+        "{base}[[tier]]\nname = \"c\"\nmode = \"drive\"\nradius_min = 10\n"
+    ));
+    assert!(e.contains("needs `role`"), "{e}");
+    let e = parse_err(&format!(
+        "{base}[[tier]]\nname = \"c\"\nrole = \"town\"\nmode = \"drive\"\nradius_min = 10\nbudget = 5\n"
+    ));
+    assert!(e.contains("budgets are set in [policy]"), "{e}");
+    let e = parse_err(&format!(
+        "{INPUTS}[policy]\nobjective = \"full_coverage\"\n[[tier]]\nname = \"c\"\nrole = \"town\"\nmode = \"drive\"\nradius_min = 10\n"
+    ));
+    assert!(e.contains("missing budget"), "{e}");
+    let e = parse_err(&format!(
+        "{INPUTS}[policy]\nobjective = \"full_coverage\"\n[[policy.years]]\nyear = 2026\nbudget = 1\n[[policy.years]]\nyear = 2025\nbudget = 1\n[[tier]]\nname = \"c\"\nrole = \"town\"\nmode = \"drive\"\nradius_min = 10\n"
+    ));
+    assert!(e.contains("plan years must increase"), "{e}");
+    let e = parse_err(&format!(
+        "{base}[[tier]]\nname = \"p\"\nrole = \"village\"\nmode = \"walk\"\nradius_min = 10\n"
+    ));
+    assert!(e.contains("no tier has role = \"town\""), "{e}");
+    let e = parse_err(&format!(
+        "{INPUTS}[[tier]]\nname = \"c\"\nrole = \"town\"\nmode = \"drive\"\nradius_min = 10\nbudget = 5\n"
+    ));
+    assert!(e.contains("need a [policy] section"), "{e}");
+}
+
+#[test]
+fn demand_weights_on_a_missing_column_name_the_village() {
+    let path = root().join("scenarios/default.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "operating_years = 5",
+        "operating_years = 5\ndemand = { elders_80 = 0.5 }",
+    );
+    let err = pipeline::run(Scenario::parse(&text, &path).unwrap(), &Progress::new(true))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("villages.csv") && err.contains("elders_80"),
+        "{err}"
+    );
+}
