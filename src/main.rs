@@ -57,6 +57,21 @@ enum Command {
         /// Output folder of the second result (B).
         b: PathBuf,
     },
+    /// Audit a published per-town plan (a table like the Jiangjin annex: town, new_points_<year>,
+    /// ...) against what each town of a policy scenario needs: the fewest points that serve
+    /// every village, and the most elders the plan's number of points can serve.
+    ///
+    /// Example: carecover audit scenarios/default.toml --plan scenarios/andorra_plan_2025.csv
+    Audit {
+        /// A scenario with a [policy] section.
+        scenario: PathBuf,
+        /// The published plan (CSV with `town` and `new_points…` columns).
+        #[arg(long)]
+        plan: PathBuf,
+        /// Time limit of each exact per-town solve, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+    },
     /// Describe an input file: what it holds, counts, extent, a coordinate-system note, problems.
     ///
     /// Example: carecover inspect data/andorra/villages.csv
@@ -141,6 +156,17 @@ fn main() -> ExitCode {
         }
         Some(Command::Inspect { file }) => inspect(&file, cli.json),
         Some(Command::Compare { a, b }) => compare(&a, &b, cli.json),
+        Some(Command::Audit {
+            scenario,
+            plan,
+            time_limit,
+        }) => audit(
+            &scenario,
+            &plan,
+            time_limit,
+            Progress::new(cli.quiet),
+            cli.json,
+        ),
         Some(Command::Instance {
             path,
             format,
@@ -250,6 +276,31 @@ fn compare(a: &Path, b: &Path, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&c)?);
     } else {
         print!("{}", report::compare::compare_text(&c));
+    }
+    Ok(())
+}
+
+fn audit(
+    scenario: &Path,
+    plan_file: &Path,
+    time_limit: f64,
+    progress: Progress,
+    json: bool,
+) -> anyhow::Result<()> {
+    let sc = Scenario::load(scenario)?;
+    if sc.policy.is_none() {
+        anyhow::bail!(carecover::Error::file(
+            scenario,
+            "has no [policy] section: the audit needs towns, centres and points (see README, Policy scenarios)"
+        ));
+    }
+    let planned = carecover::io::read_plan_table(plan_file)?;
+    let plan = pipeline::run(sc, &progress)?;
+    let a = report::audit::audit(&plan, &planned, time_limit);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&a)?);
+    } else {
+        print!("{}", report::audit::audit_text(&a));
     }
     Ok(())
 }

@@ -494,3 +494,93 @@ fn demand_weights_on_a_missing_column_name_the_village() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Published plans and the audit.
+
+#[test]
+fn jiangjin_plan_table_reads_with_its_published_totals() {
+    let path = root().join("../shared/data/plans/jiangjin_2021_plan.csv");
+    if !path.exists() {
+        eprintln!("skipped: {} not present", path.display());
+        return;
+    }
+    let towns = carecover::io::read_plan_table(&path).unwrap();
+    let sum = |f: &dyn Fn(&carecover::io::PlannedTown) -> f64| towns.iter().map(f).sum::<f64>();
+    // DOMAIN.md: 30 towns, 175 villages, 60 existing points; 25 new centres, 95 new points.
+    assert_eq!(towns.len(), 30);
+    assert_eq!(sum(&|t| t.villages.unwrap()), 175.0);
+    assert_eq!(sum(&|t| t.existing_points.unwrap()), 60.0);
+    assert_eq!(sum(&|t| t.new_centres), 25.0);
+    assert_eq!(sum(&|t| t.new_points), 95.0);
+    let baisha = towns.iter().find(|t| t.town == "白沙镇").unwrap();
+    assert_eq!((baisha.villages, baisha.new_points), (Some(14.0), 9.0));
+}
+
+#[test]
+fn plan_table_errors_name_file_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |text: &str| {
+        let p = tmp.path().join("plan.csv");
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let e = carecover::io::read_plan_table(&write("town,villages\nA,3\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no `new_points"), "{e}");
+    let e = carecover::io::read_plan_table(&write("town,new_points_2025\nA,3\nA,2\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("line 3") && e.contains("appears twice"), "{e}");
+    let e = carecover::io::read_plan_table(&write("town,new_points_2025\nA,2.5\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("line 2") && e.contains("new_points_2025") && e.contains("whole number"),
+        "{e}"
+    );
+    let e = carecover::io::read_plan_table(&write("town,new_points_2025\nA,-1\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("negative"), "{e}");
+}
+
+#[test]
+fn audit_finds_towns_that_build_more_or_fewer_points_than_coverage_needs() {
+    let plan = run(&root().join("scenarios/default.toml"));
+    let planned =
+        carecover::io::read_plan_table(&root().join("scenarios/andorra_plan_2025.csv")).unwrap();
+    let a = carecover::report::audit::audit(&plan, &planned, 30.0);
+    let rows = a["towns"].as_array().unwrap();
+    assert_eq!(rows.len(), 7);
+    for r in rows {
+        let (planned, needed) = (
+            r["planned_points"].as_i64().unwrap(),
+            r["needed_points"].as_i64().unwrap(),
+        );
+        assert_eq!(r["difference"].as_i64().unwrap(), planned - needed);
+        assert!(needed <= r["villages"].as_i64().unwrap());
+        let (max, with_plan) = (
+            r["served_max"].as_f64().unwrap(),
+            r["served_with_plan"].as_f64().unwrap(),
+        );
+        assert!(with_plan <= max + 1e-9);
+        if planned >= needed {
+            assert_eq!(with_plan, max, "{r}");
+        } else {
+            assert!(with_plan < max, "{r}");
+        }
+    }
+    // The audit's best per town serves what the full plan serves (same rules, town by town).
+    let served: f64 = rows.iter().map(|r| r["served_max"].as_f64().unwrap()).sum();
+    assert_eq!(served, plan.policy.as_ref().unwrap().solution.served[0]);
+    let verdict = |town: &str| {
+        rows.iter().find(|r| r["town"] == town).unwrap()["verdict"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(verdict("Sant Julià de Lòria").contains("fewer"));
+    assert!(verdict("La Massana").contains("more"));
+}

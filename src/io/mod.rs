@@ -12,6 +12,7 @@ mod csv_input;
 mod facloc;
 mod geojson_input;
 mod osm;
+mod plan_table;
 mod row;
 mod shp;
 mod table;
@@ -23,6 +24,7 @@ pub use facloc::{
 };
 pub use geojson_input::{read_roads_geojson, read_sites_geojson, read_villages_geojson};
 pub use osm::{OsmExtract, OsmPlace, OsmPoi, read_osm_extract, read_roads_osm_pbf};
+pub use plan_table::{PlannedTown, read_plan_table};
 pub use shp::{read_roads_shp, read_sites_shp, read_villages_shp};
 pub use table::TableOptions;
 

@@ -36,6 +36,7 @@
 //! solver core's covering methods given the centres, then a schedule by elder-years per
 //! cost; its bound comes from a relaxation without the town and linking rules.
 
+pub mod audit;
 pub mod heuristic;
 pub mod milp;
 

@@ -31,13 +31,15 @@ fn properties(file: &Path) -> Result<Vec<serde_json::Map<String, Value>>> {
         .collect()
 }
 
-/// Per town: villages, elders, and for each result the villages and elders covered, the
-/// villages outside every radius, the open sites and their cost.
+/// Per town: villages, elders, and for each result the villages and elders covered (served),
+/// those served by a facility already full (policy results), the villages outside every
+/// radius, the open sites and their cost.
 #[derive(Default)]
 struct Town {
     villages: usize,
     elders: f64,
     covered: [usize; 2],
+    over_capacity: [usize; 2],
     elders_covered: [f64; 2],
     uncovered: [usize; 2],
     sites: [BTreeSet<String>; 2],
@@ -70,11 +72,17 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
             if v["covered"].as_bool() == Some(true) {
                 town.covered[k] += 1;
                 town.elders_covered[k] += elders;
+                if v["over_capacity"].as_bool() == Some(true) {
+                    town.over_capacity[k] += 1;
+                }
             } else {
                 town.uncovered[k] += 1;
             }
         }
         for s in properties(&dir.join("sites.geojson"))? {
+            if s["status"].as_str() == Some("closed") {
+                continue;
+            }
             let key = format!(
                 "{} ({})",
                 s["id"].as_str().unwrap_or_default(),
@@ -96,6 +104,7 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
                 "villages": t.villages,
                 "elders": t.elders,
                 "covered_a": t.covered[0], "covered_b": t.covered[1],
+                "over_capacity_a": t.over_capacity[0], "over_capacity_b": t.over_capacity[1],
                 "elders_covered_a": t.elders_covered[0], "elders_covered_b": t.elders_covered[1],
                 "outside_a": t.uncovered[0], "outside_b": t.uncovered[1],
                 "sites_a": t.sites[0].len(), "sites_b": t.sites[1].len(),
@@ -113,6 +122,10 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
             "villages": towns.values().map(|t| t.villages).sum::<usize>(), "elders": sum(&|t| t.elders),
             "covered_a": towns.values().map(|t| t.covered[0]).sum::<usize>(),
             "covered_b": towns.values().map(|t| t.covered[1]).sum::<usize>(),
+            "over_capacity_a": towns.values().map(|t| t.over_capacity[0]).sum::<usize>(),
+            "over_capacity_b": towns.values().map(|t| t.over_capacity[1]).sum::<usize>(),
+            "outside_a": towns.values().map(|t| t.uncovered[0]).sum::<usize>(),
+            "outside_b": towns.values().map(|t| t.uncovered[1]).sum::<usize>(),
             "elders_covered_a": sum(&|t| t.elders_covered[0]), "elders_covered_b": sum(&|t| t.elders_covered[1]),
             "cost_a": sum(&|t| t.cost[0]), "cost_b": sum(&|t| t.cost[1]),
         },
@@ -128,11 +141,13 @@ pub fn compare_text(c: &Value) -> String {
     let mut out = format!("A = {}, B = {}\n", p(&c["a"]), p(&c["b"]));
     let _ = writeln!(
         out,
-        "{:<24} {:>8} {:>9} {:>15} {:>19} {:>11} {:>23}",
+        "{:<24} {:>8} {:>9} {:>15} {:>13} {:>13} {:>19} {:>11} {:>23}",
         "town",
         "villages",
         "elders",
-        "covered A / B",
+        "served A / B",
+        "over cap A/B",
+        "outside A/B",
         "elders covered A/B",
         "sites A/B",
         "cost A / B"
@@ -147,12 +162,16 @@ pub fn compare_text(c: &Value) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<24} {:>8} {:>9.0} {:>7}/{:<7} {:>9.0}/{:<9.0} {:>11} {:>11.0}/{:<11.0}",
+            "{:<24} {:>8} {:>9.0} {:>7}/{:<7} {:>6}/{:<6} {:>6}/{:<6} {:>9.0}/{:<9.0} {:>11} {:>11.0}/{:<11.0}",
             name,
             p(&r["villages"]),
             r["elders"].as_f64().unwrap_or(0.0),
             p(&r["covered_a"]),
             p(&r["covered_b"]),
+            p(&r["over_capacity_a"]),
+            p(&r["over_capacity_b"]),
+            p(&r["outside_a"]),
+            p(&r["outside_b"]),
             r["elders_covered_a"].as_f64().unwrap_or(0.0),
             r["elders_covered_b"].as_f64().unwrap_or(0.0),
             sites,

@@ -16,6 +16,7 @@
 //! `status` (existing / kept / upgraded / new / closed) and `build_year`; every village carries
 //! `served_by` (own_point / shared_point / centre / unserved), `served_from` and `reason`.
 
+pub mod audit;
 pub mod check;
 pub mod compare;
 pub mod html;
