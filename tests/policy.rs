@@ -480,6 +480,36 @@ fn policy_scenario_errors_name_the_key() {
 }
 
 #[test]
+fn demand_weights_add_weighted_village_columns() {
+    let path = root().join("scenarios/default.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "operating_years = 5",
+        "operating_years = 5\ndemand = { elders = 1.0, buildings = 0.5 }",
+    );
+    let plan = pipeline::run(Scenario::parse(&text, &path).unwrap(), &Progress::new(true)).unwrap();
+    check_plan(&plan);
+    let p = plan.policy.as_ref().unwrap();
+    for (v, vp) in plan.villages.iter().zip(&p.villages) {
+        let buildings: f64 = v
+            .extra
+            .iter()
+            .find(|(k, _)| k == "buildings")
+            .unwrap()
+            .1
+            .parse()
+            .unwrap();
+        assert_eq!(vp.weight, v.elders + 0.5 * buildings, "{}", v.key);
+    }
+    let served: f64 = p
+        .villages
+        .iter()
+        .filter(|v| v.served_from.is_some())
+        .map(|v| v.weight)
+        .sum();
+    assert!((served - p.solution.served[0]).abs() < 1e-6);
+}
+
+#[test]
 fn demand_weights_on_a_missing_column_name_the_village() {
     let path = root().join("scenarios/default.toml");
     let text = std::fs::read_to_string(&path).unwrap().replace(

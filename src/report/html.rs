@@ -172,6 +172,51 @@ fn reason(plan: &Plan, tier: &crate::pipeline::TierPlan, v: usize) -> String {
     }
 }
 
+/// The policy plan's years and the task table, as HTML.
+fn policy_html(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> String {
+    let e = |s: &str| escape(s).into_owned();
+    let s = &pol.solution;
+    let demand: f64 = pol.villages.iter().map(|v| v.weight).sum();
+    let mut years = String::new();
+    for (y, &(year, budget)) in pol.policy.years.iter().enumerate() {
+        let spend = s.spend[y] + if y == 0 { pol.county_cost } else { 0.0 };
+        years += &format!(
+            "<tr><td>{year}</td><td>{budget:.0}</td><td>{spend:.0}</td><td>{:.0} ({:.1} %)</td></tr>\n",
+            s.served[y],
+            pct(s.served[y], demand)
+        );
+    }
+    let mut table = String::new();
+    if let Some(t) = super::task_table::task_table(plan) {
+        table += "<table><tr>";
+        for h in &t.header {
+            table += &format!("<th>{}</th>", e(h));
+        }
+        table += "</tr>\n";
+        for row in &t.rows {
+            table += "<tr>";
+            for c in row {
+                let text = match c {
+                    super::task_table::Cell::Text(x) => e(x),
+                    super::task_table::Cell::Number(x) => format!("{}", round(*x, 0.01)),
+                };
+                table += &format!("<td>{text}</td>");
+            }
+            table += "</tr>\n";
+        }
+        table += "</table>";
+    }
+    format!(
+        "<h2>Policy plan</h2>\n<p>Objective: {:?}; solved by {} ({}, gap {:.2} %). Construction {:.0}; operating {:.0} a year.</p>\n<table><tr><th>year</th><th>budget</th><th>spend</th><th>elders served</th></tr>\n{years}</table>\n<h2>Task table (one row per town)</h2>\n{table}",
+        pol.policy.objective,
+        s.method,
+        s.status.name(),
+        100.0 * s.gap,
+        pol.sites.iter().map(|p| p.cost).sum::<f64>(),
+        pol.sites.iter().map(|p| p.operating).sum::<f64>(),
+    )
+}
+
 /// The report page, with the map inlined.
 pub fn report_html(plan: &Plan, map_svg: &str) -> String {
     let total: f64 = plan.villages.iter().map(|v| v.elders).sum();
@@ -196,7 +241,23 @@ pub fn report_html(plan: &Plan, map_svg: &str) -> String {
         );
     }
     let mut uncovered = String::new();
-    for t in &plan.tiers {
+    let mut policy_section = String::new();
+    if let Some(pol) = &plan.policy {
+        policy_section = policy_html(plan, pol);
+        for (i, vp) in pol.villages.iter().enumerate() {
+            if let crate::pipeline::Service::Unserved { reason } = &vp.service {
+                let v = &plan.villages[i];
+                uncovered += &format!(
+                    "<tr><td>plan</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    e(&v.name),
+                    e(&v.town),
+                    round(v.elders, 1.0),
+                    e(reason)
+                );
+            }
+        }
+    }
+    for t in plan.tiers.iter().filter(|_| plan.policy.is_none()) {
         for (i, a) in t.assignment.iter().enumerate() {
             if a.is_none() {
                 let v = &plan.villages[i];
@@ -228,6 +289,7 @@ pub fn report_html(plan: &Plan, map_svg: &str) -> String {
 <table><tr><th>tier</th><th>mode</th><th>radius (min)</th><th>sites (existing + new)</th><th>cost</th><th>elders covered</th><th>villages covered</th><th>status</th><th>gap</th></tr>
 {rows}</table>
 <p>The gap is how far the best possible coverage may lie above this plan (0 % with status optimal: proven best).</p>
+{policy_section}
 <h2>Map</h2>
 <div class="map">{map_svg}</div>
 <h2>Villages not covered, and why</h2>

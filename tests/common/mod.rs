@@ -494,6 +494,22 @@ pub fn check_policy(plan: &Plan) -> usize {
             checks += 1;
         }
     }
+    // At least `min_sites` county centres.
+    for (k, tier) in sc.tiers.iter().enumerate() {
+        if tier.role == Some(Role::County) {
+            let n = pol
+                .sites
+                .iter()
+                .filter(|p| p.tier == k && p.status != SiteStatus::Closed)
+                .count();
+            assert!(
+                n >= tier.min_sites,
+                "{n} county centres, at least {} required",
+                tier.min_sites
+            );
+            checks += 1;
+        }
+    }
     // Linking: new points within the drive radius of their town's centre.
     if let Some(vt) = sc.tiers.iter().find(|t| t.role == Some(Role::Village))
         && let Some(link) = vt.link_radius_s
