@@ -165,7 +165,8 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
                 location: at(clamp(x + dx), clamp(y + dy)),
                 cost: Some(cost),
                 existing,
-                facility: None,
+                // An existing nursing home is a nursing home, which a centre tier may upgrade.
+                facility: (kind == "nursing_home" && existing).then(|| kind.to_string()),
                 capacity: Some(30.0),
             });
         }

@@ -614,3 +614,43 @@ fn audit_finds_towns_that_build_more_or_fewer_points_than_coverage_needs() {
     assert!(verdict("Sant Julià de Lòria").contains("fewer"));
     assert!(verdict("La Massana").contains("more"));
 }
+
+#[test]
+fn compare_walk_15_and_20_minutes_town_by_town() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut dirs = Vec::new();
+    for name in ["default", "walk_20min"] {
+        let plan = run(&root().join(format!("scenarios/{name}.toml")));
+        dirs.push(
+            carecover::report::write_all(&plan, &tmp.path().join(name), &Progress::new(true))
+                .unwrap(),
+        );
+    }
+    let c = carecover::report::compare::compare(&dirs[0], &dirs[1]).unwrap();
+    let t = &c["totals"];
+    // As in each plan's own summary (pinned above): served, over capacity, outside.
+    assert_eq!(
+        (t["covered_a"].as_u64(), t["covered_b"].as_u64()),
+        (Some(60), Some(62))
+    );
+    assert_eq!(
+        (t["outside_a"].as_u64(), t["outside_b"].as_u64()),
+        (Some(6), Some(4))
+    );
+    assert_eq!(
+        (t["over_capacity_a"].as_u64(), t["over_capacity_b"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(t["cost_a"].as_f64(), Some(9_940_000.0));
+    assert_eq!(t["cost_b"].as_f64(), Some(9_820_000.0));
+    let towns = c["towns"].as_array().unwrap();
+    assert_eq!(towns.len(), 7);
+    let served: u64 = towns.iter().map(|r| r["covered_b"].as_u64().unwrap()).sum();
+    assert_eq!(served, 62);
+    assert!(
+        !c["only_in_a"].as_array().unwrap().is_empty(),
+        "the plans differ"
+    );
+    let text = carecover::report::compare::compare_text(&c);
+    assert!(text.contains("over cap A/B") && text.contains("Escaldes-Engordany"));
+}

@@ -191,15 +191,9 @@ pub struct Prepared {
 
 /// Reads and checks the inputs, builds the network and snaps every place (see [`Prepared`]).
 pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
-        timings.push((name, clock.elapsed().as_secs_f64()));
-        clock = Instant::now();
-    };
-
+    let clock = Instant::now();
     let spinner = progress.spinner("reading inputs");
-    let (mut villages, mut sites, mut roads) = {
+    let (villages, sites, roads) = {
         let (v, (s, r)) = rayon::join(
             || io::load_villages(&scenario.villages, &scenario.villages_table),
             || {
@@ -210,6 +204,28 @@ pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
             },
         );
         (v?, s?, r?)
+    };
+    spinner.finish_and_clear();
+    let read_s = clock.elapsed().as_secs_f64();
+    let mut prepared = prepare_loaded(scenario, villages, sites, roads, progress)?;
+    prepared.timings[0].1 += read_s;
+    Ok(prepared)
+}
+
+/// [`prepare`] for inputs already in memory (e.g. a generated county): converts them to
+/// WGS-84, builds the network and snaps every place.
+pub fn prepare_loaded(
+    scenario: Scenario,
+    mut villages: Vec<Village>,
+    mut sites: Vec<Site>,
+    mut roads: Vec<io::RoadLine>,
+    progress: &Progress,
+) -> Result<Prepared> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
+        timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
     };
     // Into WGS-84, whatever each input was declared in.
     if !scenario.villages_crs.is_wgs84() {
@@ -243,7 +259,6 @@ pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
             capacity: None,
         }));
     }
-    spinner.finish_and_clear();
     lap("read inputs", &mut timings);
 
     let spinner = progress.spinner("building the road network");

@@ -15,8 +15,9 @@ fn read_json(file: &Path) -> Result<Value> {
     serde_json::from_str(&text).map_err(|e| Error::file(file, format!("not valid JSON: {e}")))
 }
 
-/// The `properties` of every feature of a GeoJSON file.
-fn properties(file: &Path) -> Result<Vec<serde_json::Map<String, Value>>> {
+/// The `properties` of every feature of a GeoJSON file, as JSON objects (a missing property
+/// reads as null).
+fn properties(file: &Path) -> Result<Vec<Value>> {
     let doc = read_json(file)?;
     doc["features"]
         .as_array()
@@ -26,6 +27,7 @@ fn properties(file: &Path) -> Result<Vec<serde_json::Map<String, Value>>> {
             f["properties"]
                 .as_object()
                 .cloned()
+                .map(Value::Object)
                 .ok_or_else(|| Error::file(file, "a feature has no properties"))
         })
         .collect()
@@ -72,7 +74,7 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
             if v["covered"].as_bool() == Some(true) {
                 town.covered[k] += 1;
                 town.elders_covered[k] += elders;
-                if v["over_capacity"].as_bool() == Some(true) {
+                if v.get("over_capacity").and_then(Value::as_bool) == Some(true) {
                     town.over_capacity[k] += 1;
                 }
             } else {
@@ -80,7 +82,7 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
             }
         }
         for s in properties(&dir.join("sites.geojson"))? {
-            if s["status"].as_str() == Some("closed") {
+            if s.get("status").and_then(Value::as_str) == Some("closed") {
                 continue;
             }
             let key = format!(
