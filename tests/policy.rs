@@ -29,23 +29,13 @@ struct Headline {
 
 fn headline(plan: &Plan) -> Headline {
     let p = plan.policy.as_ref().unwrap();
-    let mut spend = p.solution.spend.clone();
-    spend[0] += p.county_cost;
     Headline {
         served_by_year: p.solution.served.clone(),
-        spend_by_year: spend,
-        construction: p.sites.iter().map(|s| s.cost).sum(),
-        new_sites: p
-            .sites
-            .iter()
-            .filter(|s| s.status == SiteStatus::New)
-            .count(),
-        unserved: p
-            .villages
-            .iter()
-            .filter(|v| matches!(v.service, Service::Unserved { .. }))
-            .count(),
-        over_capacity: p.villages.iter().filter(|v| v.over_capacity).count(),
+        spend_by_year: (0..p.solution.spend.len()).map(|y| p.spend(y)).collect(),
+        construction: p.construction_cost(),
+        new_sites: p.n_sites(SiteStatus::New),
+        unserved: p.n_served_by("unserved"),
+        over_capacity: p.n_over_capacity(),
     }
 }
 

@@ -130,6 +130,44 @@ impl PolicyPlan {
     pub fn years(&self) -> Vec<i32> {
         self.policy.years.iter().map(|&(y, _)| y).collect()
     }
+
+    /// Construction spend in plan year `y` (index), the county centre's in the first.
+    pub fn spend(&self, y: usize) -> f64 {
+        self.solution.spend[y] + if y == 0 { self.county_cost } else { 0.0 }
+    }
+
+    /// Total demand (weighted elders) of all villages.
+    pub fn demand(&self) -> f64 {
+        self.villages.iter().map(|v| v.weight).sum()
+    }
+
+    /// Villages served in a way ([`Service::name`]).
+    pub fn n_served_by(&self, name: &str) -> usize {
+        self.villages
+            .iter()
+            .filter(|v| v.service.name() == name)
+            .count()
+    }
+
+    /// Villages served but over their facility's capacity.
+    pub fn n_over_capacity(&self) -> usize {
+        self.villages.iter().filter(|v| v.over_capacity).count()
+    }
+
+    /// Sites of a status.
+    pub fn n_sites(&self, status: SiteStatus) -> usize {
+        self.sites.iter().filter(|p| p.status == status).count()
+    }
+
+    /// Construction and upgrade cost of the whole plan.
+    pub fn construction_cost(&self) -> f64 {
+        self.sites.iter().map(|p| p.cost).sum()
+    }
+
+    /// Yearly operating cost of everything open at the end.
+    pub fn operating_cost(&self) -> f64 {
+        self.sites.iter().map(|p| p.operating).sum()
+    }
 }
 
 /// The per-village weight: Σ over the `[policy.demand]` columns of weight × value.

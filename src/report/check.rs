@@ -60,7 +60,9 @@ pub fn validation(p: &Prepared) -> Value {
                 "name": t.name,
                 "mode": t.mode.name(),
                 "radius_min": t.radius_s / 60.0,
-                "limit": t.limit,
+                "limit": if t.role.is_some() { json!(null) } else { json!(t.limit) },
+                "role": t.role,
+                "link_radius_min": t.link_radius_s.map(|s| s / 60.0),
                 "candidates": c.len(),
                 "existing": existing,
                 "new_site_cost_min": costs.iter().copied().fold(f64::INFINITY, f64::min),
@@ -88,6 +90,14 @@ pub fn validation(p: &Prepared) -> Value {
         "roads": { "file": sc.roads, "crs": sc.roads_crs.name(), "network": p.network_stats },
         "villages_off_network": off,
         "tiers": tiers,
+        "policy": sc.policy.as_ref().map(|pol| json!({
+            "objective": pol.objective,
+            "years": pol.years.iter().map(|(y, b)| json!({"year": y, "budget": b})).collect::<Vec<_>>(),
+            "carry_over": pol.carry_over,
+            "min_coverage_share": pol.min_coverage_share,
+            "operating_years": pol.operating_years,
+            "demand": pol.demand,
+        })),
         "warnings": p.warnings,
         "ok": true,
     })
@@ -124,6 +134,14 @@ pub fn validation_text(v: &Value) -> String {
         let limit = match (t["limit"].get("budget"), t["limit"].get("count")) {
             (Some(b), _) => format!("budget {}", plain(b)),
             (_, Some(c)) => format!("{} new sites", plain(c)),
+            _ if !t["role"].is_null() => format!(
+                "role {}{}",
+                plain(&t["role"]),
+                match t["link_radius_min"].as_f64() {
+                    Some(m) => format!(", points within {m} min drive of their centre"),
+                    None => String::new(),
+                }
+            ),
             _ => plain(&t["limit"]),
         };
         out += &format!(
@@ -134,6 +152,24 @@ pub fn validation_text(v: &Value) -> String {
             p(&t["candidates"]),
             p(&t["existing"]),
             p(&t["candidates_off_network"])
+        );
+    }
+    if let Some(pol) = v.get("policy").filter(|x| !x.is_null()) {
+        let years: Vec<String> = pol["years"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|y| format!("{} budget {}", p(&y["year"]), p(&y["budget"])))
+            .collect();
+        out += &format!(
+            "  policy: {} over {}{}\n",
+            p(&pol["objective"]),
+            years.join(", "),
+            if pol["carry_over"] == true && years.len() > 1 {
+                " (unspent money carries over)"
+            } else {
+                ""
+            }
         );
     }
     out

@@ -176,14 +176,13 @@ fn reason(plan: &Plan, tier: &crate::pipeline::TierPlan, v: usize) -> String {
 fn policy_html(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> String {
     let e = |s: &str| escape(s).into_owned();
     let s = &pol.solution;
-    let demand: f64 = pol.villages.iter().map(|v| v.weight).sum();
     let mut years = String::new();
     for (y, &(year, budget)) in pol.policy.years.iter().enumerate() {
-        let spend = s.spend[y] + if y == 0 { pol.county_cost } else { 0.0 };
         years += &format!(
-            "<tr><td>{year}</td><td>{budget:.0}</td><td>{spend:.0}</td><td>{:.0} ({:.1} %)</td></tr>\n",
+            "<tr><td>{year}</td><td>{budget:.0}</td><td>{:.0}</td><td>{:.0} ({:.1} %)</td></tr>\n",
+            pol.spend(y),
             s.served[y],
-            pct(s.served[y], demand)
+            pct(s.served[y], pol.demand())
         );
     }
     let mut table = String::new();
@@ -212,8 +211,8 @@ fn policy_html(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> String {
         s.method,
         s.status.name(),
         100.0 * s.gap,
-        pol.sites.iter().map(|p| p.cost).sum::<f64>(),
-        pol.sites.iter().map(|p| p.operating).sum::<f64>(),
+        pol.construction_cost(),
+        pol.operating_cost(),
     )
 }
 

@@ -452,25 +452,19 @@ pub fn summary(plan: &Plan) -> JsonValue {
 
 /// The policy plan's totals: objective and its bound, and each year's spend and service.
 fn policy_summary(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> JsonValue {
+    use crate::pipeline::SiteStatus;
     let s = &pol.solution;
-    let total_demand: f64 = pol.villages.iter().map(|v| v.weight).sum();
-    let count = |name: &str| {
-        pol.villages
-            .iter()
-            .filter(|v| v.service.name() == name)
-            .count()
-    };
+    let total_demand = pol.demand();
     let years: Vec<JsonValue> = pol
         .policy
         .years
         .iter()
         .enumerate()
         .map(|(y, &(year, budget))| {
-            let spend = s.spend[y] + if y == 0 { pol.county_cost } else { 0.0 };
             json!({
                 "year": year,
                 "budget": budget,
-                "spend": spend,
+                "spend": pol.spend(y),
                 "demand_served": s.served[y],
                 "demand_served_pct": pct(s.served[y], total_demand),
                 "villages_served": pol.villages.iter().filter(|v| v.served_from.is_some_and(|f| f <= year)).count(),
@@ -486,22 +480,22 @@ fn policy_summary(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> JsonValue {
         "gap": s.gap,
         "towns": pol.towns.len(),
         "demand_total": total_demand,
-        "construction_cost": pol.sites.iter().map(|p| p.cost).sum::<f64>(),
-        "operating_cost_per_year": pol.sites.iter().map(|p| p.operating).sum::<f64>(),
+        "construction_cost": pol.construction_cost(),
+        "operating_cost_per_year": pol.operating_cost(),
         "years": years,
         "villages": {
-            "own_point": count("own_point"),
-            "shared_point": count("shared_point"),
-            "centre": count("centre"),
-            "unserved": count("unserved"),
-            "over_capacity": pol.villages.iter().filter(|v| v.over_capacity).count(),
+            "own_point": pol.n_served_by("own_point"),
+            "shared_point": pol.n_served_by("shared_point"),
+            "centre": pol.n_served_by("centre"),
+            "unserved": pol.n_served_by("unserved"),
+            "over_capacity": pol.n_over_capacity(),
         },
         "sites": {
-            "existing": pol.sites.iter().filter(|p| p.status == crate::pipeline::SiteStatus::Existing).count(),
-            "kept": pol.sites.iter().filter(|p| p.status == crate::pipeline::SiteStatus::Kept).count(),
-            "upgraded": pol.sites.iter().filter(|p| p.status == crate::pipeline::SiteStatus::Upgraded).count(),
-            "new": pol.sites.iter().filter(|p| p.status == crate::pipeline::SiteStatus::New).count(),
-            "closed": pol.sites.iter().filter(|p| p.status == crate::pipeline::SiteStatus::Closed).count(),
+            "existing": pol.n_sites(SiteStatus::Existing),
+            "kept": pol.n_sites(SiteStatus::Kept),
+            "upgraded": pol.n_sites(SiteStatus::Upgraded),
+            "new": pol.n_sites(SiteStatus::New),
+            "closed": pol.n_sites(SiteStatus::Closed),
         },
         "elders_total": plan.villages.iter().map(|v| v.elders).sum::<f64>(),
     })
@@ -566,13 +560,6 @@ pub fn summary_table(plan: &Plan) -> String {
     );
     if let Some(pol) = &plan.policy {
         let s = &pol.solution;
-        let total_demand: f64 = pol.villages.iter().map(|v| v.weight).sum();
-        let count = |name: &str| {
-            pol.villages
-                .iter()
-                .filter(|v| v.service.name() == name)
-                .count()
-        };
         let _ = writeln!(
             out,
             "policy ({:?}, {} {}, gap {:.2}%): villages by own point {}, shared point {}, centre {}, unserved {}; {} over capacity",
@@ -580,26 +567,27 @@ pub fn summary_table(plan: &Plan) -> String {
             s.method,
             s.status.name(),
             100.0 * s.gap,
-            count("own_point"),
-            count("shared_point"),
-            count("centre"),
-            count("unserved"),
-            pol.villages.iter().filter(|v| v.over_capacity).count(),
+            pol.n_served_by("own_point"),
+            pol.n_served_by("shared_point"),
+            pol.n_served_by("centre"),
+            pol.n_served_by("unserved"),
+            pol.n_over_capacity(),
         );
         for (y, &(year, budget)) in pol.policy.years.iter().enumerate() {
-            let spend = s.spend[y] + if y == 0 { pol.county_cost } else { 0.0 };
             let _ = writeln!(
                 out,
-                "  {year}: spend {spend:.0} of {budget:.0}; elders served {:.0} of {total_demand:.0} ({:.1}%)",
+                "  {year}: spend {:.0} of {budget:.0}; elders served {:.0} of {:.0} ({:.1}%)",
+                pol.spend(y),
                 s.served[y],
-                pct(s.served[y], total_demand)
+                pol.demand(),
+                pct(s.served[y], pol.demand())
             );
         }
         let _ = writeln!(
             out,
             "  construction {:.0}, operating {:.0} a year; task table: task_table.csv",
-            pol.sites.iter().map(|p| p.cost).sum::<f64>(),
-            pol.sites.iter().map(|p| p.operating).sum::<f64>()
+            pol.construction_cost(),
+            pol.operating_cost()
         );
     }
     let _ = writeln!(
