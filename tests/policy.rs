@@ -470,6 +470,22 @@ fn policy_scenario_errors_name_the_key() {
 }
 
 #[test]
+fn budgets_below_the_required_centres_are_refused_with_the_reason() {
+    let path = root().join("scenarios/budget_limited.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for (budget, expected) in [
+        ("1000000", "county care centre costs 3000000"),
+        ("5000000", "cannot build a centre in every town"),
+    ] {
+        let t = text.replace("budget = 9000000", &format!("budget = {budget}"));
+        let err =
+            pipeline::run(Scenario::parse(&t, &path).unwrap(), &Progress::new(true)).unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+}
+
+#[test]
 fn demand_weights_add_weighted_village_columns() {
     let path = root().join("scenarios/default.toml");
     let text = std::fs::read_to_string(&path).unwrap().replace(

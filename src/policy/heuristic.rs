@@ -126,7 +126,7 @@ fn select(
     }
     if reserve > budget * (1.0 + 1e-12) + 1e-9 {
         return Err(Infeasible(format!(
-            "the budget {budget} cannot build a centre in every town: the cheapest centres alone cost {reserve}"
+            "the budget left for town centres and points ({budget}) cannot build a centre in every town: the cheapest centres alone cost {reserve}"
         )));
     }
     // Off: closed existing facilities, and points another one dominates (never needed).
