@@ -52,7 +52,17 @@ fn andorra(c: &mut Criterion) {
         });
     }
     let plan = pipeline::run(scenario.clone(), &Progress::new(true)).unwrap();
-    for t in &plan.tiers {
+    if let Some(pol) = &plan.policy {
+        // The policy model: decomposition heuristic alone, and the exact lexicographic MILP.
+        let p = &pol.problem;
+        g.bench_function("solve_policy_heuristic", |b| {
+            b.iter(|| carecover::policy::heuristic::solve(p, &scenario.solver).unwrap())
+        });
+        g.bench_function("solve_policy_exact", |b| {
+            b.iter(|| carecover::policy::solve(p, &scenario.solver, usize::MAX, 60.0).unwrap())
+        });
+    }
+    for t in plan.tiers.iter().filter(|t| t.tier.role.is_none()) {
         let problem = CoverProblem {
             weights: plan.villages.iter().map(|v| v.elders).collect(),
             covers: t

@@ -15,9 +15,9 @@
 //!    facility that serves someone new.
 //!
 //! The bound relaxes the town and linking rules: the Lagrangian bound of the pooled maximal
-//! covering problem for each year's cumulative budget, or for least cost the cheapest centre
-//! of every town plus one cheapest point for each of a set of villages no two of which share a
-//! point.
+//! covering problem for each year's cumulative budget; for least cost only what every plan
+//! pays, the cheapest centre of every town and the existing facilities that must stay (a weak
+//! bound: the exact model is what proves least-cost plans).
 
 use super::{Infeasible, PolicyProblem, PolicySolution};
 use crate::scenario::{Objective, Role};
@@ -312,7 +312,10 @@ fn score(problem: &PolicyProblem, open: &[bool]) -> Score {
 }
 
 /// Builds the chosen set year by year (see the module docs).
-fn schedule(problem: &PolicyProblem, chosen: &[bool]) -> Result<Vec<Option<usize>>, Infeasible> {
+pub(crate) fn schedule(
+    problem: &PolicyProblem,
+    chosen: &[bool],
+) -> Result<Vec<Option<usize>>, Infeasible> {
     let n = problem.facilities.len();
     let years = problem.n_years();
     let last = years - 1;
@@ -529,39 +532,8 @@ fn bound(problem: &PolicyProblem, options: &SolveOptions) -> f64 {
                 })
                 .map(|f| life_cost(problem, f))
                 .sum::<f64>();
-            // Villages only new points can serve: a packing of them with disjoint point sets.
-            let m = problem.weights.len();
-            let mut by_village: Vec<Vec<usize>> = vec![Vec::new(); m];
-            let mut needs_point = vec![true; m];
-            for (f, fac) in problem.facilities.iter().enumerate() {
-                for &v in &fac.serves {
-                    if fac.role == Role::Town || fac.fixed() {
-                        needs_point[v as usize] = false;
-                    } else if !fac.existing {
-                        by_village[v as usize].push(f);
-                    } else {
-                        needs_point[v as usize] = false; // a closable existing point may serve it
-                    }
-                }
-            }
-            let mut villages: Vec<(usize, f64)> = (0..m)
-                .filter(|&v| needs_point[v] && !by_village[v].is_empty())
-                .map(|v| {
-                    let c = by_village[v]
-                        .iter()
-                        .map(|&f| life_cost(problem, f))
-                        .fold(f64::INFINITY, f64::min);
-                    (v, c)
-                })
-                .collect();
-            villages.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            let mut used = vec![false; n];
-            for (v, c) in villages {
-                if by_village[v].iter().all(|&f| !used[f]) {
-                    by_village[v].iter().for_each(|&f| used[f] = true);
-                    lb += c;
-                }
-            }
+            // Points add nothing here: the least-cost plan need not serve every village a
+            // point could (it serves the most the rules allow), so no point is certain.
             lb
         }
     }

@@ -92,6 +92,15 @@ fn build(
 ) -> Option<(Vec<Option<usize>>, bool)> {
     let years = problem.n_years();
     let last = years - 1;
+    // Money and demand in units near 1: the solver's tolerances are absolute, and costs in
+    // the millions beside elders in the thousands invite wrong cut-offs.
+    let money = problem
+        .facilities
+        .iter()
+        .map(|f| f.cost + problem.operating_years * f.operating)
+        .chain(problem.budgets.iter().copied())
+        .fold(1.0, f64::max);
+    let people = problem.weights.iter().copied().fold(1.0, f64::max);
     let mut vars = ProblemVariables::new();
     let mut warm_values: Vec<(Variable, f64)> = Vec::new();
     let warm_open = |f: usize, y: usize| warm[f].is_some_and(|s| s <= y);
@@ -173,7 +182,7 @@ fn build(
                 } else {
                     open[f][y - 1].expr()
                 };
-                fac.cost * (now - before)
+                fac.cost / money * (now - before)
             })
             .sum()
     };
@@ -183,10 +192,10 @@ fn build(
         let s = spend(y);
         if problem.carry_over {
             cumulative += s;
-            budget += problem.budgets[y];
+            budget += problem.budgets[y] / money;
             constraints.push(cumulative.clone().leq(budget));
         } else {
-            constraints.push(s.leq(problem.budgets[y]));
+            constraints.push(s.leq(problem.budgets[y] / money));
         }
     }
     // Demand groups: villages with the same serving facilities.
@@ -206,10 +215,10 @@ fn build(
             continue;
         }
         if fs.iter().any(|&f| problem.facilities[f].fixed()) {
-            always += problem.weights[v];
+            always += problem.weights[v] / people;
             continue;
         }
-        *groups.entry(fs).or_default() += problem.weights[v];
+        *groups.entry(fs).or_default() += problem.weights[v] / people;
     }
     let mut elder_years = Expression::from(always * years as f64);
     let mut served_last = Expression::from(always);
@@ -227,7 +236,7 @@ fn build(
         }
     }
     if let Some(s) = problem.min_share {
-        let total: f64 = problem.weights.iter().sum();
+        let total: f64 = problem.weights.iter().sum::<f64>() / people;
         constraints.push(served_last.clone().geq(s * total));
     }
     let total_cost: Expression = problem
@@ -235,19 +244,20 @@ fn build(
         .iter()
         .enumerate()
         .map(|(f, fac)| {
-            let c =
-                if fac.existing { 0.0 } else { fac.cost } + problem.operating_years * fac.operating;
+            let c = (if fac.existing { 0.0 } else { fac.cost }
+                + problem.operating_years * fac.operating)
+                / money;
             c * open[f][last].expr()
         })
         .sum();
     let slack = |x: f64| 1e-7 * x.abs().max(1.0);
-    if let Some(s) = floors.served_last {
+    if let Some(s) = floors.served_last.map(|s| s / people) {
         constraints.push(served_last.clone().geq(s - slack(s)));
     }
-    if let Some(e) = floors.elder_years {
+    if let Some(e) = floors.elder_years.map(|e| e / people) {
         constraints.push(elder_years.clone().geq(e - slack(e)));
     }
-    if let Some(c) = floors.cost {
+    if let Some(c) = floors.cost.map(|c| c / money) {
         constraints.push(total_cost.clone().leq(c + slack(c)));
     }
     let (maximize, objective) = match goal {

@@ -319,23 +319,32 @@ impl PolicyProblem {
         }
     }
 
-    /// A plan's rank, smaller is better: full coverage serves the most elders it can by the
-    /// last year, then at least cost; a budgeted plan serves the most elder-years, then at
-    /// least cost.
-    pub fn rank(&self, open_from: &[Option<usize>]) -> (f64, f64) {
+    /// A plan's rank, compared lexicographically, smaller first: full coverage serves the
+    /// most elders it can by the last year, then at least cost, then the most elder-years; a
+    /// budgeted plan serves the most elder-years, then at least cost.
+    pub fn rank(&self, open_from: &[Option<usize>]) -> [f64; 3] {
         let served = self.served(open_from);
-        let primary = match self.objective {
-            Objective::FullCoverage => *served.last().unwrap_or(&0.0),
-            Objective::MaxCoverage => served.iter().sum(),
-        };
-        (-primary, self.total_cost(open_from))
+        let years: f64 = served.iter().sum();
+        let cost = self.total_cost(open_from);
+        match self.objective {
+            Objective::FullCoverage => [-*served.last().unwrap_or(&0.0), cost, -years],
+            Objective::MaxCoverage => [-years, cost, 0.0],
+        }
     }
 
-    /// Whether plan `a` ranks before plan `b`.
-    fn better(&self, a: &[Option<usize>], b: &[Option<usize>]) -> bool {
+    /// Whether plan `a` ranks before plan `b` (see [`Self::rank`]).
+    pub fn better(&self, a: &[Option<usize>], b: &[Option<usize>]) -> bool {
         let (a, b) = (self.rank(a), self.rank(b));
-        let tol = |x: f64| 1e-9 * x.abs().max(1.0);
-        a.0 < b.0 - tol(b.0) || (a.0 <= b.0 + tol(b.0) && a.1 < b.1 - tol(b.1))
+        for k in 0..3 {
+            let tol = 1e-9 * b[k].abs().max(1.0);
+            if a[k] < b[k] - tol {
+                return true;
+            }
+            if a[k] > b[k] + tol {
+                return false;
+            }
+        }
+        false
     }
 
     /// Assembles the solution record of a plan.
@@ -394,7 +403,16 @@ pub fn solve(
         Ok(h) => h.open_from.clone(),
         Err(_) => vec![None; problem.facilities.len()],
     };
-    match (milp::solve(problem, &warm, time_limit_s), heuristic) {
+    let exact = milp::solve(problem, &warm, time_limit_s).map(|(open_from, proven)| {
+        // A safeguard on the solver: the heuristic's schedule of the same sites must not do
+        // better; if it does, take it and claim no proof.
+        let chosen: Vec<bool> = open_from.iter().map(Option::is_some).collect();
+        match heuristic::schedule(problem, &chosen) {
+            Ok(s) if problem.check(&s).is_ok() && problem.better(&s, &open_from) => (s, false),
+            _ => (open_from, proven),
+        }
+    });
+    match (exact, heuristic) {
         (Some((open_from, proven)), heuristic) if problem.check(&open_from).is_ok() => {
             let value = problem.objective_of(&open_from);
             let bound = heuristic.as_ref().map_or(value, |h| h.bound);
