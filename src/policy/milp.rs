@@ -250,7 +250,11 @@ fn build(
             c * open[f][last].expr()
         })
         .sum();
-    let slack = |x: f64| 1e-7 * x.abs().max(1.0);
+    // Floors give a little (1e-5 relative): a solver's feasibility tolerance (HiGHS: 1e-6 on
+    // rows, after its own scaling) must not turn "at least what the last stage reached" into
+    // infeasible. A hundred-thousandth of an elder-year or a yuan changes no plan's ranking
+    // that matters.
+    let slack = |x: f64| 1e-5 * x.abs().max(1.0);
     if let Some(s) = floors.served_last.map(|s| s / people) {
         constraints.push(served_last.clone().geq(s - slack(s)));
     }
