@@ -512,14 +512,24 @@ pub(crate) fn pct(part: f64, whole: f64) -> f64 {
 /// The short table printed after a run.
 pub fn summary_table(plan: &Plan) -> String {
     use std::fmt::Write;
+    let at_villages = plan
+        .sites
+        .iter()
+        .filter(|s| s.kind == crate::scenario::VILLAGE_SITE_KIND)
+        .count();
     let total: f64 = plan.villages.iter().map(|v| v.elders).sum();
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "scenario: {} ({} villages, {} sites, {:.0} km of road)",
+        "scenario: {} ({} villages, {} sites{}, {:.0} km of road)",
         plan.scenario.name,
         plan.villages.len(),
-        plan.sites.len(),
+        plan.sites.len() - at_villages,
+        if at_villages > 0 {
+            format!(" + {at_villages} candidate points at villages")
+        } else {
+            String::new()
+        },
         plan.network_stats.length_km
     );
     let _ = writeln!(
