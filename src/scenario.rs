@@ -390,7 +390,7 @@ impl Scenario {
                     "`role`, `link_radius_min`, `close_existing` and `min_sites` need a [policy] section".into(),
                 ));
             }
-            if raw.policy.is_some() {
+            let (limit, role) = if raw.policy.is_some() {
                 let Some(role) = t.role else {
                     return Err(err(
                         place,
@@ -415,41 +415,28 @@ impl Scenario {
                         "`min_sites` applies to the county role only".into(),
                     ));
                 }
-                tiers.push(Tier {
-                    name: t.name,
-                    mode: t.mode,
-                    radius_s: t.radius_min * 60.0,
-                    site_kinds: t.site_kinds,
-                    kind_costs: t.kind_costs,
-                    default_cost: t.cost,
-                    limit: Limit::Budget(f64::INFINITY),
-                    role: Some(role),
-                    link_radius_s: t.link_radius_min.map(|m| m * 60.0),
-                    operating_cost: t.operating_cost,
-                    capacity: t.capacity,
-                    close_existing: t.close_existing,
-                    min_sites: t.min_sites.unwrap_or(usize::from(role == Role::County)),
-                    beds_per_elder: t.beds_per_elder,
-                    at_villages: t.at_villages,
-                });
-                continue;
-            }
-            let limit = match (t.budget, t.new_sites) {
-                (Some(b), None) if b >= 0.0 && b.is_finite() => Limit::Budget(b),
-                (Some(b), None) => return Err(err(place, format!("`budget` = {b} must be >= 0"))),
-                (None, Some(p)) => Limit::Count(p),
-                (Some(_), Some(_)) => {
-                    return Err(err(
-                        place,
-                        "give either `budget` or `new_sites`, not both".into(),
-                    ));
-                }
-                (None, None) => {
-                    return Err(err(
+                (Limit::Budget(f64::INFINITY), Some(role))
+            } else {
+                let limit = match (t.budget, t.new_sites) {
+                    (Some(b), None) if b >= 0.0 && b.is_finite() => Limit::Budget(b),
+                    (Some(b), None) => {
+                        return Err(err(place, format!("`budget` = {b} must be >= 0")));
+                    }
+                    (None, Some(p)) => Limit::Count(p),
+                    (Some(_), Some(_)) => {
+                        return Err(err(
+                            place,
+                            "give either `budget` or `new_sites`, not both".into(),
+                        ));
+                    }
+                    (None, None) => {
+                        return Err(err(
                         place,
                         "missing limit: give `budget` (money for new sites) or `new_sites` (how many)".into(),
                     ));
-                }
+                    }
+                };
+                (limit, None)
             };
             tiers.push(Tier {
                 name: t.name,
@@ -459,12 +446,14 @@ impl Scenario {
                 kind_costs: t.kind_costs,
                 default_cost: t.cost,
                 limit,
-                role: None,
-                link_radius_s: None,
+                role,
+                link_radius_s: t.link_radius_min.map(|m| m * 60.0),
                 operating_cost: t.operating_cost,
                 capacity: t.capacity,
-                close_existing: false,
-                min_sites: 0,
+                close_existing: t.close_existing,
+                min_sites: t
+                    .min_sites
+                    .unwrap_or(usize::from(role == Some(Role::County))),
                 beds_per_elder: t.beds_per_elder,
                 at_villages: t.at_villages,
             });
