@@ -311,6 +311,115 @@ fn score(problem: &PolicyProblem, open: &[bool]) -> Score {
     (-served, cost)
 }
 
+/// A schedule being built: each facility's first open year, the villages served so far, and
+/// this year's money left and spent.
+struct Build {
+    open_from: Vec<Option<usize>>,
+    served: Vec<bool>,
+    avail: f64,
+    spent: f64,
+}
+
+impl Build {
+    /// Whether town `t` already has an open centre.
+    fn has_centre(&self, problem: &PolicyProblem, t: Option<usize>) -> bool {
+        problem
+            .facilities
+            .iter()
+            .enumerate()
+            .any(|(g, fac)| self.open_from[g].is_some() && fac.role == Role::Town && fac.town == t)
+    }
+
+    /// Buys, in year `y`, the affordable bundles of `pool` facilities with the most newly
+    /// served demand per unit cost, one at a time, until none is left; with `allow_zero` also
+    /// those that serve nobody new. A point whose centre is not open comes bundled with it:
+    /// the chosen one, else the cheapest in a town without a centre yet.
+    fn fill(
+        &mut self,
+        problem: &PolicyProblem,
+        chosen: &[bool],
+        y: usize,
+        pool: &dyn Fn(usize) -> bool,
+        allow_zero: bool,
+    ) {
+        let n = problem.facilities.len();
+        loop {
+            let mut best: Option<(Vec<usize>, f64, f64)> = None;
+            for f in 0..n {
+                if self.open_from[f].is_some() || !pool(f) {
+                    continue;
+                }
+                let fac = &problem.facilities[f];
+                let mut bundle = vec![f];
+                if fac.role == Role::Town && self.has_centre(problem, fac.town) {
+                    continue;
+                }
+                if fac.role == Role::Village
+                    && !fac.links.iter().any(|&c| self.open_from[c].is_some())
+                {
+                    let centre = fac
+                        .links
+                        .iter()
+                        .copied()
+                        .filter(|&c| {
+                            pool(c) && !self.has_centre(problem, problem.facilities[c].town)
+                        })
+                        .min_by(|&a, &b| {
+                            (!chosen[a], new_cost(problem, a))
+                                .partial_cmp(&(!chosen[b], new_cost(problem, b)))
+                                .unwrap_or(std::cmp::Ordering::Equal)
+                                .then(a.cmp(&b))
+                        });
+                    match centre {
+                        Some(c) => bundle.push(c),
+                        None => continue,
+                    }
+                }
+                let cost: f64 = bundle.iter().map(|&g| new_cost(problem, g)).sum();
+                if cost > self.avail * (1.0 + 1e-12) + 1e-9 {
+                    continue;
+                }
+                let mut new = vec![false; problem.weights.len()];
+                for &g in &bundle {
+                    for &v in &problem.facilities[g].serves {
+                        new[v as usize] |= !self.served[v as usize];
+                    }
+                }
+                let gain: f64 = new
+                    .iter()
+                    .zip(&problem.weights)
+                    .filter(|(n, _)| **n)
+                    .map(|(_, w)| w)
+                    .sum();
+                if gain <= 0.0 && !allow_zero {
+                    continue;
+                }
+                let ratio = if cost > 0.0 {
+                    gain / cost
+                } else {
+                    f64::INFINITY
+                };
+                let better = match &best {
+                    None => true,
+                    Some((_, r, g)) => ratio > *r || (ratio == *r && gain > *g),
+                };
+                if better {
+                    best = Some((bundle, ratio, gain));
+                }
+            }
+            let Some((bundle, _, _)) = best else { break };
+            for g in bundle {
+                self.open_from[g] = Some(y);
+                self.avail -= new_cost(problem, g);
+                self.spent += new_cost(problem, g);
+                for &v in &problem.facilities[g].serves {
+                    self.served[v as usize] = true;
+                }
+            }
+        }
+    }
+}
+
 /// Builds the chosen set year by year (see the module docs).
 pub(crate) fn schedule(
     problem: &PolicyProblem,
@@ -319,163 +428,40 @@ pub(crate) fn schedule(
     let n = problem.facilities.len();
     let years = problem.n_years();
     let last = years - 1;
-    let mut open_from: Vec<Option<usize>> = (0..n)
+    let open_from: Vec<Option<usize>> = (0..n)
         .map(|f| (problem.facilities[f].existing && chosen[f]).then_some(0))
         .collect();
-    let mut served = vec![false; problem.weights.len()];
-    let mark = |open_from: &[Option<usize>], served: &mut Vec<bool>| {
-        for (f, fac) in problem.facilities.iter().enumerate() {
-            if open_from[f].is_some() {
-                fac.serves.iter().for_each(|&v| served[v as usize] = true);
-            }
-        }
+    let open: Vec<bool> = open_from.iter().map(Option::is_some).collect();
+    let mut build = Build {
+        served: served_by(problem, &open),
+        open_from,
+        avail: 0.0,
+        spent: 0.0,
     };
-    mark(&open_from, &mut served);
-    let mut spent_before = 0.0;
-    let mut budget_before = 0.0;
+    let in_chosen = |f: usize| chosen[f];
+    let any_new = |f: usize| !problem.facilities[f].existing;
+    let (mut spent_before, mut budget_before) = (0.0, 0.0);
     for y in 0..years {
         budget_before += problem.budgets[y];
-        let mut avail = if problem.carry_over {
+        build.avail = if problem.carry_over {
             budget_before - spent_before
         } else {
             problem.budgets[y]
         };
-        let mut spent = 0.0;
-        let fill = |pool: &dyn Fn(usize, &[Option<usize>]) -> bool,
-                    open_from: &mut Vec<Option<usize>>,
-                    served: &mut Vec<bool>,
-                    avail: &mut f64,
-                    spent: &mut f64,
-                    allow_zero: bool| {
-            loop {
-                let mut best: Option<(Vec<usize>, f64, f64)> = None;
-                for f in 0..n {
-                    if open_from[f].is_some() || !pool(f, open_from) {
-                        continue;
-                    }
-                    let fac = &problem.facilities[f];
-                    let mut bundle = vec![f];
-                    if fac.role == Role::Village
-                        && !fac.links.iter().any(|&c| open_from[c].is_some())
-                    {
-                        // Its centre comes with it: the chosen one, else the cheapest linkable
-                        // in a town without a centre yet.
-                        let town_has_centre = |c: usize| {
-                            let t = problem.facilities[c].town;
-                            (0..n).any(|g| {
-                                open_from[g].is_some()
-                                    && problem.facilities[g].role == Role::Town
-                                    && problem.facilities[g].town == t
-                            })
-                        };
-                        let centre = fac
-                            .links
-                            .iter()
-                            .copied()
-                            .filter(|&c| chosen[c] || !town_has_centre(c))
-                            .filter(|&c| pool(c, open_from) && !town_has_centre(c))
-                            .min_by(|&a, &b| {
-                                (!chosen[a], new_cost(problem, a))
-                                    .partial_cmp(&(!chosen[b], new_cost(problem, b)))
-                                    .unwrap_or(std::cmp::Ordering::Equal)
-                                    .then(a.cmp(&b))
-                            });
-                        match centre {
-                            Some(c) => bundle.push(c),
-                            None => continue,
-                        }
-                    }
-                    if fac.role == Role::Town {
-                        let t = fac.town;
-                        if (0..n).any(|g| {
-                            open_from[g].is_some()
-                                && problem.facilities[g].role == Role::Town
-                                && problem.facilities[g].town == t
-                        }) {
-                            continue;
-                        }
-                    }
-                    let cost: f64 = bundle.iter().map(|&g| new_cost(problem, g)).sum();
-                    if cost > *avail * (1.0 + 1e-12) + 1e-9 {
-                        continue;
-                    }
-                    let mut new = vec![false; problem.weights.len()];
-                    for &g in &bundle {
-                        for &v in &problem.facilities[g].serves {
-                            if !served[v as usize] {
-                                new[v as usize] = true;
-                            }
-                        }
-                    }
-                    let gain: f64 = new
-                        .iter()
-                        .zip(&problem.weights)
-                        .filter(|(n, _)| **n)
-                        .map(|(_, w)| w)
-                        .sum();
-                    if gain <= 0.0 && !allow_zero {
-                        continue;
-                    }
-                    let ratio = if cost > 0.0 {
-                        gain / cost
-                    } else {
-                        f64::INFINITY
-                    };
-                    let better = match &best {
-                        None => true,
-                        Some((_, r, g)) => ratio > *r || (ratio == *r && gain > *g),
-                    };
-                    if better {
-                        best = Some((bundle, ratio, gain));
-                    }
-                }
-                let Some((bundle, _, _)) = best else { break };
-                for g in bundle {
-                    open_from[g] = Some(y);
-                    *avail -= new_cost(problem, g);
-                    *spent += new_cost(problem, g);
-                    problem.facilities[g]
-                        .serves
-                        .iter()
-                        .for_each(|&v| served[v as usize] = true);
-                }
-            }
-        };
-        let in_chosen = |f: usize, _: &[Option<usize>]| chosen[f];
-        fill(
-            &in_chosen,
-            &mut open_from,
-            &mut served,
-            &mut avail,
-            &mut spent,
-            false,
-        );
+        build.spent = 0.0;
+        build.fill(problem, chosen, y, &in_chosen, false);
         if y == last || !problem.carry_over {
             // Facilities that serve nobody new (centres required by the rules) are bought
             // when nothing better is left, at the latest in the last year.
-            fill(
-                &in_chosen,
-                &mut open_from,
-                &mut served,
-                &mut avail,
-                &mut spent,
-                true,
-            );
+            build.fill(problem, chosen, y, &in_chosen, true);
+            if problem.objective == Objective::MaxCoverage {
+                // Left-over money: anything that serves someone new and keeps the rules.
+                build.fill(problem, chosen, y, &any_new, false);
+            }
         }
-        if problem.objective == Objective::MaxCoverage && (y == last || !problem.carry_over) {
-            // Left-over money: anything that serves someone new and keeps the rules.
-            let any = |f: usize, _: &[Option<usize>]| !problem.facilities[f].existing;
-            fill(
-                &any,
-                &mut open_from,
-                &mut served,
-                &mut avail,
-                &mut spent,
-                false,
-            );
-        }
-        spent_before += spent;
+        spent_before += build.spent;
     }
+    let open_from = build.open_from;
     // Points left unbuilt only serve fewer; a missing centre breaks the rules.
     if let Some(f) = (0..n)
         .find(|&f| chosen[f] && open_from[f].is_none() && problem.facilities[f].role == Role::Town)
