@@ -560,14 +560,9 @@ pub(super) fn plan(
         }
     }
     let serve_snaps = &inp.village_snaps[&serve_tier.mode];
+    let served_from = problem.served_from(&solution.open_from);
     let village_plans: Vec<VillagePlan> = (0..inp.villages.len())
         .map(|v| {
-            let served_from = (0..problem.n_years()).find(|&y| {
-                (0..problem.facilities.len()).any(|f| {
-                    solution.open_from[f].is_some_and(|s| s <= y)
-                        && problem.facilities[f].serves.contains(&(v as u32))
-                })
-            });
             let service = match best[v] {
                 Some((f, t)) => {
                     let site = fac_site[f].1;
@@ -596,7 +591,7 @@ pub(super) fn plan(
                 service,
                 weight: weights[v],
                 over_capacity: over[v],
-                served_from: served_from.map(year),
+                served_from: served_from[v].map(year),
             }
         })
         .collect();

@@ -186,22 +186,30 @@ impl PolicyProblem {
 
     /// Weighted elders served in each year.
     pub fn served(&self, open_from: &[Option<usize>]) -> Vec<f64> {
+        let first = self.served_from(open_from);
         (0..self.n_years())
             .map(|y| {
-                let mut served = vec![false; self.weights.len()];
-                for (f, fac) in self.facilities.iter().enumerate() {
-                    if Self::is_open(open_from, f, y) {
-                        fac.serves.iter().for_each(|&v| served[v as usize] = true);
-                    }
-                }
-                served
+                first
                     .iter()
                     .zip(&self.weights)
-                    .filter(|(s, _)| **s)
+                    .filter(|(s, _)| s.is_some_and(|s| s <= y))
                     .map(|(_, w)| w)
                     .sum()
             })
             .collect()
+    }
+
+    /// For each village, the first plan year (index) in which an open facility serves it.
+    pub fn served_from(&self, open_from: &[Option<usize>]) -> Vec<Option<usize>> {
+        let mut first: Vec<Option<usize>> = vec![None; self.weights.len()];
+        for (fac, &start) in self.facilities.iter().zip(open_from) {
+            let Some(s) = start else { continue };
+            for &v in &fac.serves {
+                let slot = &mut first[v as usize];
+                *slot = Some(slot.map_or(s, |x| x.min(s)));
+            }
+        }
+        first
     }
 
     /// Construction spend in each year.
