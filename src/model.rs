@@ -69,6 +69,12 @@ pub struct Village {
     pub population: Option<f64>,
     /// Residents aged 60 and over: the weight each problem maximizes coverage of.
     pub elders: f64,
+    /// A village being merged or abolished (合并撤销的村, roster column `merging`): it needs no
+    /// mutual-aid point of its own (000 §2(4), 002 §2(4)).
+    pub merging: bool,
+    /// Whether its township is a 镇/乡 or a 街道 (roster column `town_kind`; `None`: read from
+    /// the township's name, see [`TownKind::of`]).
+    pub town_kind: Option<TownKind>,
     /// Further columns or properties of the input, passed through to the outputs.
     pub extra: Vec<(String, String)>,
 }
@@ -94,4 +100,46 @@ pub struct Site {
     pub facility: Option<String>,
     /// Places (beds, day places); passed through, not yet a constraint.
     pub capacity: Option<f64>,
+    /// The village (its id) the site stands in (column `village`): a point there is that
+    /// village's own point, a centre there makes it the centre's village (一村一点 and its
+    /// exemption, 000 §2(4)). `None`: the nearest village of its town on foot, see README.
+    pub village: Option<String>,
+}
+
+/// A township unit: a town (镇, also 乡) or a subdistrict (街道). The documents set different
+/// rules for the two (000 §3(2): a town's package against a subdistrict's per-point subsidy;
+/// 001 §3(2): a subdistrict centre's own subsidy), and their annexes list both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TownKind {
+    Town,
+    Subdistrict,
+}
+
+impl TownKind {
+    /// Parses a `town_kind` value: `town`, `镇`, `乡`, `township` or `subdistrict`, `街道`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_lowercase().as_str() {
+            "town" | "township" | "镇" | "乡" => Some(TownKind::Town),
+            "subdistrict" | "街道" => Some(TownKind::Subdistrict),
+            _ => None,
+        }
+    }
+
+    /// The kind a township's name implies: a name ending in 街道 is a subdistrict, any other
+    /// (镇, 乡, or a name without a suffix) a town.
+    pub fn of(name: &str) -> Self {
+        if name.trim_end().ends_with("街道") {
+            TownKind::Subdistrict
+        } else {
+            TownKind::Town
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TownKind::Town => "town",
+            TownKind::Subdistrict => "subdistrict",
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::io::{Crs, TableOptions};
+use crate::model::TownKind;
 use crate::network::{Mode, NetworkOptions, Profile};
 use crate::solve::{Limit, SolveOptions};
 use serde::Deserialize;
@@ -88,6 +89,44 @@ pub struct Policy {
     pub exact_max_variables: usize,
     /// Time limit of the exact solve, seconds.
     pub time_limit_s: f64,
+    /// What the yearly budgets pay for: the subsidies of `subsidy` or the construction cost.
+    pub budget_pays: BudgetPays,
+    /// Construction subsidies the county pays to each kind of township (kinds absent: none).
+    pub subsidy: BTreeMap<TownKind, Subsidy>,
+    /// Ordinary villages may share a neighbour's point (an option: the documents give every
+    /// village its own, 000 §2(4), 002 §2(4)).
+    pub shared_points: bool,
+}
+
+/// What the yearly budgets of a policy scenario bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetPays {
+    /// The estimated construction (and upgrade) cost of everything built.
+    Construction,
+    /// The subsidies the county pays for town centres and village points (`[policy.subsidy]`),
+    /// and the construction of the county-level centres it builds itself (000 annex 2, note).
+    Subsidy,
+}
+
+/// A township's construction subsidy (000 §3(2), 001 §3(2), 002 §3(2)): `centre` when the
+/// township builds its centre (the package, which pays for its first `points_included` new
+/// points too), then `point` for each further new point. A township that builds no centre
+/// receives `point` for every new point. Linear in the plan but for `points_included`, which
+/// the exact model represents with one excess-points variable per township and year.
+#[derive(Clone, Copy, Debug, PartialEq, Default, serde::Serialize)]
+pub struct Subsidy {
+    pub centre: f64,
+    pub points_included: usize,
+    pub point: f64,
+}
+
+impl Subsidy {
+    /// The subsidy for `points` new points, with or without the township's new centre.
+    pub fn for_points(&self, points: usize, new_centre: bool) -> f64 {
+        let included = if new_centre { self.points_included } else { 0 };
+        self.point * points.saturating_sub(included) as f64
+    }
 }
 
 /// One tier of facilities (e.g. town centres, village points), solved as its own covering
@@ -117,8 +156,12 @@ pub struct Tier {
     /// Whether existing facilities of this tier may be merged/closed (撤并), their users moving
     /// to the nearest kept one.
     pub close_existing: bool,
-    /// County role: at least this many facilities.
+    /// County role: at least this many facilities, open by `by_year`.
     pub min_sites: usize,
+    /// County role: at most this many (more than `min_sites` where they serve more elders).
+    pub max_sites: usize,
+    /// County role: the plan year by which `min_sites` are open (`None`: the last).
+    pub by_year: Option<i32>,
     /// Nursing-care beds to plan per served elder (reported per facility).
     pub beds_per_elder: f64,
     /// Every village is also a candidate for a new facility at its own location (site kind
@@ -185,6 +228,22 @@ struct RawPolicy {
     demand: BTreeMap<String, f64>,
     exact_max_variables: Option<usize>,
     time_limit_s: Option<f64>,
+    budget_pays: Option<BudgetPays>,
+    #[serde(default)]
+    subsidy: BTreeMap<String, RawSubsidy>,
+    #[serde(default)]
+    shared_points: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSubsidy {
+    #[serde(default)]
+    centre: f64,
+    #[serde(default)]
+    points_included: i64,
+    #[serde(default)]
+    point: f64,
 }
 
 fn yes() -> bool {
@@ -265,6 +324,8 @@ struct RawTier {
     #[serde(default)]
     close_existing: bool,
     min_sites: Option<usize>,
+    max_sites: Option<usize>,
+    by_year: Option<i32>,
     #[serde(default)]
     beds_per_elder: f64,
     #[serde(default)]
@@ -383,11 +444,13 @@ impl Scenario {
             let policy_keys = t.role.is_some()
                 || t.link_radius_min.is_some()
                 || t.close_existing
-                || t.min_sites.is_some();
+                || t.min_sites.is_some()
+                || t.max_sites.is_some()
+                || t.by_year.is_some();
             if raw.policy.is_none() && policy_keys {
                 return Err(err(
                     place,
-                    "`role`, `link_radius_min`, `close_existing` and `min_sites` need a [policy] section".into(),
+                    "`role`, `link_radius_min`, `close_existing`, `min_sites`, `max_sites` and `by_year` need a [policy] section".into(),
                 ));
             }
             let (limit, role) = if raw.policy.is_some() {
@@ -409,10 +472,21 @@ impl Scenario {
                         "`link_radius_min` applies to the village role only".into(),
                     ));
                 }
-                if t.min_sites.is_some() && role != Role::County {
+                if (t.min_sites.is_some() || t.max_sites.is_some() || t.by_year.is_some())
+                    && role != Role::County
+                {
                     return Err(err(
                         place,
-                        "`min_sites` applies to the county role only".into(),
+                        "`min_sites`, `max_sites` and `by_year` apply to the county role only"
+                            .into(),
+                    ));
+                }
+                if let (Some(lo), Some(hi)) = (t.min_sites, t.max_sites)
+                    && hi < lo
+                {
+                    return Err(err(
+                        place,
+                        format!("`max_sites` = {hi} is below `min_sites` = {lo}"),
                     ));
                 }
                 (Limit::Budget(f64::INFINITY), Some(role))
@@ -438,6 +512,9 @@ impl Scenario {
                 };
                 (limit, None)
             };
+            let min_sites = t
+                .min_sites
+                .unwrap_or(usize::from(role == Some(Role::County)));
             tiers.push(Tier {
                 name: t.name,
                 mode: t.mode,
@@ -451,9 +528,9 @@ impl Scenario {
                 operating_cost: t.operating_cost,
                 capacity: t.capacity,
                 close_existing: t.close_existing,
-                min_sites: t
-                    .min_sites
-                    .unwrap_or(usize::from(role == Some(Role::County))),
+                min_sites,
+                max_sites: t.max_sites.unwrap_or(min_sites),
+                by_year: t.by_year,
                 beds_per_elder: t.beds_per_elder,
                 at_villages: t.at_villages,
             });
@@ -591,7 +668,64 @@ fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<Policy> {
             "`time_limit_s` = {time_limit_s} must be positive"
         )));
     }
+    let mut subsidy = BTreeMap::new();
+    for (kind, raw) in p.subsidy {
+        let place = format!("[policy.subsidy.{kind}]");
+        let err = |msg: String| Error::input(path, &place, msg);
+        let k = match kind.as_str() {
+            "town" => TownKind::Town,
+            "subdistrict" => TownKind::Subdistrict,
+            _ => {
+                return Err(err(format!(
+                    "`{kind}` is not a kind of township: use [policy.subsidy.town] (镇/乡) or [policy.subsidy.subdistrict] (街道)"
+                )));
+            }
+        };
+        for (key, v) in [("centre", raw.centre), ("point", raw.point)] {
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err(err(format!("`{key}` = {v} must be an amount >= 0")));
+            }
+        }
+        if raw.points_included < 0 {
+            return Err(err(format!(
+                "`points_included` = {} must be a number of points >= 0",
+                raw.points_included
+            )));
+        }
+        subsidy.insert(
+            k,
+            Subsidy {
+                centre: raw.centre,
+                points_included: raw.points_included as usize,
+                point: raw.point,
+            },
+        );
+    }
+    let budget_pays = match p.budget_pays {
+        Some(BudgetPays::Subsidy) if subsidy.is_empty() => {
+            return Err(err(
+                "`budget_pays` = \"subsidy\" needs the subsidies: add [policy.subsidy.town] (and .subdistrict) with `centre`, `points_included`, `point`".into(),
+            ));
+        }
+        Some(b) => b,
+        None if subsidy.is_empty() => BudgetPays::Construction,
+        None => BudgetPays::Subsidy,
+    };
+    for t in tiers.iter().filter(|t| t.role == Some(Role::County)) {
+        if let Some(y) = t.by_year
+            && !years.iter().any(|&(x, _)| x == y)
+        {
+            return Err(Error::input(
+                path,
+                format!("[[tier]] `{}`", t.name),
+                format!("`by_year` = {y} is not a plan year of [policy]"),
+            ));
+        }
+    }
     Ok(Policy {
+        budget_pays,
+        subsidy,
+        shared_points: p.shared_points,
         objective: p.objective,
         years,
         carry_over: p.carry_over,

@@ -142,6 +142,8 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
                 location: at(x, y),
                 population: Some(population),
                 elders,
+                merging: false,
+                town_kind: None,
                 extra: Vec::new(),
             }
         })
@@ -168,6 +170,7 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
                 // An existing nursing home is a nursing home, which a centre tier may upgrade.
                 facility: (kind == "nursing_home" && existing).then(|| kind.to_string()),
                 capacity: Some(30.0),
+                village: None,
             });
         }
     }
@@ -190,6 +193,7 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
             existing: rng.random::<f64>() < 0.05,
             facility: None,
             capacity: None,
+            village: Some(v.key.clone()),
         });
     }
     SynthCounty {

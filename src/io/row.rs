@@ -3,7 +3,7 @@
 //! built from a `Row` whatever the format, so both formats check values the same way.
 
 use crate::error::{Error, Result};
-use crate::model::{LonLat, Site, Village};
+use crate::model::{LonLat, Site, TownKind, Village};
 use std::path::Path;
 
 pub(crate) struct Row<'a> {
@@ -94,7 +94,17 @@ impl Row<'_> {
 
 /// Columns a village record must have (`lon`/`lat` come from the geometry in GeoJSON).
 pub(crate) const VILLAGE_REQUIRED: &[&str] = &["id", "lon", "lat", "elders"];
-const VILLAGE_KNOWN: &[&str] = &["id", "name", "town", "lon", "lat", "population", "elders"];
+const VILLAGE_KNOWN: &[&str] = &[
+    "id",
+    "name",
+    "town",
+    "lon",
+    "lat",
+    "population",
+    "elders",
+    "merging",
+    "town_kind",
+];
 
 /// Columns a site record must have.
 pub(crate) const SITE_REQUIRED: &[&str] = &["id", "kind", "lon", "lat"];
@@ -106,12 +116,25 @@ pub(crate) fn village(row: &Row) -> Result<Village> {
     }
     let population = row.opt_nonneg("population")?;
     let key = row.text("id");
+    let town_kind = match row.text("town_kind") {
+        k if k.is_empty() => None,
+        k => Some(TownKind::parse(&k).ok_or_else(|| {
+            row.err(
+                "town_kind",
+                format!(
+                    "`{k}` is neither a town (town, 镇, 乡) nor a subdistrict (subdistrict, 街道)"
+                ),
+            )
+        })?),
+    };
     Ok(Village {
         location: row.lonlat()?,
         name: row.name_or(&key),
         town: row.text("town"),
         population,
         elders,
+        merging: row.flag("merging")?,
+        town_kind,
         extra: row.extra(VILLAGE_KNOWN),
         key,
     })
@@ -132,6 +155,7 @@ pub(crate) fn site(row: &Row) -> Result<Site> {
         existing: row.flag("existing")?,
         facility: Some(row.text("facility")).filter(|f| !f.is_empty()),
         capacity: row.opt_nonneg("capacity")?,
+        village: Some(row.text("village")).filter(|v| !v.is_empty()),
         key,
     })
 }

@@ -257,6 +257,7 @@ pub fn prepare_loaded(
             existing: false,
             facility: None,
             capacity: None,
+            village: Some(v.key.clone()),
         }));
     }
     lap("read inputs", &mut timings);

@@ -4,11 +4,11 @@
 use super::{TierPlan, Times};
 use crate::coverage;
 use crate::error::{Error, Result};
-use crate::model::{Site, SiteId, Village, VillageId};
+use crate::model::{Site, SiteId, TownKind, Village, VillageId};
 use crate::network::{Mode, RoadNetwork, Snap};
-use crate::policy::{self, Facility, PolicyProblem, PolicySolution};
-use crate::scenario::{Policy, Role, Scenario, Tier};
-use crate::solve::{self, CoverProblem, Limit, Solution};
+use crate::policy::{self, CountyRule, Facility, PolicyProblem, PolicySolution};
+use crate::scenario::{BudgetPays, Policy, Role, Scenario, Subsidy, Tier};
+use crate::solve::Solution;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,8 +49,12 @@ pub struct PlannedSite {
     pub status: SiteStatus,
     /// Plan year in which it is built or upgraded (`None`: it existed).
     pub build_year: Option<i32>,
-    /// Construction or upgrade cost.
+    /// Estimated construction or upgrade cost.
     pub cost: f64,
+    /// Construction subsidy its township receives for it (`[policy.subsidy]`): a new centre's
+    /// package, and each new point beyond the package's (in build order, then by id); 0 for
+    /// county centres, which the county builds itself.
+    pub subsidy: f64,
     /// Yearly operating cost.
     pub operating: f64,
     /// Elders it serves (villages assigned to it as their nearest open facility).
@@ -67,8 +71,11 @@ pub struct PlannedSite {
 pub enum Service {
     /// A point hosted in the village itself (the village is the point's nearest).
     OwnPoint { site: SiteId, minutes: f64 },
-    /// A point hosted in a neighbouring village.
+    /// A point hosted in a neighbouring village, shared by an ordinary village (only with
+    /// `shared_points`).
     SharedPoint { site: SiteId, minutes: f64 },
+    /// An exempt village served by extension (延伸服务) from a neighbouring village's point.
+    NeighbourPoint { site: SiteId, minutes: f64 },
     /// The town centre.
     Centre { site: SiteId, minutes: f64 },
     /// Not served, and why.
@@ -80,6 +87,7 @@ impl Service {
         match self {
             Service::OwnPoint { .. } => "own_point",
             Service::SharedPoint { .. } => "shared_point",
+            Service::NeighbourPoint { .. } => "neighbour_point",
             Service::Centre { .. } => "centre",
             Service::Unserved { .. } => "unserved",
         }
@@ -89,8 +97,29 @@ impl Service {
         match *self {
             Service::OwnPoint { site, minutes }
             | Service::SharedPoint { site, minutes }
+            | Service::NeighbourPoint { site, minutes }
             | Service::Centre { site, minutes } => Some((site, minutes)),
             Service::Unserved { .. } => None,
+        }
+    }
+}
+
+/// Why a village needs no point of its own (000 §2(4), 002 §2(4)): it may be served by
+/// extension from its town's centre or a neighbouring point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Exemption {
+    /// The village where its town's centre stands (镇级养老服务中心所在的村).
+    CentreVillage,
+    /// A village being merged or abolished (合并撤销的村; roster column `merging`).
+    Merging,
+}
+
+impl Exemption {
+    pub fn name(self) -> &'static str {
+        match self {
+            Exemption::CentreVillage => "centre_village",
+            Exemption::Merging => "merging",
         }
     }
 }
@@ -99,6 +128,8 @@ impl Service {
 #[derive(Clone, Debug, PartialEq)]
 pub struct VillagePlan {
     pub service: Service,
+    /// Why it needs no point of its own, if it need not.
+    pub exemption: Option<Exemption>,
     /// Demand weight (elders, with the scenario's extra weights).
     pub weight: f64,
     /// Served, but its facility is full before it (nearer villages fill it first).
@@ -113,6 +144,8 @@ pub struct PolicyPlan {
     pub policy: Policy,
     /// Towns, sorted; villages and sites refer to them by name.
     pub towns: Vec<String>,
+    /// Whether each town is a 镇/乡 or a 街道.
+    pub town_kinds: Vec<TownKind>,
     /// The solved model (kept for checks and the audit).
     pub problem: PolicyProblem,
     /// Facility → (tier index, site).
@@ -121,8 +154,6 @@ pub struct PolicyPlan {
     /// County centres, town centres and points the plan has or builds, and closed ones.
     pub sites: Vec<PlannedSite>,
     pub villages: Vec<VillagePlan>,
-    /// Construction of the county tier, paid in the first year.
-    pub county_cost: f64,
 }
 
 impl PolicyPlan {
@@ -131,9 +162,15 @@ impl PolicyPlan {
         self.policy.years.iter().map(|&(y, _)| y).collect()
     }
 
-    /// Construction spend in plan year `y` (index), the county centre's in the first.
+    /// What the budget pays in plan year `y` (index): subsidies or construction, as the
+    /// scenario's `budget_pays` says.
     pub fn spend(&self, y: usize) -> f64 {
-        self.solution.spend[y] + if y == 0 { self.county_cost } else { 0.0 }
+        self.solution.spend[y]
+    }
+
+    /// Construction subsidies to the townships over the plan.
+    pub fn subsidy(&self) -> f64 {
+        self.sites.iter().map(|p| p.subsidy).sum()
     }
 
     /// Total demand (weighted elders) of all villages.
@@ -234,6 +271,86 @@ pub(super) struct Inputs<'a> {
     pub times: &'a BTreeMap<Mode, Times>,
 }
 
+/// The kind of each town: the `town_kind` its villages give (they must agree), else what its
+/// name implies ([`TownKind::of`]).
+fn town_kinds(
+    scenario: &Scenario,
+    villages: &[Village],
+    towns: &[String],
+) -> Result<Vec<TownKind>> {
+    let mut kinds: Vec<Option<(TownKind, &Village)>> = vec![None; towns.len()];
+    for v in villages {
+        let (Some(kind), Ok(t)) = (v.town_kind, towns.binary_search(&v.town)) else {
+            continue;
+        };
+        match kinds[t] {
+            Some((k, first)) if k != kind => {
+                return Err(Error::input(
+                    &scenario.villages,
+                    format!("village `{}`, field `town_kind`", v.key),
+                    format!(
+                        "`{}` says {} `{}` is a {}, but village `{}` says it is a {}",
+                        kind.name(),
+                        v.town,
+                        v.town,
+                        kind.name(),
+                        first.key,
+                        k.name()
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => kinds[t] = Some((kind, v)),
+        }
+    }
+    Ok(towns
+        .iter()
+        .zip(kinds)
+        .map(|(name, k)| k.map_or_else(|| TownKind::of(name), |(k, _)| k))
+        .collect())
+}
+
+/// The village each site stands in: its `village` column, else the village of its town it
+/// reaches first on foot within the village tier's radius (ties by id); `None`: no village.
+fn hosts(
+    inp: &Inputs,
+    serve_tier: &Tier,
+    candidates: &BTreeSet<SiteId>,
+) -> Result<BTreeMap<SiteId, VillageId>> {
+    let by_key: BTreeMap<&str, usize> = inp
+        .villages
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.key.as_str(), i))
+        .collect();
+    let mut out = BTreeMap::new();
+    for &s in candidates {
+        let site = &inp.sites[s.index()];
+        let host = match &site.village {
+            Some(key) => Some(VillageId(*by_key.get(key.as_str()).ok_or_else(|| {
+                Error::input(
+                    &inp.scenario.sites,
+                    format!("site `{}`, field `village`", site.key),
+                    format!(
+                        "`{key}` is not the id of any village in {}",
+                        inp.scenario.villages.display()
+                    ),
+                )
+            })? as u32)),
+            None => inp.times[&serve_tier.mode]
+                .reach(s, serve_tier.radius_s)
+                .into_iter()
+                .filter(|(v, _)| inp.villages[v.index()].town == site.town)
+                .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+                .map(|(v, _)| v),
+        };
+        if let Some(h) = host {
+            out.insert(s, h);
+        }
+    }
+    Ok(out)
+}
+
 /// Builds, solves and explains the policy plan; also returns each tier's [`TierPlan`].
 pub(super) fn plan(
     inp: &Inputs,
@@ -263,123 +380,82 @@ pub(super) fn plan(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let kinds = town_kinds(scenario, inp.villages, &towns)?;
     let town_of = |name: &str| towns.binary_search_by(|t| t.as_str().cmp(name)).ok();
     let weights = demand_weights(scenario, policy, inp.villages)?;
     let within = |site: SiteId, mode: Mode, radius_s: f64| -> Vec<(VillageId, f64)> {
         inp.times[&mode].reach(site, radius_s)
     };
-
-    // County centres first: the most elders within their radius, paid in year one.
-    let mut county_sites: Vec<PlannedSite> = Vec::new();
-    let mut county_cost = 0.0;
-    let mut tier_plans: Vec<Option<TierPlan>> = vec![None; tiers.len()];
-    if let Some(ct) = role(Role::County) {
-        let tier = &tiers[ct];
-        let cands = &inp.candidates[ct];
-        let coverage: Vec<Vec<(VillageId, f64)>> = cands
-            .iter()
-            .map(|&s| within(s, tier.mode, tier.radius_s))
-            .collect();
-        let fixed: Vec<bool> = cands
-            .iter()
-            .map(|&s| operates_as(&inp.sites[s.index()], tier))
-            .collect();
-        let n_existing = fixed.iter().filter(|&&f| f).count();
-        let costs: Vec<f64> = cands
-            .iter()
-            .zip(&fixed)
-            .map(|(&s, &f)| {
-                if f {
-                    0.0
-                } else {
-                    build_cost(tier, &inp.sites[s.index()])
-                }
+    let subsidy_of =
+        |t: usize| -> Subsidy { policy.subsidy.get(&kinds[t]).copied().unwrap_or_default() };
+    let pays_subsidy = policy.budget_pays == BudgetPays::Subsidy;
+    let town_level: BTreeSet<SiteId> = tiers
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| matches!(t.role, Some(Role::Town | Role::Village)))
+        .flat_map(|(k, _)| inp.candidates[k].iter().copied())
+        .collect();
+    let host = hosts(inp, serve_tier, &town_level)?;
+    // Whom a point or centre at `s` may serve: under 一村一点 its own village and the exempt
+    // villages within reach (merging ones; its own, if a centre); with shared points, all.
+    let serves_from = |s: SiteId| -> Vec<u32> {
+        within(s, serve_tier.mode, serve_tier.radius_s)
+            .into_iter()
+            .filter(|(v, _)| {
+                policy.shared_points || host.get(&s) == Some(v) || inp.villages[v.index()].merging
             })
-            .collect();
-        let problem = CoverProblem {
-            weights: weights.clone(),
-            covers: coverage
-                .iter()
-                .map(|c| c.iter().map(|(v, _)| v.0).collect())
-                .collect(),
-            costs: costs.clone(),
-            fixed,
-            limit: Limit::Count(tier.min_sites.saturating_sub(n_existing)),
-        };
-        let solution = solve::solve_mclp(&problem, &scenario.solver);
-        for &k in &solution.open {
-            let site = &inp.sites[cands[k].index()];
-            let existing = problem.fixed[k];
-            county_cost += costs[k];
-            county_sites.push(PlannedSite {
-                tier: ct,
-                site: cands[k],
-                status: if existing {
-                    SiteStatus::Existing
-                } else if site.existing {
-                    SiteStatus::Upgraded
-                } else {
-                    SiteStatus::New
-                },
-                build_year: (!existing).then(|| policy.years[0].0),
-                cost: costs[k],
-                operating: tier.operating_cost,
-                load: 0.0,
-                capacity: tier.capacity.or(site.capacity),
-                beds: 0.0,
-                moved_to: None,
-            });
-        }
-        tier_plans[ct] = Some(TierPlan::new(
-            tier.clone(),
-            cands.clone(),
-            costs,
-            coverage,
-            solution,
-            inp.villages.len(),
-        ));
-    }
-    if county_cost > policy.years[0].1 && !policy.carry_over {
-        return Err(Error::Infeasible(format!(
-            "the county care centre costs {county_cost}, more than the first year's budget {}",
-            policy.years[0].1
-        )));
-    }
+            .map(|(v, _)| v.0)
+            .collect()
+    };
 
-    // Town centres and village points.
+    // County centres, town centres and village points.
     let mut facilities: Vec<Facility> = Vec::new();
     let mut fac_site: Vec<(usize, SiteId)> = Vec::new();
     for (k, tier) in tiers.iter().enumerate() {
-        if !matches!(tier.role, Some(Role::Town) | Some(Role::Village)) {
-            continue;
-        }
+        let Some(r) = tier.role else { continue };
         for &s in &inp.candidates[k] {
             let site = &inp.sites[s.index()];
-            let Some(town) = town_of(&site.town) else {
-                if tier.role == Some(Role::Town) {
-                    warnings.push(format!(
-                        "{} candidate `{}` ({}): its town `{}` has no village; not considered",
-                        tier.name, site.key, site.name, site.town
-                    ));
-                }
-                continue;
+            let town = match r {
+                Role::County => None,
+                _ => match town_of(&site.town) {
+                    Some(t) => Some(t),
+                    None => {
+                        if r == Role::Town {
+                            warnings.push(format!(
+                                "{} candidate `{}` ({}): its town `{}` has no village; not considered",
+                                tier.name, site.key, site.name, site.town
+                            ));
+                        }
+                        continue;
+                    }
+                },
             };
             let existing = operates_as(site, tier);
+            let cost = if existing {
+                0.0
+            } else {
+                build_cost(tier, site)
+            };
+            let paid = match (r, town) {
+                (Role::Town, Some(t)) if pays_subsidy => subsidy_of(t).centre,
+                (Role::Village, _) if pays_subsidy => 0.0,
+                _ => cost,
+            };
             facilities.push(Facility {
-                role: tier.role.expect("policy tiers have a role"),
-                town: Some(town),
-                cost: if existing {
-                    0.0
-                } else {
-                    build_cost(tier, site)
-                },
+                role: r,
+                town,
+                cost,
+                paid: if existing { 0.0 } else { paid },
                 operating: tier.operating_cost,
                 existing,
                 closable: existing && tier.close_existing,
-                serves: within(s, serve_tier.mode, serve_tier.radius_s)
-                    .into_iter()
-                    .map(|(v, _)| v.0)
-                    .collect(),
+                serves: match r {
+                    Role::County => within(s, tier.mode, tier.radius_s)
+                        .into_iter()
+                        .map(|(v, _)| v.0)
+                        .collect(),
+                    _ => serves_from(s),
+                },
                 links: Vec::new(),
             });
             fac_site.push((k, s));
@@ -392,7 +468,7 @@ pub(super) fn plan(
             .filter(|&f| facilities[f].role == Role::Town)
             .collect();
         let points: Vec<usize> = (0..facilities.len())
-            .filter(|&f| facilities[f].role == Role::Village && !facilities[f].existing)
+            .filter(|&f| facilities[f].new_point())
             .collect();
         let drive_times = link_s.map(|cutoff| {
             let snaps = &inp.site_snaps[&Mode::Drive];
@@ -446,21 +522,39 @@ pub(super) fn plan(
             missing.join(", ")
         ));
     }
-    let mut budgets: Vec<f64> = policy.years.iter().map(|&(_, b)| b).collect();
-    budgets[0] -= county_cost;
-    if budgets[0] < 0.0 {
-        // With carry-over a later year's money cannot pay earlier; the county centre is first.
-        return Err(Error::Infeasible(format!(
-            "the county care centre costs {county_cost}, more than the first year's budget {}",
-            policy.years[0].1
-        )));
-    }
+    let years: Vec<i32> = policy.years.iter().map(|&(y, _)| y).collect();
+    let last = years.len() - 1;
+    let county = match role(Role::County) {
+        Some(ct) => CountyRule {
+            min: tiers[ct].min_sites,
+            max: tiers[ct].max_sites,
+            by: tiers[ct]
+                .by_year
+                .and_then(|y| years.iter().position(|&x| x == y))
+                .unwrap_or(last),
+        },
+        None => CountyRule {
+            min: 0,
+            max: 0,
+            by: last,
+        },
+    };
     let problem = PolicyProblem {
         weights: weights.clone(),
         n_towns: towns.len(),
         needs_centre,
+        point_subsidy: (0..towns.len())
+            .map(|t| {
+                if pays_subsidy {
+                    subsidy_of(t)
+                } else {
+                    Subsidy::default()
+                }
+            })
+            .collect(),
         facilities,
-        budgets,
+        county,
+        budgets: policy.years.iter().map(|&(_, b)| b).collect(),
         carry_over: policy.carry_over,
         objective: policy.objective,
         min_share: policy.min_coverage_share,
@@ -473,11 +567,10 @@ pub(super) fn plan(
         policy.time_limit_s,
     )
     .map_err(|e| Error::Infeasible(e.0))?;
-    let last = problem.n_years() - 1;
-    let year = |y: usize| policy.years[y].0;
+    let year = |y: usize| years[y];
 
-    // Sites: status, build year.
-    let mut planned = county_sites;
+    // Sites: status, build year, subsidy.
+    let mut planned = Vec::new();
     let fac_index: BTreeMap<(usize, SiteId), usize> =
         fac_site.iter().enumerate().map(|(f, &k)| (k, f)).collect();
     for (f, fac) in problem.facilities.iter().enumerate() {
@@ -491,6 +584,10 @@ pub(super) fn plan(
             (false, Some(_)) => SiteStatus::New,
             (false, None) => continue,
         };
+        let subsidy = match (fac.role, fac.town) {
+            (Role::Town, Some(t)) if !fac.existing => subsidy_of(t).centre,
+            _ => 0.0,
+        };
         planned.push(PlannedSite {
             tier: k,
             site: s,
@@ -500,6 +597,7 @@ pub(super) fn plan(
                 _ => None,
             },
             cost: if fac.existing { 0.0 } else { fac.cost },
+            subsidy,
             operating: if status == SiteStatus::Closed {
                 0.0
             } else {
@@ -511,26 +609,57 @@ pub(super) fn plan(
             moved_to: None,
         });
     }
+    // New points' subsidies: in build order, those beyond the package's points of a town
+    // that builds its centre (every one where it does not) receive the per-point amount.
+    for (t, town) in towns.iter().enumerate() {
+        let sub = subsidy_of(t);
+        let in_town = |p: &PlannedSite| inp.sites[p.site.index()].town == *town;
+        let new_centre = planned.iter().any(|p| {
+            in_town(p) && tiers[p.tier].role == Some(Role::Town) && p.build_year.is_some()
+        });
+        let mut points: Vec<usize> = (0..planned.len())
+            .filter(|&i| {
+                let p = &planned[i];
+                in_town(p) && tiers[p.tier].role == Some(Role::Village) && p.build_year.is_some()
+            })
+            .collect();
+        points.sort_by_key(|&i| {
+            (
+                planned[i].build_year,
+                inp.sites[planned[i].site.index()].key.clone(),
+            )
+        });
+        let included = if new_centre { sub.points_included } else { 0 };
+        for (n, &i) in points.iter().enumerate() {
+            planned[i].subsidy = if n < included { 0.0 } else { sub.point };
+        }
+    }
 
     // Villages: nearest open facility serving each, capacity filled nearest first.
     let open_last = |f: usize| solution.open_from[f].is_some_and(|s| s <= last);
+    // The village of each town's open centre is exempt.
+    let centre_villages: BTreeSet<VillageId> = (0..problem.facilities.len())
+        .filter(|&f| problem.facilities[f].role == Role::Town && open_last(f))
+        .filter_map(|f| host.get(&fac_site[f].1).copied())
+        .collect();
+    // The nearest open facility that may serve each village: as the model has it, and for
+    // a centre's village also a neighbour's point (extension, 000 §2(4)).
     let mut best: Vec<Option<(usize, f64)>> = vec![None; inp.villages.len()];
-    for f in (0..problem.facilities.len()).filter(|&f| open_last(f)) {
+    for f in
+        (0..problem.facilities.len()).filter(|&f| open_last(f) && problem.facilities[f].serving())
+    {
         let (_, s) = fac_site[f];
+        let serves = &problem.facilities[f].serves;
         for (v, t) in within(s, serve_tier.mode, serve_tier.radius_s) {
+            if serves.binary_search(&v.0).is_err() && !centre_villages.contains(&v) {
+                continue;
+            }
             let slot = &mut best[v.index()];
             if slot.is_none_or(|(g, bt)| t < bt || (t == bt && fac_site[f].1 < fac_site[g].1)) {
                 *slot = Some((f, t));
             }
         }
     }
-    // Host village of a point: the village it reaches fastest.
-    let host = |f: usize| -> Option<VillageId> {
-        within(fac_site[f].1, serve_tier.mode, serve_tier.radius_s)
-            .into_iter()
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
-            .map(|(v, _)| v)
-    };
     let mut by_facility: BTreeMap<usize, Vec<(f64, VillageId)>> = BTreeMap::new();
     for (v, b) in best.iter().enumerate() {
         if let Some((f, t)) = *b {
@@ -563,14 +692,24 @@ pub(super) fn plan(
     let served_from = problem.served_from(&solution.open_from);
     let village_plans: Vec<VillagePlan> = (0..inp.villages.len())
         .map(|v| {
+            let id = VillageId(v as u32);
+            let exemption = if centre_villages.contains(&id) {
+                Some(Exemption::CentreVillage)
+            } else if inp.villages[v].merging {
+                Some(Exemption::Merging)
+            } else {
+                None
+            };
             let service = match best[v] {
                 Some((f, t)) => {
                     let site = fac_site[f].1;
                     let minutes = t / 60.0;
                     if problem.facilities[f].role == Role::Town {
                         Service::Centre { site, minutes }
-                    } else if host(f) == Some(VillageId(v as u32)) {
+                    } else if host.get(&site) == Some(&id) {
                         Service::OwnPoint { site, minutes }
+                    } else if exemption.is_some() {
+                        Service::NeighbourPoint { site, minutes }
                     } else {
                         Service::SharedPoint { site, minutes }
                     }
@@ -589,6 +728,7 @@ pub(super) fn plan(
             };
             VillagePlan {
                 service,
+                exemption,
                 weight: weights[v],
                 over_capacity: over[v],
                 served_from: served_from[v].map(year),
@@ -600,68 +740,65 @@ pub(super) fn plan(
     relocate(inp, &mut planned, serve_tier.mode);
 
     // Tier plans for the common reports: each tier's open sites and its own-radius coverage.
-    for (k, tier) in tiers.iter().enumerate() {
-        if tier_plans[k].is_some() {
-            continue;
-        }
-        let cands = inp.candidates[k].clone();
-        let coverage: Vec<Vec<(VillageId, f64)>> = cands
-            .iter()
-            .map(|&s| within(s, tier.mode, tier.radius_s))
-            .collect();
-        let costs: Vec<f64> = cands
-            .iter()
-            .map(|&s| {
-                let site = &inp.sites[s.index()];
-                if operates_as(site, tier) {
-                    0.0
-                } else {
-                    build_cost(tier, site)
-                }
-            })
-            .collect();
-        let open: Vec<usize> = (0..cands.len())
-            .filter(|&j| fac_index.get(&(k, cands[j])).is_some_and(|&f| open_last(f)))
-            .collect();
-        let covered: f64 = {
-            let mut c = vec![false; inp.villages.len()];
-            open.iter()
-                .flat_map(|&j| &coverage[j])
-                .for_each(|(v, _)| c[v.index()] = true);
-            (0..c.len()).filter(|&v| c[v]).map(|v| weights[v]).sum()
-        };
-        let solution = Solution {
-            cost: open.iter().map(|&j| costs[j]).sum(),
-            open,
-            objective: covered,
-            bound: covered,
-            gap: solution.gap,
-            status: solution.status,
-        };
-        tier_plans[k] = Some(TierPlan::new(
-            tier.clone(),
-            cands,
-            costs,
-            coverage,
-            solution,
-            inp.villages.len(),
-        ));
-    }
-    let tier_plans = tier_plans
-        .into_iter()
-        .map(|t| t.expect("every tier planned"))
+    let tier_plans = tiers
+        .iter()
+        .enumerate()
+        .map(|(k, tier)| {
+            let cands = inp.candidates[k].clone();
+            let coverage: Vec<Vec<(VillageId, f64)>> = cands
+                .iter()
+                .map(|&s| within(s, tier.mode, tier.radius_s))
+                .collect();
+            let costs: Vec<f64> = cands
+                .iter()
+                .map(|&s| {
+                    let site = &inp.sites[s.index()];
+                    if operates_as(site, tier) {
+                        0.0
+                    } else {
+                        build_cost(tier, site)
+                    }
+                })
+                .collect();
+            let open: Vec<usize> = (0..cands.len())
+                .filter(|&j| fac_index.get(&(k, cands[j])).is_some_and(|&f| open_last(f)))
+                .collect();
+            let covered: f64 = {
+                let mut c = vec![false; inp.villages.len()];
+                open.iter()
+                    .flat_map(|&j| &coverage[j])
+                    .for_each(|(v, _)| c[v.index()] = true);
+                (0..c.len()).filter(|&v| c[v]).map(|v| weights[v]).sum()
+            };
+            let solution = Solution {
+                cost: open.iter().map(|&j| costs[j]).sum(),
+                open,
+                objective: covered,
+                bound: covered,
+                gap: solution.gap,
+                status: solution.status,
+            };
+            TierPlan::new(
+                tier.clone(),
+                cands,
+                costs,
+                coverage,
+                solution,
+                inp.villages.len(),
+            )
+        })
         .collect();
     Ok((
         tier_plans,
         PolicyPlan {
             policy: policy.clone(),
             towns,
+            town_kinds: kinds,
             problem,
             facilities: fac_site,
             solution,
             sites: planned,
             villages: village_plans,
-            county_cost,
         },
     ))
 }

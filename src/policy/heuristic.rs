@@ -30,7 +30,17 @@ pub fn solve(
     options: &SolveOptions,
 ) -> Result<PolicySolution, Infeasible> {
     let total_budget: f64 = problem.budgets.iter().sum();
-    let chosen = select(problem, total_budget, options)?;
+    let county = select_county(problem, options)?;
+    let county_paid: f64 = county.iter().map(|&f| paid(problem, f)).sum();
+    if county_paid > total_budget * (1.0 + 1e-12) + 1e-9 {
+        return Err(Infeasible(format!(
+            "the county care centre costs {county_paid}, more than the budgets of all plan years ({total_budget})"
+        )));
+    }
+    let mut chosen = select(problem, total_budget - county_paid, options)?;
+    for f in county {
+        chosen[f] = true;
+    }
     let open_from = schedule(problem, &chosen)?;
     if let Err(v) = problem.check(&open_from) {
         return Err(Infeasible(format!(
@@ -41,8 +51,8 @@ pub fn solve(
     Ok(problem.solution(open_from, bound(problem, options), false, "heuristic"))
 }
 
-/// A plan's quality in its last year: (−elders served, cost); smaller is better.
-type Score = (f64, f64);
+/// A plan's quality in its last year: (−elders served, cost, construction); smaller is better.
+type Score = (f64, f64, f64);
 
 /// The facilities of each town's centre candidates.
 fn centre_candidates(problem: &PolicyProblem) -> Vec<Vec<usize>> {
@@ -57,17 +67,125 @@ fn centre_candidates(problem: &PolicyProblem) -> Vec<Vec<usize>> {
     by_town
 }
 
-fn new_cost(problem: &PolicyProblem, f: usize) -> f64 {
+/// What the budgets pay for `f` itself when it is opened (a new point's town subsidy aside).
+fn paid(problem: &PolicyProblem, f: usize) -> f64 {
+    let fac = &problem.facilities[f];
+    if fac.existing { 0.0 } else { fac.paid }
+}
+
+/// An upper bound on what opening `f` ever costs the budgets: its own payment, and for a new
+/// point its town's subsidy per point.
+fn paid_at_most(problem: &PolicyProblem, f: usize) -> f64 {
+    let fac = &problem.facilities[f];
+    let point = match fac.town {
+        Some(t) if fac.new_point() => problem.point_subsidy[t].point,
+        _ => 0.0,
+    };
+    paid(problem, f) + point
+}
+
+/// Cost counted by the least-cost objective, at most.
+fn life_cost(problem: &PolicyProblem, f: usize) -> f64 {
+    paid_at_most(problem, f) + problem.operating_years * problem.facilities[f].operating
+}
+
+/// Estimated construction cost of `f`.
+fn build_cost(problem: &PolicyProblem, f: usize) -> f64 {
     let fac = &problem.facilities[f];
     if fac.existing { 0.0 } else { fac.cost }
 }
 
-/// Cost counted by the least-cost objective.
-fn life_cost(problem: &PolicyProblem, f: usize) -> f64 {
-    new_cost(problem, f) + problem.operating_years * problem.facilities[f].operating
+/// Each town's new points and whether it builds its centre: what a further bundle of
+/// facilities costs the budgets depends on them (the package of 000 §3(2)).
+#[derive(Clone)]
+struct Paid {
+    points: Vec<usize>,
+    centre: Vec<bool>,
 }
 
-/// Chooses the facilities open in the last year, within `budget` in total.
+impl Paid {
+    fn new(problem: &PolicyProblem) -> Self {
+        Self {
+            points: vec![0; problem.n_towns],
+            centre: vec![false; problem.n_towns],
+        }
+    }
+
+    /// What the budgets pay for opening `bundle` now.
+    fn cost(&self, problem: &PolicyProblem, bundle: &[usize]) -> f64 {
+        let mut after = self.clone();
+        let mut cost = 0.0;
+        for &g in bundle {
+            cost += paid(problem, g);
+            after.add(problem, g);
+        }
+        for t in bundle.iter().filter_map(|&g| problem.facilities[g].town) {
+            cost += problem.points_paid(t, after.points[t], after.centre[t])
+                - problem.points_paid(t, self.points[t], self.centre[t]);
+            // A town counted once even if the bundle touches it twice.
+            after.points[t] = self.points[t];
+            after.centre[t] = self.centre[t];
+        }
+        cost
+    }
+
+    fn add(&mut self, problem: &PolicyProblem, f: usize) {
+        let fac = &problem.facilities[f];
+        if let (Some(t), false) = (fac.town, fac.existing) {
+            match fac.role {
+                Role::Village => self.points[t] += 1,
+                Role::Town => self.centre[t] = true,
+                Role::County => {}
+            }
+        }
+    }
+}
+
+/// The county centres: the existing ones, and the `min` with the most elders within their
+/// radius (at least cost among equals).
+fn select_county(
+    problem: &PolicyProblem,
+    options: &SolveOptions,
+) -> Result<Vec<usize>, Infeasible> {
+    let cands: Vec<usize> = (0..problem.facilities.len())
+        .filter(|&f| problem.facilities[f].role == Role::County)
+        .collect();
+    let kept = cands
+        .iter()
+        .filter(|&&f| problem.facilities[f].existing)
+        .count();
+    let need = problem.county.min.saturating_sub(kept);
+    if need > cands.len() - kept {
+        return Err(Infeasible(format!(
+            "at least {} county care centre(s) are required, but only {} candidate site(s) exist",
+            problem.county.min,
+            cands.len()
+        )));
+    }
+    if need == 0 {
+        return Ok(cands
+            .into_iter()
+            .filter(|&f| problem.facilities[f].existing)
+            .collect());
+    }
+    let cover = CoverProblem {
+        weights: problem.weights.clone(),
+        covers: cands
+            .iter()
+            .map(|&f| problem.facilities[f].serves.clone())
+            .collect(),
+        costs: cands.iter().map(|&f| paid(problem, f)).collect(),
+        fixed: cands
+            .iter()
+            .map(|&f| problem.facilities[f].existing)
+            .collect(),
+        limit: Limit::Count(need),
+    };
+    let s = solve::solve_mclp(&cover, options);
+    Ok(s.open.iter().map(|&k| cands[k]).collect())
+}
+
+/// Chooses the town centres and points open in the last year, within `budget` in total.
 fn select(
     problem: &PolicyProblem,
     budget: f64,
@@ -95,7 +213,7 @@ fn select(
         } else if problem.needs_centre[t] {
             let cheapest = cands
                 .iter()
-                .map(|&f| new_cost(problem, f))
+                .map(|&f| paid(problem, f))
                 .fold(f64::INFINITY, f64::min);
             reserve += cheapest;
             let potential = |f: usize| -> f64 {
@@ -120,6 +238,7 @@ fn select(
                 potential(b)
                     .total_cmp(&potential(a))
                     .then(life_cost(problem, a).total_cmp(&life_cost(problem, b)))
+                    .then(build_cost(problem, a).total_cmp(&build_cost(problem, b)))
                     .then(a.cmp(&b))
             });
         }
@@ -178,6 +297,16 @@ fn select(
     Ok(complete(problem, &centre, &off, budget, options).0)
 }
 
+/// Every facility of `open` opened in the first year.
+fn as_plan(open: &[bool]) -> Vec<Option<usize>> {
+    open.iter().map(|&o| o.then_some(0)).collect()
+}
+
+/// What the budgets pay for the open set.
+fn paid_total(problem: &PolicyProblem, open: &[bool]) -> f64 {
+    problem.spend(&as_plan(open)).iter().sum()
+}
+
 /// Opens the given centres, the open existing facilities and the best points for them;
 /// returns the open set and its [`Score`].
 fn complete(
@@ -197,25 +326,22 @@ fn complete(
             base[f] = true;
         }
     }
-    let centre_cost: f64 = (0..n)
-        .filter(|&f| base[f])
-        .map(|f| new_cost(problem, f))
-        .sum();
+    let centre_cost = paid_total(problem, &base);
     // New points that may open: linked to an open centre.
     let allowed: Vec<usize> = (0..n)
         .filter(|&f| {
             let fac = &problem.facilities[f];
-            !base[f]
-                && !off[f]
-                && !fac.existing
-                && fac.role == Role::Village
-                && fac.links.iter().any(|&c| base[c])
+            !base[f] && !off[f] && fac.new_point() && fac.links.iter().any(|&c| base[c])
         })
         .collect();
     let mut open = base.clone();
     if problem.objective == Objective::FullCoverage {
         // Serve every village the centres allow, at least cost, if the budget holds.
         let mut served = served_by(problem, &open);
+        let mut state = Paid::new(problem);
+        (0..n)
+            .filter(|&f| base[f])
+            .for_each(|f| state.add(problem, f));
         let mut picked: Vec<usize> = Vec::new();
         loop {
             let best = allowed
@@ -228,11 +354,19 @@ fn complete(
                         .iter()
                         .filter(|&&v| !served[v as usize])
                         .count();
-                    (gain > 0).then(|| (f, life_cost(problem, f) / gain as f64))
+                    let cost = state.cost(problem, &[f])
+                        + problem.operating_years * problem.facilities[f].operating;
+                    (gain > 0).then(|| (f, cost / gain as f64, gain, build_cost(problem, f)))
                 })
-                .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-            let Some((f, _)) = best else { break };
+                .min_by(|a, b| {
+                    a.1.total_cmp(&b.1)
+                        .then(b.2.cmp(&a.2))
+                        .then(a.3.total_cmp(&b.3))
+                        .then(a.0.cmp(&b.0))
+                });
+            let Some((f, ..)) = best else { break };
             open[f] = true;
+            state.add(problem, f);
             picked.push(f);
             problem.facilities[f]
                 .serves
@@ -243,6 +377,7 @@ fn complete(
         picked.sort_by(|&a, &b| {
             life_cost(problem, b)
                 .total_cmp(&life_cost(problem, a))
+                .then(build_cost(problem, b).total_cmp(&build_cost(problem, a)))
                 .then(a.cmp(&b))
         });
         for &f in &picked {
@@ -251,16 +386,13 @@ fn complete(
                 open[f] = true;
             }
         }
-        let spend: f64 = (0..n)
-            .filter(|&f| open[f])
-            .map(|f| new_cost(problem, f))
-            .sum();
-        if spend <= budget * (1.0 + 1e-12) + 1e-9 {
+        if paid_total(problem, &open) <= budget * (1.0 + 1e-12) + 1e-9 {
             return (open.clone(), score(problem, &open));
         }
         open = base.clone();
     }
-    // Under the budget: the solver core's maximal covering, centres and kept facilities fixed.
+    // Under the budget: the solver core's maximal covering, centres and kept facilities fixed,
+    // each point priced at the most it can cost (so the plan stays within the budget).
     let sites: Vec<usize> = (0..n)
         .filter(|&f| base[f])
         .chain(allowed.iter().copied())
@@ -271,7 +403,7 @@ fn complete(
             .iter()
             .map(|&f| problem.facilities[f].serves.clone())
             .collect(),
-        costs: sites.iter().map(|&f| new_cost(problem, f)).collect(),
+        costs: sites.iter().map(|&f| paid_at_most(problem, f)).collect(),
         fixed: sites.iter().map(|&f| base[f]).collect(),
         limit: Limit::Budget((budget - centre_cost).max(0.0)),
     };
@@ -286,11 +418,11 @@ fn complete(
     (open, sc)
 }
 
-/// Villages served by the open facilities.
+/// Villages served by the open serving facilities.
 fn served_by(problem: &PolicyProblem, open: &[bool]) -> Vec<bool> {
     let mut served = vec![false; problem.weights.len()];
     for (f, fac) in problem.facilities.iter().enumerate() {
-        if open[f] {
+        if open[f] && fac.serving() {
             fac.serves.iter().for_each(|&v| served[v as usize] = true);
         }
     }
@@ -304,18 +436,20 @@ fn score(problem: &PolicyProblem, open: &[bool]) -> Score {
         .filter(|(s, _)| **s)
         .map(|(_, w)| w)
         .sum();
-    let cost = (0..open.len())
-        .filter(|&f| open[f])
-        .map(|f| life_cost(problem, f))
-        .sum();
-    (-served, cost)
+    let plan = as_plan(open);
+    (
+        -served,
+        problem.total_cost(&plan),
+        problem.construction(&plan),
+    )
 }
 
-/// A schedule being built: each facility's first open year, the villages served so far, and
-/// this year's money left and spent.
+/// A schedule being built: each facility's first open year, the villages served so far, what
+/// each town has built (for the subsidies), and this year's money left and spent.
 struct Build {
     open_from: Vec<Option<usize>>,
     served: Vec<bool>,
+    paid: Paid,
     avail: f64,
     spent: f64,
 }
@@ -328,6 +462,22 @@ impl Build {
             .iter()
             .enumerate()
             .any(|(g, fac)| self.open_from[g].is_some() && fac.role == Role::Town && fac.town == t)
+    }
+
+    /// Opens `bundle` in year `y`.
+    fn open(&mut self, problem: &PolicyProblem, bundle: &[usize], y: usize) {
+        let cost = self.paid.cost(problem, bundle);
+        self.avail -= cost;
+        self.spent += cost;
+        for &g in bundle {
+            self.open_from[g] = Some(y);
+            self.paid.add(problem, g);
+            if problem.facilities[g].serving() {
+                for &v in &problem.facilities[g].serves {
+                    self.served[v as usize] = true;
+                }
+            }
+        }
     }
 
     /// Buys, in year `y`, the affordable bundles of `pool` facilities with the most newly
@@ -350,13 +500,13 @@ impl Build {
                     continue;
                 }
                 let fac = &problem.facilities[f];
-                let mut bundle = vec![f];
-                if fac.role == Role::Town && self.has_centre(problem, fac.town) {
+                if fac.role == Role::County
+                    || (fac.role == Role::Town && self.has_centre(problem, fac.town))
+                {
                     continue;
                 }
-                if fac.role == Role::Village
-                    && !fac.links.iter().any(|&c| self.open_from[c].is_some())
-                {
+                let mut bundle = vec![f];
+                if fac.new_point() && !fac.links.iter().any(|&c| self.open_from[c].is_some()) {
                     let centre = fac
                         .links
                         .iter()
@@ -365,8 +515,12 @@ impl Build {
                             pool(c) && !self.has_centre(problem, problem.facilities[c].town)
                         })
                         .min_by(|&a, &b| {
-                            (!chosen[a], new_cost(problem, a))
-                                .partial_cmp(&(!chosen[b], new_cost(problem, b)))
+                            (!chosen[a], paid(problem, a), build_cost(problem, a))
+                                .partial_cmp(&(
+                                    !chosen[b],
+                                    paid(problem, b),
+                                    build_cost(problem, b),
+                                ))
                                 .unwrap_or(std::cmp::Ordering::Equal)
                                 .then(a.cmp(&b))
                         });
@@ -375,7 +529,7 @@ impl Build {
                         None => continue,
                     }
                 }
-                let cost: f64 = bundle.iter().map(|&g| new_cost(problem, g)).sum();
+                let cost = self.paid.cost(problem, &bundle);
                 if cost > self.avail * (1.0 + 1e-12) + 1e-9 {
                     continue;
                 }
@@ -408,19 +562,13 @@ impl Build {
                 }
             }
             let Some((bundle, _, _)) = best else { break };
-            for g in bundle {
-                self.open_from[g] = Some(y);
-                self.avail -= new_cost(problem, g);
-                self.spent += new_cost(problem, g);
-                for &v in &problem.facilities[g].serves {
-                    self.served[v as usize] = true;
-                }
-            }
+            self.open(problem, &bundle, y);
         }
     }
 }
 
-/// Builds the chosen set year by year (see the module docs).
+/// Builds the chosen set year by year (see the module docs); chosen county centres are built
+/// in the year they are due, their money kept back in the years before.
 pub(crate) fn schedule(
     problem: &PolicyProblem,
     chosen: &[bool],
@@ -435,9 +583,17 @@ pub(crate) fn schedule(
     let mut build = Build {
         served: served_by(problem, &open),
         open_from,
+        paid: Paid::new(problem),
         avail: 0.0,
         spent: 0.0,
     };
+    let county: Vec<usize> = (0..n)
+        .filter(|&f| {
+            chosen[f] && problem.facilities[f].role == Role::County && build.open_from[f].is_none()
+        })
+        .collect();
+    let county_paid: f64 = county.iter().map(|&f| paid(problem, f)).sum();
+    let due = problem.county.by.min(last);
     let in_chosen = |f: usize| chosen[f];
     let any_new = |f: usize| !problem.facilities[f].existing;
     let (mut spent_before, mut budget_before) = (0.0, 0.0);
@@ -449,6 +605,13 @@ pub(crate) fn schedule(
             problem.budgets[y]
         };
         build.spent = 0.0;
+        if y == due {
+            build.open(problem, &county, y);
+        } else if y < due && problem.carry_over {
+            // Keep back what the county centres need beyond the money still to come by then.
+            let to_come: f64 = problem.budgets[y + 1..=due].iter().sum();
+            build.avail -= (county_paid - to_come).max(0.0);
+        }
         build.fill(problem, chosen, y, &in_chosen, false);
         if y == last || !problem.carry_over {
             // Facilities that serve nobody new (centres required by the rules) are bought
@@ -478,19 +641,26 @@ fn bound(problem: &PolicyProblem, options: &SolveOptions) -> f64 {
     let n = problem.facilities.len();
     match problem.objective {
         Objective::MaxCoverage => {
+            // Serving facilities pooled, each at what it alone costs (a point's town subsidy
+            // may be nothing, inside the package): no plan serves more in any year.
+            let serving: Vec<usize> = (0..n)
+                .filter(|&f| problem.facilities[f].serving())
+                .collect();
             let mut cumulative = 0.0;
             let mut total = 0.0;
             for &b in &problem.budgets {
                 cumulative += b;
                 let cover = CoverProblem {
                     weights: problem.weights.clone(),
-                    covers: problem
-                        .facilities
+                    covers: serving
                         .iter()
-                        .map(|f| f.serves.clone())
+                        .map(|&f| problem.facilities[f].serves.clone())
                         .collect(),
-                    costs: (0..n).map(|f| new_cost(problem, f)).collect(),
-                    fixed: problem.facilities.iter().map(|f| f.fixed()).collect(),
+                    costs: serving.iter().map(|&f| paid(problem, f)).collect(),
+                    fixed: serving
+                        .iter()
+                        .map(|&f| problem.facilities[f].fixed())
+                        .collect(),
                     limit: Limit::Budget(cumulative),
                 };
                 let lower = 0.0;
@@ -500,24 +670,34 @@ fn bound(problem: &PolicyProblem, options: &SolveOptions) -> f64 {
             total
         }
         Objective::FullCoverage => {
+            let own = |f: usize| {
+                paid(problem, f) + problem.operating_years * problem.facilities[f].operating
+            };
             let by_town = centre_candidates(problem);
             let mut lb: f64 = (0..problem.n_towns)
                 .filter(|&t| problem.needs_centre[t])
                 .map(|t| {
                     by_town[t]
                         .iter()
-                        .map(|&f| life_cost(problem, f))
+                        .map(|&f| own(f))
                         .fold(f64::INFINITY, f64::min)
                 })
                 .filter(|c| c.is_finite())
                 .sum();
-            // Fixed village facilities operate whatever the plan.
+            // Fixed village facilities operate whatever the plan; the county's minimum of
+            // care centres is paid, at the cheapest.
             lb += (0..n)
                 .filter(|&f| {
                     problem.facilities[f].fixed() && problem.facilities[f].role == Role::Village
                 })
-                .map(|f| life_cost(problem, f))
+                .map(own)
                 .sum::<f64>();
+            let mut county: Vec<f64> = (0..n)
+                .filter(|&f| problem.facilities[f].role == Role::County)
+                .map(own)
+                .collect();
+            county.sort_by(f64::total_cmp);
+            lb += county.iter().take(problem.county.min).sum::<f64>();
             // Points add nothing here: the least-cost plan need not serve every village a
             // point could (it serves the most the rules allow), so no point is certain.
             lb

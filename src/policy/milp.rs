@@ -33,16 +33,48 @@ pub fn solve(
 ) -> Option<(Vec<Option<usize>>, bool)> {
     // The lexicographic stages of the objective (see the module docs); each keeps what the
     // previous ones reached and is warm-started from its plan.
-    let stages: &[Goal] = match (problem.objective, problem.n_years()) {
-        (Objective::FullCoverage, 1) => &[Goal::ServedLast, Goal::LeastCost],
-        (Objective::FullCoverage, _) => &[Goal::ServedLast, Goal::LeastCost, Goal::ElderYears],
-        (Objective::MaxCoverage, _) => &[Goal::ElderYears, Goal::LeastCost],
-    };
+    let county_choice = problem
+        .facilities
+        .iter()
+        .any(|f| f.role == Role::County && !f.fixed());
+    // Construction is a criterion of its own only where the budgets pay something else.
+    let subsidised = problem.facilities.iter().any(|f| f.paid != f.cost)
+        || problem.point_subsidy.iter().any(|s| s.point > 0.0);
+    let several_years = problem.n_years() > 1;
+    let stages: Vec<Goal> = match problem.objective {
+        Objective::FullCoverage => vec![
+            Goal::ServedLast,
+            Goal::CountyCover,
+            Goal::LeastCost,
+            Goal::Construction,
+            Goal::ElderYears,
+        ],
+        Objective::MaxCoverage => vec![
+            Goal::ElderYears,
+            Goal::CountyCover,
+            Goal::LeastCost,
+            Goal::Construction,
+        ],
+    }
+    .into_iter()
+    .filter(|g| match g {
+        Goal::CountyCover => county_choice,
+        Goal::Construction => subsidised,
+        Goal::ElderYears => several_years || problem.objective == Objective::MaxCoverage,
+        _ => true,
+    })
+    .collect();
     let mut floors = Floors::default();
     let mut plan = warm.to_vec();
     let mut proven = true;
     for (k, &goal) in stages.iter().enumerate() {
-        let solved = build(problem, &plan, goal, &floors, time_limit_s)
+        // Full coverage's last stage schedules the sites the earlier ones chose: the most
+        // elder-years for that set of sites (a multi-year knapsack over the whole model is
+        // beyond the pure-Rust solver in time, and the set is what the cost criteria decide).
+        let only: Option<Vec<bool>> = (goal == Goal::ElderYears
+            && problem.objective == Objective::FullCoverage)
+            .then(|| plan.iter().map(Option::is_some).collect());
+        let solved = build(problem, &plan, goal, &floors, only.as_deref(), time_limit_s)
             .filter(|(p, _)| problem.check(p).is_ok());
         match solved {
             Some((p, ok)) => {
@@ -56,7 +88,9 @@ pub fn solve(
         match goal {
             Goal::ServedLast => floors.served_last = served.last().copied(),
             Goal::ElderYears => floors.elder_years = Some(served.iter().sum()),
+            Goal::CountyCover => floors.county = Some(problem.county_covered(&plan)),
             Goal::LeastCost => floors.cost = Some(problem.total_cost(&plan)),
+            Goal::Construction => floors.construction = Some(problem.construction(&plan)),
         }
     }
     Some((plan, proven))
@@ -69,8 +103,12 @@ enum Goal {
     ServedLast,
     /// Most elder-years.
     ElderYears,
-    /// Least construction plus operating cost.
+    /// Most elders within a county centre's radius in the last year.
+    CountyCover,
+    /// Least paid by the budgets plus operating cost.
     LeastCost,
+    /// Least estimated construction cost.
+    Construction,
 }
 
 /// What earlier stages reached and later ones must keep.
@@ -78,7 +116,9 @@ enum Goal {
 struct Floors {
     served_last: Option<f64>,
     elder_years: Option<f64>,
+    county: Option<f64>,
     cost: Option<f64>,
+    construction: Option<f64>,
 }
 
 /// One solve for `goal`, keeping `floors`.
@@ -88,6 +128,7 @@ fn build(
     warm: &[Option<usize>],
     goal: Goal,
     floors: &Floors,
+    only: Option<&[bool]>,
     time_limit_s: f64,
 ) -> Option<(Vec<Option<usize>>, bool)> {
     let years = problem.n_years();
@@ -97,7 +138,7 @@ fn build(
     let money = problem
         .facilities
         .iter()
-        .map(|f| f.cost + problem.operating_years * f.operating)
+        .map(|f| f.cost.max(f.paid) + problem.operating_years * f.operating)
         .chain(problem.budgets.iter().copied())
         .fold(1.0, f64::max);
     let people = problem.weights.iter().copied().fold(1.0, f64::max);
@@ -110,7 +151,7 @@ fn build(
         .iter()
         .enumerate()
         .map(|(f, fac)| {
-            if dominated[f] && !warm_open(f, last) {
+            if (dominated[f] && !warm_open(f, last)) || only.is_some_and(|o| !o[f]) {
                 vec![Open::Const(0.0); years]
             } else if fac.fixed() {
                 vec![Open::Const(1.0); years]
@@ -130,6 +171,14 @@ fn build(
         })
         .collect();
     let mut constraints = Vec::new();
+    // Scheduling a given set: each of its facilities open by the last year.
+    if let Some(o) = only {
+        for (f, row) in open.iter().enumerate() {
+            if let (true, Open::Var(v)) = (o[f], row[last]) {
+                constraints.push(Expression::from(v).eq(1.0));
+            }
+        }
+    }
     // Nothing built is undone.
     for row in &open {
         for y in 1..years {
@@ -149,6 +198,15 @@ fn build(
             town_centres.entry(t).or_default().push(f);
         }
     }
+    // County centres: at least the minimum by its year, at most the maximum.
+    let county: Vec<usize> = (0..problem.facilities.len())
+        .filter(|&f| problem.facilities[f].role == Role::County)
+        .collect();
+    let n_county = |y: usize| -> Expression { county.iter().map(|&f| open[f][y].expr()).sum() };
+    if problem.county.min > 0 {
+        constraints.push(n_county(problem.county.by).geq(problem.county.min as f64));
+    }
+    constraints.push(n_county(last).leq(problem.county.max as f64));
     for (&t, fs) in &town_centres {
         for y in 0..years {
             let sum: Expression = fs.iter().map(|&f| open[f][y].expr()).sum();
@@ -161,20 +219,68 @@ fn build(
     }
     // Every new point linked to an open centre of its town.
     for (f, fac) in problem.facilities.iter().enumerate() {
-        if fac.role == Role::Village && !fac.existing {
+        if fac.new_point() {
             for y in 0..years {
                 let links: Expression = fac.links.iter().map(|&c| open[c][y].expr()).sum();
                 constraints.push((open[f][y].expr() - links).leq(0.0));
             }
         }
     }
-    // Budgets.
+    // Budgets. A town's point subsidy beyond its package is `point · E_{t,y}`, with the excess
+    // E_{t,y} = max(0, N_{t,y} − included · B_{t,y}) (N: its new points open, B: its new centre
+    // open). With carry-over only cumulative spend is bounded and E ≥ both terms is exact (a
+    // larger E only spends more); without it each year's increment counts, so E is pinned to
+    // the maximum by a binary (big-M) per town and year.
+    let mut excess: Vec<Option<Vec<Variable>>> = vec![None; problem.n_towns];
+    for t in 0..problem.n_towns {
+        let sub = problem.point_subsidy[t];
+        let pts: Vec<usize> = (0..problem.facilities.len())
+            .filter(|&f| problem.facilities[f].new_point() && problem.facilities[f].town == Some(t))
+            .collect();
+        if sub.point <= 0.0 || pts.is_empty() {
+            continue;
+        }
+        let new_centres: Vec<usize> = (0..problem.facilities.len())
+            .filter(|&f| {
+                let c = &problem.facilities[f];
+                c.role == Role::Town && !c.existing && c.town == Some(t)
+            })
+            .collect();
+        let big_m = (pts.len() + sub.points_included) as f64;
+        let mut row = Vec::with_capacity(years);
+        for y in 0..years {
+            let n: Expression = pts.iter().map(|&f| open[f][y].expr()).sum();
+            let b: Expression = new_centres.iter().map(|&f| open[f][y].expr()).sum();
+            let lhs = n - sub.points_included as f64 * b;
+            let e = vars.add(variable().min(0.0));
+            constraints.push((Expression::from(e) - lhs.clone()).geq(0.0));
+            if !problem.carry_over {
+                let d = vars.add(variable().binary());
+                constraints.push(
+                    (Expression::from(e) - lhs - big_m * (1.0 - Expression::from(d))).leq(0.0),
+                );
+                constraints.push((Expression::from(e) - big_m * d).leq(0.0));
+            }
+            row.push(e);
+        }
+        excess[t] = Some(row);
+    }
+    let excess_at = |y: usize| -> Expression {
+        excess
+            .iter()
+            .enumerate()
+            .filter_map(|(t, row)| {
+                row.as_ref()
+                    .map(|r| problem.point_subsidy[t].point / money * r[y])
+            })
+            .sum()
+    };
     let spend = |y: usize| -> Expression {
-        problem
+        let own: Expression = problem
             .facilities
             .iter()
             .enumerate()
-            .filter(|(_, fac)| !fac.existing && fac.cost > 0.0)
+            .filter(|(_, fac)| !fac.existing && fac.paid > 0.0)
             .map(|(f, fac)| {
                 let now = open[f][y].expr();
                 let before = if y == 0 {
@@ -182,9 +288,15 @@ fn build(
                 } else {
                     open[f][y - 1].expr()
                 };
-                fac.cost / money * (now - before)
+                fac.paid / money * (now - before)
             })
-            .sum()
+            .sum();
+        let before = if y == 0 {
+            Expression::from(0.0)
+        } else {
+            excess_at(y - 1)
+        };
+        own + excess_at(y) - before
     };
     let mut cumulative = Expression::from(0.0);
     let mut budget = 0.0;
@@ -201,13 +313,45 @@ fn build(
     // Demand groups: villages with the same serving facilities.
     let mut groups: BTreeMap<Vec<usize>, f64> = BTreeMap::new();
     let mut serving: Vec<Vec<usize>> = vec![Vec::new(); problem.weights.len()];
+    let mut county_serving: Vec<Vec<usize>> = vec![Vec::new(); problem.weights.len()];
     for (f, fac) in problem.facilities.iter().enumerate() {
         if matches!(open[f][last], Open::Const(c) if c == 0.0) {
             continue;
         }
+        let lists = if fac.serving() {
+            &mut serving
+        } else {
+            &mut county_serving
+        };
         for &v in &fac.serves {
-            serving[v as usize].push(f);
+            lists[v as usize].push(f);
         }
+    }
+    // County coverage in the last year, by groups of villages the same county centres reach.
+    let mut county_groups: BTreeMap<Vec<usize>, f64> = BTreeMap::new();
+    for (v, fs) in county_serving.into_iter().enumerate() {
+        if !fs.is_empty() {
+            *county_groups.entry(fs).or_default() += problem.weights[v] / people;
+        }
+    }
+    let mut county_last = Expression::from(0.0);
+    for (fs, &w) in &county_groups {
+        if fs.iter().any(|&f| problem.facilities[f].fixed()) {
+            county_last += w;
+            continue;
+        }
+        let cover: Expression = fs.iter().map(|&f| open[f][last].expr()).sum();
+        let z = vars.add(variable().min(0.0).max(1.0));
+        warm_values.push((
+            z,
+            if fs.iter().any(|&f| warm_open(f, last)) {
+                1.0
+            } else {
+                0.0
+            },
+        ));
+        constraints.push((Expression::from(z) - cover).leq(0.0));
+        county_last += w * z;
     }
     let mut always = 0.0;
     for (v, fs) in serving.into_iter().enumerate() {
@@ -244,11 +388,19 @@ fn build(
         .iter()
         .enumerate()
         .map(|(f, fac)| {
-            let c = (if fac.existing { 0.0 } else { fac.cost }
+            let c = (if fac.existing { 0.0 } else { fac.paid }
                 + problem.operating_years * fac.operating)
                 / money;
             c * open[f][last].expr()
         })
+        .sum::<Expression>()
+        + excess_at(last);
+    let construction: Expression = problem
+        .facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, fac)| !fac.existing)
+        .map(|(f, fac)| fac.cost / money * open[f][last].expr())
         .sum();
     // Floors give a little (1e-5 relative): a solver's feasibility tolerance (HiGHS: 1e-6 on
     // rows, after its own scaling) must not turn "at least what the last stage reached" into
@@ -261,13 +413,21 @@ fn build(
     if let Some(e) = floors.elder_years.map(|e| e / people) {
         constraints.push(elder_years.clone().geq(e - slack(e)));
     }
+    if let Some(c) = floors.county.map(|c| c / people) {
+        constraints.push(county_last.clone().geq(c - slack(c)));
+    }
     if let Some(c) = floors.cost.map(|c| c / money) {
         constraints.push(total_cost.clone().leq(c + slack(c)));
+    }
+    if let Some(c) = floors.construction.map(|c| c / money) {
+        constraints.push(construction.clone().leq(c + slack(c)));
     }
     let (maximize, objective) = match goal {
         Goal::ServedLast => (true, served_last),
         Goal::ElderYears => (true, elder_years),
+        Goal::CountyCover => (true, county_last),
         Goal::LeastCost => (false, total_cost),
+        Goal::Construction => (false, construction),
     };
     let xs: Vec<Variable> = open
         .iter()

@@ -40,7 +40,7 @@ pub mod audit;
 pub mod heuristic;
 pub mod milp;
 
-use crate::scenario::{Objective, Role};
+use crate::scenario::{Objective, Role, Subsidy};
 use crate::solve::Status;
 use serde::Serialize;
 
@@ -48,17 +48,22 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Facility {
     pub role: Role,
-    /// Index of the town the site lies in (`None`: a town no village belongs to).
+    /// Index of the town the site lies in (`None`: county-level sites, which belong to none).
     pub town: Option<usize>,
-    /// Construction or upgrade cost if opened (0 for an existing facility of its tier).
+    /// Estimated construction or upgrade cost if opened (0 for an existing facility of its tier).
     pub cost: f64,
-    /// Yearly operating cost.
+    /// What the yearly budgets pay when it is opened: its construction cost, or its own
+    /// subsidy (a centre's package). New points' subsidies are the town's [`Subsidy`] instead.
+    pub paid: f64,
+    /// Yearly operating cost (the operating subsidy).
     pub operating: f64,
     /// An existing facility of its tier.
     pub existing: bool,
     /// An existing facility that may be closed.
     pub closable: bool,
-    /// Villages it serves (ascending, no duplicates).
+    /// Villages it serves (ascending, no duplicates): for points and centres, whom the rules
+    /// let it serve (its own village, exempt villages within reach, see the pipeline); for
+    /// county centres, the villages within their radius (their coverage, not "served").
     pub serves: Vec<u32>,
     /// New village points: the town-role facilities of its town within the link radius.
     pub links: Vec<usize>,
@@ -74,6 +79,24 @@ impl Facility {
     pub fn usable(&self) -> bool {
         !(self.role == Role::Village && !self.existing && self.links.is_empty())
     }
+
+    /// A new village point (paid through its town's [`Subsidy`]).
+    pub fn new_point(&self) -> bool {
+        self.role == Role::Village && !self.existing
+    }
+
+    /// Serves villages (points and centres; county centres only cover).
+    pub fn serving(&self) -> bool {
+        self.role != Role::County
+    }
+}
+
+/// How many county care centres: at least `min` open by year index `by`, at most `max`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CountyRule {
+    pub min: usize,
+    pub max: usize,
+    pub by: usize,
 }
 
 /// A policy plan to choose.
@@ -84,8 +107,12 @@ pub struct PolicyProblem {
     pub n_towns: usize,
     /// Towns that must have exactly one centre by the last year.
     pub needs_centre: Vec<bool>,
-    /// Town- and village-role facilities (county centres are chosen before, see module docs).
+    /// Each town's subsidy for new points (`centre` unused: it is the centres' `paid`); all
+    /// zero when the budgets pay construction.
+    pub point_subsidy: Vec<Subsidy>,
+    /// County centres, town centres and village points.
     pub facilities: Vec<Facility>,
+    pub county: CountyRule,
     /// Construction budget of each plan year.
     pub budgets: Vec<f64>,
     pub carry_over: bool,
@@ -110,10 +137,13 @@ pub struct PolicySolution {
     pub method: &'static str,
     /// Weighted elders served in each year.
     pub served: Vec<f64>,
-    /// Construction spend in each year.
+    /// What the budgets pay in each year (subsidies or construction, see `budget_pays`).
     pub spend: Vec<f64>,
-    /// Least-cost objective's value (construction + operating years), whatever the objective.
+    /// Least-cost objective's value (what the budgets pay + operating years), whatever the
+    /// objective.
     pub total_cost: f64,
+    /// Estimated construction cost of everything built.
+    pub construction: f64,
 }
 
 /// Why a plan breaks a rule (programming errors and the independent checks in tests).
@@ -127,20 +157,21 @@ impl PolicyProblem {
 
     /// Binary and continuous variables of the exact model (its size, before presolve).
     pub fn n_variables(&self) -> usize {
-        (self.facilities.len() + self.weights.len()) * self.n_years()
+        (self.facilities.len() + self.weights.len() + self.n_towns) * self.n_years()
     }
 
     /// New points that some plan-preserving swap makes unnecessary: `a` is dominated by `b`
     /// when `b` is a usable new point serving every village `a` serves, linkable to every
-    /// centre `a` is, costing no more to build or to run (ties: the lower index stays). Any
-    /// plan opening `a` can open `b` in the same year instead and lose nothing.
+    /// centre `a` is (so of the same town and subsidy), costing no more to build, to pay or to
+    /// run (ties: the lower index stays). Any plan opening `a` can open `b` in the same year
+    /// instead and lose nothing.
     pub fn dominated(&self) -> Vec<bool> {
         let n = self.facilities.len();
-        let life = |f: &Facility| f.cost + self.operating_years * f.operating;
+        let life = |f: &Facility| f.paid + self.operating_years * f.operating;
         let points: Vec<usize> = (0..n)
             .filter(|&f| {
                 let x = &self.facilities[f];
-                x.role == Role::Village && !x.existing && x.usable()
+                x.new_point() && x.usable()
             })
             .collect();
         let mut out: Vec<bool> = self.facilities.iter().map(|f| !f.usable()).collect();
@@ -153,8 +184,9 @@ impl PolicyProblem {
                     return false;
                 }
                 let fb = &self.facilities[b];
-                let no_worse = fb.cost <= fa.cost && life(fb) <= life(fa);
+                let no_worse = fb.cost <= fa.cost && fb.paid <= fa.paid && life(fb) <= life(fa);
                 let strictly = fb.cost < fa.cost
+                    || fb.paid < fa.paid
                     || life(fb) < life(fa)
                     || fb.serves.len() > fa.serves.len()
                     || fb.links.len() > fa.links.len()
@@ -168,10 +200,10 @@ impl PolicyProblem {
         out
     }
 
-    /// Villages some usable facility serves.
+    /// Villages some usable serving facility serves.
     pub fn coverable(&self) -> Vec<bool> {
         let mut c = vec![false; self.weights.len()];
-        for f in self.facilities.iter().filter(|f| f.usable()) {
+        for f in self.facilities.iter().filter(|f| f.usable() && f.serving()) {
             for &v in &f.serves {
                 c[v as usize] = true;
             }
@@ -201,9 +233,18 @@ impl PolicyProblem {
 
     /// For each village, the first plan year (index) in which an open facility serves it.
     pub fn served_from(&self, open_from: &[Option<usize>]) -> Vec<Option<usize>> {
+        self.first_reached(open_from, true)
+    }
+
+    /// For each village, the first year a serving (or, `serving = false`, a county) facility
+    /// that reaches it is open.
+    fn first_reached(&self, open_from: &[Option<usize>], serving: bool) -> Vec<Option<usize>> {
         let mut first: Vec<Option<usize>> = vec![None; self.weights.len()];
         for (fac, &start) in self.facilities.iter().zip(open_from) {
             let Some(s) = start else { continue };
+            if fac.serving() != serving {
+                continue;
+            }
             for &v in &fac.serves {
                 let slot = &mut first[v as usize];
                 *slot = Some(slot.map_or(s, |x| x.min(s)));
@@ -212,30 +253,78 @@ impl PolicyProblem {
         first
     }
 
-    /// Construction spend in each year.
+    /// Weighted elders within the radius of an open county centre in the last year.
+    pub fn county_covered(&self, open_from: &[Option<usize>]) -> f64 {
+        self.first_reached(open_from, false)
+            .iter()
+            .zip(&self.weights)
+            .filter(|(s, _)| s.is_some())
+            .map(|(_, w)| w)
+            .sum()
+    }
+
+    /// What the budgets pay for town `t`'s new points, `points` of them, with or without the
+    /// town's new centre (000 §3(2): the package pays for the first `points_included`).
+    pub fn points_paid(&self, t: usize, points: usize, new_centre: bool) -> f64 {
+        self.point_subsidy[t].for_points(points, new_centre)
+    }
+
+    /// What the budgets pay in each year: each new facility's `paid` in its year, and each
+    /// town's point subsidies as its count of new points grows.
     pub fn spend(&self, open_from: &[Option<usize>]) -> Vec<f64> {
-        let mut spend = vec![0.0; self.n_years()];
+        let years = self.n_years();
+        let mut spend = vec![0.0; years];
+        let mut points = vec![vec![0usize; years]; self.n_towns];
+        let mut centre = vec![vec![false; years]; self.n_towns];
         for (f, fac) in self.facilities.iter().enumerate() {
-            if let Some(y) = open_from[f]
-                && !fac.existing
-            {
-                spend[y] += fac.cost;
+            let Some(y) = open_from[f] else { continue };
+            if fac.existing {
+                continue;
+            }
+            spend[y] += fac.paid;
+            if let Some(t) = fac.town {
+                for k in y..years {
+                    match fac.role {
+                        Role::Village => points[t][k] += 1,
+                        Role::Town => centre[t][k] = true,
+                        Role::County => {}
+                    }
+                }
+            }
+        }
+        for t in 0..self.n_towns {
+            let mut before = 0.0;
+            for y in 0..years {
+                let now = self.points_paid(t, points[t][y], centre[t][y]);
+                spend[y] += now - before;
+                before = now;
             }
         }
         spend
     }
 
-    /// Construction plus `operating_years` of operation of everything open in the last year.
+    /// Estimated construction cost of everything built.
+    pub fn construction(&self, open_from: &[Option<usize>]) -> f64 {
+        self.facilities
+            .iter()
+            .zip(open_from)
+            .filter(|(fac, s)| s.is_some() && !fac.existing)
+            .map(|(fac, _)| fac.cost)
+            .sum()
+    }
+
+    /// What the budgets pay over the plan plus `operating_years` of operation of everything
+    /// open in the last year.
     pub fn total_cost(&self, open_from: &[Option<usize>]) -> f64 {
         let last = self.n_years() - 1;
-        self.facilities
+        let operating: f64 = self
+            .facilities
             .iter()
             .enumerate()
             .filter(|(f, _)| Self::is_open(open_from, *f, last))
-            .map(|(_, fac)| {
-                (if fac.existing { 0.0 } else { fac.cost }) + self.operating_years * fac.operating
-            })
-            .sum()
+            .map(|(_, fac)| self.operating_years * fac.operating)
+            .sum();
+        self.spend(open_from).iter().sum::<f64>() + operating
     }
 
     /// Money available up to and including each year, given what was spent before.
@@ -259,6 +348,13 @@ impl PolicyProblem {
         Ok(())
     }
 
+    /// County centres open in year `y`.
+    fn n_county(&self, open_from: &[Option<usize>], y: usize) -> usize {
+        (0..self.facilities.len())
+            .filter(|&f| self.facilities[f].role == Role::County && Self::is_open(open_from, f, y))
+            .count()
+    }
+
     /// Checks every rule of the model; `Err` names the first broken one.
     pub fn check(&self, open_from: &[Option<usize>]) -> Result<(), Violation> {
         let last = self.n_years() - 1;
@@ -277,8 +373,7 @@ impl PolicyProblem {
                 }
                 _ => {}
             }
-            if fac.role == Role::Village
-                && !fac.existing
+            if fac.new_point()
                 && let Some(s) = open_from[f]
             {
                 for y in s..=last {
@@ -306,6 +401,16 @@ impl PolicyProblem {
                 }
             }
         }
+        let (by, at_end) = (
+            self.n_county(open_from, self.county.by),
+            self.n_county(open_from, last),
+        );
+        if by < self.county.min || at_end > self.county.max {
+            return Err(Violation(format!(
+                "{by} county centres by year {} and {at_end} at the end, against at least {} and at most {}",
+                self.county.by, self.county.min, self.county.max
+            )));
+        }
         self.within_budgets(&self.spend(open_from))?;
         let served_last = *self.served(open_from).last().unwrap_or(&0.0);
         let total: f64 = self.weights.iter().sum();
@@ -327,23 +432,33 @@ impl PolicyProblem {
         }
     }
 
-    /// A plan's rank, compared lexicographically, smaller first: full coverage serves the
-    /// most elders it can by the last year, then at least cost, then the most elder-years; a
-    /// budgeted plan serves the most elder-years, then at least cost.
-    pub fn rank(&self, open_from: &[Option<usize>]) -> [f64; 3] {
+    /// A plan's rank, compared lexicographically, smaller first. Full coverage: the most
+    /// elders served by the last year, the most elders within a county centre's radius, the
+    /// least cost (what the budgets pay plus operation), the least construction, then the most
+    /// elder-years (which the exact model maximizes for the sites the first four choose). A budgeted plan: the most elder-years, county coverage, least cost, least
+    /// construction.
+    pub fn rank(&self, open_from: &[Option<usize>]) -> [f64; 5] {
         let served = self.served(open_from);
         let years: f64 = served.iter().sum();
+        let county = self.county_covered(open_from);
         let cost = self.total_cost(open_from);
+        let build = self.construction(open_from);
         match self.objective {
-            Objective::FullCoverage => [-*served.last().unwrap_or(&0.0), cost, -years],
-            Objective::MaxCoverage => [-years, cost, 0.0],
+            Objective::FullCoverage => [
+                -*served.last().unwrap_or(&0.0),
+                -county,
+                cost,
+                build,
+                -years,
+            ],
+            Objective::MaxCoverage => [-years, -county, cost, build, 0.0],
         }
     }
 
     /// Whether plan `a` ranks before plan `b` (see [`Self::rank`]).
     pub fn better(&self, a: &[Option<usize>], b: &[Option<usize>]) -> bool {
         let (a, b) = (self.rank(a), self.rank(b));
-        for k in 0..3 {
+        for k in 0..a.len() {
             let tol = 1e-9 * b[k].abs().max(1.0);
             if a[k] < b[k] - tol {
                 return true;
@@ -377,6 +492,7 @@ impl PolicyProblem {
             served: self.served(&open_from),
             spend: self.spend(&open_from),
             total_cost: self.total_cost(&open_from),
+            construction: self.construction(&open_from),
             open_from,
             objective,
             bound: if proven { objective } else { bound },

@@ -203,6 +203,7 @@ fn policy_sites_layer(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> Feature
                     "status": p.status.name(),
                     "build_year": p.build_year,
                     "cost": p.cost,
+                    "subsidy": p.subsidy,
                     "operating_cost": p.operating,
                     "capacity": p.capacity,
                     "villages_served": served.len(),
@@ -260,6 +261,7 @@ pub fn villages_layer(plan: &Plan) -> FeatureCollection {
                 let vp = &pol.villages[i];
                 let site = vp.service.site();
                 p.insert("served_by".into(), json!(vp.service.name()));
+                p.insert("exemption".into(), json!(vp.exemption.map(|e| e.name())));
                 p.insert(
                     "served_site".into(),
                     json!(site.map(|(s, _)| plan.sites[s.index()].key.clone())),
@@ -481,12 +483,17 @@ fn policy_summary(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> JsonValue {
         "towns": pol.towns.len(),
         "demand_total": total_demand,
         "construction_cost": pol.construction_cost(),
+        "subsidy": pol.subsidy(),
+        "budget_pays": pol.policy.budget_pays,
+        "shared_points": pol.policy.shared_points,
         "operating_cost_per_year": pol.operating_cost(),
         "years": years,
         "villages": {
             "own_point": pol.n_served_by("own_point"),
             "shared_point": pol.n_served_by("shared_point"),
+            "neighbour_point": pol.n_served_by("neighbour_point"),
             "centre": pol.n_served_by("centre"),
+            "exempt": pol.villages.iter().filter(|v| v.exemption.is_some()).count(),
             "unserved": pol.n_served_by("unserved"),
             "over_capacity": pol.n_over_capacity(),
         },

@@ -45,19 +45,24 @@ pub fn task_table(plan: &Plan) -> Option<Table> {
         header.push(format!("new_points_{y}"));
         header.push(format!("nursing_home_upgrades_{y}"));
         header.push(format!("county_care_centers_{y}"));
+        header.push(format!("construction_cost_{y}"));
+        header.push(format!("subsidy_{y}"));
     }
     header.extend(
         [
             "closed",
             "villages_own_point",
             "villages_shared_point",
+            "villages_neighbour_point",
             "villages_by_centre",
+            "villages_exempt",
             "villages_unserved",
             "villages_over_capacity",
             "elders",
             "elders_served",
             "elders_served_pct",
             "construction_cost",
+            "subsidy",
             "operating_cost_per_year",
         ]
         .iter()
@@ -66,15 +71,22 @@ pub fn task_table(plan: &Plan) -> Option<Table> {
     let mut rows: Vec<Vec<Cell>> = pol
         .towns
         .iter()
-        .map(|town| town_row(plan, pol, Some(town), &years))
+        .zip(&pol.town_kinds)
+        .map(|(town, kind)| town_row(plan, pol, Some((town, kind.name())), &years))
         .collect();
     rows.push(town_row(plan, pol, None, &years));
     Some(Table { header, rows })
 }
 
-/// One town's row, or the totals (`town` = `None`).
-fn town_row(plan: &Plan, pol: &PolicyPlan, town: Option<&String>, years: &[i32]) -> Vec<Cell> {
-    let in_town = |t: &str| town.is_none_or(|x| x == t);
+/// One town's row (name and kind), or the totals (`town` = `None`). A county centre counts
+/// in the row of the town it stands in, as in the annexes (002 annex 1).
+fn town_row(
+    plan: &Plan,
+    pol: &PolicyPlan,
+    town: Option<(&String, &str)>,
+    years: &[i32],
+) -> Vec<Cell> {
+    let in_town = |t: &str| town.is_none_or(|(x, _)| x == t);
     let role = |tier: usize| plan.scenario.tiers[tier].role;
     let sites: Vec<_> = pol
         .sites
@@ -103,8 +115,8 @@ fn town_row(plan: &Plan, pol: &PolicyPlan, town: Option<&String>, years: &[i32])
     };
     let n = |x: usize| Cell::Number(x as f64);
     let mut row = vec![
-        Cell::Text(town.cloned().unwrap_or_else(|| "total".into())),
-        Cell::Text(if town.is_some() { "town" } else { "" }.into()),
+        Cell::Text(town.map_or_else(|| "total".into(), |(t, _)| t.clone())),
+        Cell::Text(town.map_or("", |(_, k)| k).into()),
         n(villages.len()),
         n(existing_points),
         n(villages.len().saturating_sub(existing_points)),
@@ -122,6 +134,10 @@ fn town_row(plan: &Plan, pol: &PolicyPlan, town: Option<&String>, years: &[i32])
             &[SiteStatus::New, SiteStatus::Upgraded],
             y,
         )));
+        let built = sites.iter().filter(|p| p.build_year == Some(y));
+        let (cost, subsidy) = built.fold((0.0, 0.0), |(c, s), p| (c + p.cost, s + p.subsidy));
+        row.push(Cell::Number(cost));
+        row.push(Cell::Number(subsidy));
     }
     let service = |name: &str| {
         villages
@@ -142,7 +158,12 @@ fn town_row(plan: &Plan, pol: &PolicyPlan, town: Option<&String>, years: &[i32])
             .count()),
         n(service("own_point")),
         n(service("shared_point")),
+        n(service("neighbour_point")),
         n(service("centre")),
+        n(villages
+            .iter()
+            .filter(|&&v| pol.villages[v].exemption.is_some())
+            .count()),
         n(service("unserved")),
         n(villages
             .iter()
@@ -156,6 +177,7 @@ fn town_row(plan: &Plan, pol: &PolicyPlan, town: Option<&String>, years: &[i32])
             0.0
         }),
         Cell::Number(sites.iter().map(|p| p.cost).sum()),
+        Cell::Number(sites.iter().map(|p| p.subsidy).sum()),
         Cell::Number(sites.iter().map(|p| p.operating).sum()),
     ]);
     row

@@ -2,9 +2,10 @@
 #![allow(dead_code)]
 
 use carecover::model::LonLat;
+use carecover::model::TownKind;
 use carecover::network::{Mode, Snap, haversine_m};
 use carecover::pipeline::{Plan, Service, SiteStatus};
-use carecover::scenario::Role;
+use carecover::scenario::{BudgetPays, Role};
 use carecover::solve::Limit;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::HashMap;
@@ -364,6 +365,7 @@ pub fn check_policy(plan: &Plan) -> usize {
     let yes = |r: &HashMap<String, String>, k: &str| {
         matches!(r.get(k).map(String::as_str), Some("1" | "true" | "yes"))
     };
+    let policy = sc.policy.as_ref().unwrap();
     let mut checks = 0;
     let mut spend = vec![0.0; years.len()];
     for p in &pol.sites {
@@ -407,7 +409,12 @@ pub fn check_policy(plan: &Plan) -> usize {
                     site.key,
                     p.cost
                 );
-                spend[k] += cost;
+                // The county builds its care centres itself: their construction is paid in
+                // full whatever `budget_pays` says (000 annex 2, note).
+                if policy.budget_pays == BudgetPays::Construction || tier.role == Some(Role::County)
+                {
+                    spend[k] += cost;
+                }
             }
             _ => assert!(p.build_year.is_none(), "{} existing but built", site.key),
         }
@@ -436,8 +443,72 @@ pub fn check_policy(plan: &Plan) -> usize {
             }
         }
     }
+    // Subsidies, recomputed town by town from the scenario's schedule (000 §3(2), 001 §3(2),
+    // 002 §3(2)): the package when the town builds its centre, with its first
+    // `points_included` new points; the per-point amount for each further one (for every one
+    // where the town builds no centre). Each year pays what its new facilities add.
+    let village_towns: std::collections::BTreeSet<&str> =
+        plan.villages.iter().map(|v| v.town.as_str()).collect();
+    let vrows = raw_csv(&sc.villages);
+    let kind_of = |town: &str| {
+        let declared = vrows
+            .iter()
+            .find(|r| r["town"] == town && r.get("town_kind").is_some_and(|k| !k.is_empty()))
+            .map(|r| r["town_kind"].clone());
+        match declared.as_deref() {
+            Some("subdistrict" | "街道") => TownKind::Subdistrict,
+            Some(_) => TownKind::Town,
+            None if town.ends_with("街道") => TownKind::Subdistrict,
+            None => TownKind::Town,
+        }
+    };
+    let built_in = |town: &str, role: Role, y: usize| {
+        pol.sites
+            .iter()
+            .filter(|p| sc.tiers[p.tier].role == Some(role))
+            .filter(|p| plan.sites[p.site.index()].town == town)
+            .filter(|p| p.build_year.is_some_and(|b| b <= years[y]))
+            .count()
+    };
+    for town in &village_towns {
+        let sub = policy
+            .subsidy
+            .get(&kind_of(town))
+            .copied()
+            .unwrap_or_default();
+        let mut before = 0.0;
+        for (y, paid) in spend.iter_mut().enumerate() {
+            let centre = built_in(town, Role::Town, y) > 0;
+            let points = built_in(town, Role::Village, y);
+            let included = if centre { sub.points_included } else { 0 };
+            let now = if centre { sub.centre } else { 0.0 }
+                + sub.point * points.saturating_sub(included) as f64;
+            if policy.budget_pays == BudgetPays::Subsidy {
+                *paid += now - before;
+            }
+            before = now;
+        }
+        let reported: f64 = pol
+            .sites
+            .iter()
+            .filter(|p| plan.sites[p.site.index()].town == *town)
+            .map(|p| p.subsidy)
+            .sum();
+        assert!(
+            (reported - before).abs() < 1e-6,
+            "{town}: subsidy {reported} reported, {before} by the schedule"
+        );
+        checks += 1;
+    }
+    for (y, &s) in spend.iter().enumerate() {
+        assert!(
+            (s - pol.spend(y)).abs() < 1e-6,
+            "{}: the budget pays {s}, the plan says {}",
+            years[y],
+            pol.spend(y)
+        );
+    }
     // Budgets per year.
-    let policy = sc.policy.as_ref().unwrap();
     let (mut spent, mut had) = (0.0, 0.0);
     for y in 0..years.len() {
         spent += spend[y];
@@ -497,15 +568,24 @@ pub fn check_policy(plan: &Plan) -> usize {
     // At least `min_sites` county centres.
     for (k, tier) in sc.tiers.iter().enumerate() {
         if tier.role == Some(Role::County) {
-            let n = pol
+            let by = tier.by_year.unwrap_or(*years.last().unwrap());
+            let by = years.iter().position(|&y| y == by).unwrap();
+            let n_by = pol
                 .sites
                 .iter()
-                .filter(|p| p.tier == k && p.status != SiteStatus::Closed)
+                .filter(|p| p.tier == k && open_in(p, by))
+                .count();
+            let n_end = pol
+                .sites
+                .iter()
+                .filter(|p| p.tier == k && open_in(p, years.len() - 1))
                 .count();
             assert!(
-                n >= tier.min_sites,
-                "{n} county centres, at least {} required",
-                tier.min_sites
+                n_by >= tier.min_sites && n_end <= tier.max_sites,
+                "{n_by} county centres by {}, {n_end} at the end: at least {}, at most {} required",
+                years[by],
+                tier.min_sites,
+                tier.max_sites
             );
             checks += 1;
         }
@@ -576,9 +656,67 @@ pub fn check_policy(plan: &Plan) -> usize {
             )
         })
         .collect();
+    // 一村一点 (000 §2(4), 002 §2(4)): a site's village is its `village` column (or the village
+    // it was placed at), else the village of its town it reaches first on foot within the
+    // radius. Only a village's own point serves it, unless it is exempt (merging, or its
+    // town's centre stands in it) or the scenario shares points.
+    let key_index: HashMap<&str, usize> = plan
+        .villages
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.key.as_str(), i))
+        .collect();
+    let host_of = |k: usize| -> Option<usize> {
+        let site = &plan.sites[serving[k].site.index()];
+        let row = by_id[site.key.as_str()];
+        match row.get("village").map(String::as_str) {
+            Some(v) if !v.is_empty() => Some(key_index[v]),
+            _ => match site.key.strip_prefix("village:") {
+                Some(v) => Some(key_index[v]),
+                None => (0..plan.villages.len())
+                    .filter(|&v| plan.villages[v].town == row["town"])
+                    .filter(|&v| times[k][v] <= serve.radius_s)
+                    .min_by(|&a, &b| times[k][a].total_cmp(&times[k][b]).then(a.cmp(&b))),
+            },
+        }
+    };
+    let hosts: Vec<Option<usize>> = (0..serving.len()).map(host_of).collect();
+    let last = years.len() - 1;
+    let merging: Vec<bool> = raw_csv(&sc.villages)
+        .iter()
+        .map(|r| {
+            matches!(
+                r.get("merging").map(String::as_str),
+                Some("1" | "yes" | "true" | "y")
+            )
+        })
+        .collect();
     for (v, vp) in pol.villages.iter().enumerate() {
-        let best = (0..serving.len())
-            .map(|k| times[k][v])
+        let centre_village = (0..serving.len()).any(|k| {
+            role_of(serving[k]) == Some(Role::Town)
+                && open_in(serving[k], last)
+                && hosts[k] == Some(v)
+        });
+        let expected = if centre_village {
+            Some("centre_village")
+        } else if merging[v] {
+            Some("merging")
+        } else {
+            None
+        };
+        assert_eq!(
+            vp.exemption.map(|e| e.name()),
+            expected,
+            "{}: exemption",
+            plan.villages[v].key
+        );
+        let may_serve =
+            |k: usize| policy.shared_points || expected.is_some() || hosts[k] == Some(v);
+        let allowed: Vec<usize> = (0..serving.len()).filter(|&k| may_serve(k)).collect();
+        let best = allowed
+            .iter()
+            .filter(|&&k| open_in(serving[k], last))
+            .map(|&k| times[k][v])
             .fold(f64::INFINITY, f64::min);
         match vp.service.site() {
             Some((site, minutes)) => {
@@ -588,6 +726,18 @@ pub fn check_policy(plan: &Plan) -> usize {
                     .expect("serving site open");
                 assert!(times[k][v] <= serve.radius_s + 1e-9);
                 assert!(
+                    may_serve(k),
+                    "{} served by a point not its own",
+                    plan.villages[v].key
+                );
+                match vp.service.name() {
+                    "own_point" => assert_eq!(hosts[k], Some(v), "{}", plan.villages[v].key),
+                    "centre" => assert_eq!(role_of(serving[k]), Some(Role::Town)),
+                    "shared_point" => assert!(policy.shared_points && expected.is_none()),
+                    "neighbour_point" => assert!(expected.is_some() && hosts[k] != Some(v)),
+                    other => panic!("{other}"),
+                }
+                assert!(
                     (times[k][v] / 60.0 - minutes).abs() < 1e-6,
                     "{}",
                     plan.villages[v].key
@@ -595,8 +745,9 @@ pub fn check_policy(plan: &Plan) -> usize {
                 assert!((times[k][v] - best).abs() < 1e-6, "not the nearest");
                 let first = (0..years.len())
                     .find(|&y| {
-                        (0..serving.len())
-                            .any(|k| open_in(serving[k], y) && times[k][v] <= serve.radius_s)
+                        allowed
+                            .iter()
+                            .any(|&k| open_in(serving[k], y) && times[k][v] <= serve.radius_s)
                     })
                     .map(|y| years[y]);
                 assert_eq!(first, vp.served_from, "{}", plan.villages[v].key);
@@ -604,7 +755,7 @@ pub fn check_policy(plan: &Plan) -> usize {
             None => {
                 assert!(
                     best > serve.radius_s,
-                    "{} unserved but {best} s from an open site",
+                    "{} unserved but {best} s from an open site that may serve it",
                     plan.villages[v].key
                 );
                 assert!(matches!(vp.service, Service::Unserved { .. }));
