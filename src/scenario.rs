@@ -96,6 +96,8 @@ pub struct Policy {
     /// Ordinary villages may share a neighbour's point (an option: the documents give every
     /// village its own, 000 §2(4), 002 §2(4)).
     pub shared_points: bool,
+    /// Townships that are subdistricts (街道) whatever the roster says.
+    pub subdistricts: Vec<String>,
 }
 
 /// What the yearly budgets of a policy scenario bound.
@@ -233,6 +235,8 @@ struct RawPolicy {
     subsidy: BTreeMap<String, RawSubsidy>,
     #[serde(default)]
     shared_points: bool,
+    #[serde(default)]
+    subdistricts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -726,6 +730,7 @@ fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<Policy> {
         budget_pays,
         subsidy,
         shared_points: p.shared_points,
+        subdistricts: p.subdistricts,
         objective: p.objective,
         years,
         carry_over: p.carry_over,

@@ -750,3 +750,94 @@ fn compare_walk_15_and_20_minutes_town_by_town() {
     let text = carecover::report::compare::compare_text(&c);
     assert!(text.contains("over cap A/B") && text.contains("Escaldes-Engordany"));
 }
+
+#[test]
+fn yongchuan_rules_pay_town_packages_and_subdistrict_points() {
+    // 000 §3(2): a town building its centre receives 1,000,000 with up to 5 new points, then
+    // 30,000 a point; a subdistrict 30,000 a point. The checker (in `shipped`) recomputes each
+    // town's subsidy and each year's payments against the budgets; here the task table.
+    let (_, plan) = shipped("yongchuan_rules");
+    let table = carecover::report::task_table::task_table(&plan).unwrap();
+    let col = |name: &str| table.header.iter().position(|h| h == name).unwrap();
+    let num = |cell: &carecover::report::task_table::Cell| match cell {
+        carecover::report::task_table::Cell::Number(x) => *x,
+        other => panic!("{other:?}"),
+    };
+    let text = |cell: &carecover::report::task_table::Cell| match cell {
+        carecover::report::task_table::Cell::Text(t) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    let (towns, _) = table.rows.split_at(table.rows.len() - 1);
+    let mut kinds = std::collections::BTreeSet::new();
+    for row in towns {
+        let sum = |name: &str| -> f64 {
+            [2021, 2022]
+                .iter()
+                .map(|y| num(&row[col(&format!("{name}_{y}"))]))
+                .sum()
+        };
+        let (centres, points) = (
+            sum("new_centers") + sum("nursing_home_upgrades"),
+            sum("new_points"),
+        );
+        let expected = match text(&row[col("kind")]).as_str() {
+            "town" if centres > 0.0 => 1_000_000.0 + 30_000.0 * (points - 5.0).max(0.0),
+            "town" => 30_000.0 * points,
+            "subdistrict" => 30_000.0 * points,
+            other => panic!("{other}"),
+        };
+        kinds.insert(text(&row[col("kind")]));
+        assert_eq!(num(&row[col("subsidy")]), expected, "{:?}", row[0]);
+        assert_eq!(sum("subsidy"), expected);
+    }
+    assert_eq!(kinds.len(), 2, "towns and subdistricts");
+    let p = plan.policy.as_ref().unwrap();
+    assert_eq!(p.n_served_by("shared_point"), 0);
+}
+
+#[test]
+fn rule_inputs_are_checked_with_file_row_and_value() {
+    // A subsidy package that includes a negative number of points.
+    let path = root().join("scenarios/yongchuan_rules.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let bad = text.replace("points_included = 5", "points_included = -1");
+    let e = Scenario::parse(&bad, &path).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert!(
+        e.to_string().contains("points_included") && e.to_string().contains("-1"),
+        "{e}"
+    );
+    let bad = text.replace("[policy.subsidy.subdistrict]", "[policy.subsidy.village]");
+    assert!(
+        Scenario::parse(&bad, &path)
+            .unwrap_err()
+            .to_string()
+            .contains("not a kind of township")
+    );
+    // Roster values: `merging` not yes/no, `town_kind` neither town nor subdistrict.
+    let tmp = tempfile::tempdir().unwrap();
+    for (column, value, expected) in [
+        ("merging", "maybe", "not a yes/no value"),
+        ("town_kind", "county", "neither a town"),
+    ] {
+        let villages = std::fs::read_to_string(root().join("data/andorra/villages.csv")).unwrap();
+        let mut lines = villages.lines();
+        let mut out = format!("{},{column}\n", lines.next().unwrap());
+        for (i, l) in lines.enumerate() {
+            out += &format!("{l},{}\n", if i == 3 { value } else { "" });
+        }
+        let file = tmp.path().join("villages.csv");
+        std::fs::write(&file, out).unwrap();
+        let e = carecover::io::load_villages(&file, &Default::default()).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let msg = e.to_string();
+        assert!(
+            msg.contains("villages.csv")
+                && msg.contains("line 5")
+                && msg.contains(column)
+                && msg.contains(value)
+                && msg.contains(expected),
+            "{msg}"
+        );
+    }
+}

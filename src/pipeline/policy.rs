@@ -271,8 +271,9 @@ pub(super) struct Inputs<'a> {
     pub times: &'a BTreeMap<Mode, Times>,
 }
 
-/// The kind of each town: the `town_kind` its villages give (they must agree), else what its
-/// name implies ([`TownKind::of`]).
+/// The kind of each town: a subdistrict where `[policy] subdistricts` names it, else the
+/// `town_kind` its villages give (they must agree), else what its name implies
+/// ([`TownKind::of`]).
 fn town_kinds(
     scenario: &Scenario,
     villages: &[Village],
@@ -306,7 +307,16 @@ fn town_kinds(
     Ok(towns
         .iter()
         .zip(kinds)
-        .map(|(name, k)| k.map_or_else(|| TownKind::of(name), |(k, _)| k))
+        .map(|(name, k)| {
+            if scenario
+                .policy
+                .as_ref()
+                .is_some_and(|p| p.subdistricts.contains(name))
+            {
+                return TownKind::Subdistrict;
+            }
+            k.map_or_else(|| TownKind::of(name), |(k, _)| k)
+        })
         .collect())
 }
 

@@ -456,6 +456,7 @@ pub fn check_policy(plan: &Plan) -> usize {
             .find(|r| r["town"] == town && r.get("town_kind").is_some_and(|k| !k.is_empty()))
             .map(|r| r["town_kind"].clone());
         match declared.as_deref() {
+            _ if policy.subdistricts.iter().any(|t| t == town) => TownKind::Subdistrict,
             Some("subdistrict" | "街道") => TownKind::Subdistrict,
             Some(_) => TownKind::Town,
             None if town.ends_with("街道") => TownKind::Subdistrict,
