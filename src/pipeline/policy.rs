@@ -830,7 +830,16 @@ fn unserved_reason(
         return format!("off the {} network", serve_tier.mode.name());
     }
     let reach = |f: usize| inp.times[&serve_tier.mode].reach(fac_site[f].1, serve_tier.radius_s);
+    // Only candidates the rules let serve it: its own points, its centre, or for an exempt
+    // village any point or centre within reach.
     let nearest = (0..problem.facilities.len())
+        .filter(|&f| {
+            problem.facilities[f].serving()
+                && problem.facilities[f]
+                    .serves
+                    .binary_search(&(v as u32))
+                    .is_ok()
+        })
         .filter_map(|f| {
             reach(f)
                 .into_iter()
@@ -844,6 +853,15 @@ fn unserved_reason(
                 .then(a.0.cmp(&b.0))
         });
     let Some((f, t)) = nearest else {
+        let any_near = (0..problem.facilities.len()).any(|f| {
+            problem.facilities[f].serving() && reach(f).iter().any(|(u, _)| u.index() == v)
+        });
+        if any_near && !inp.policy.shared_points {
+            return format!(
+                "no candidate site for a point of its own within {:.0} min (一村一点: only its own point serves it; sites of neighbouring villages do not)",
+                serve_tier.radius_s / 60.0
+            );
+        }
         return format!(
             "no candidate site within {:.0} min",
             serve_tier.radius_s / 60.0

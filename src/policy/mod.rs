@@ -6,35 +6,40 @@
 //!
 //! Facilities `f` are (site, tier) pairs; `o_{f,y} = 1` when `f` is open in plan year `y`.
 //! Villages with the same set of serving facilities form one demand group `g` of weight `w_g`.
+//! Whom a point or centre serves is decided before (the pipeline): under 一村一点 (000 §2(4),
+//! 002 §2(4)) its own village and the exempt villages within reach.
 //!
 //! ```text
 //! o_{f,y} ≤ o_{f,y+1}                                   nothing built is undone
 //! o_{f,y} = 1 (existing, not closable) · o_{f,y} = o_f (existing, closable: kept or closed from the start)
 //! Σ_{f town-role in t} o_{f,y} ≤ 1, and = 1 in the last year   one centre per town (一镇一中心)
 //! o_{p,y} ≤ Σ_{c ∈ L(p)} o_{c,y}   for every new point p      linked to its town's centre (中心带点)
-//! Σ_f c_f (o_{f,y} − o_{f,y−1}) ≤ B_y  (cumulative with carry-over)   budget of each year
+//! Σ_{county f} o_{f,by} ≥ min,  Σ_{county f} o_{f,last} ≤ max   county care centres
+//! E_{t,y} ≥ N_{t,y} − k_t B_{t,y},  E_{t,y} ≥ 0            points beyond town t's package (000 §3(2))
+//! Σ_f a_f (o_{f,y} − o_{f,y−1}) + Σ_t s_t (E_{t,y} − E_{t,y−1}) ≤ B_y  (cumulative with carry-over)
 //! z_{g,y} ≤ Σ_{f serves g} o_{f,y}                       served by a point or a centre
 //! minimum share:  Σ_g w_g z_{g,last} ≥ s · Σ_g w_g
 //! ```
 //!
-//! Full coverage is lexicographic: first serve the most elders possible by the last year
-//! (every village, where the rules and budgets allow), then at least cost
-//! `Σ_f c_f o_{f,last} + H · Σ_f r_f o_{f,last}` (construction plus `H` years of operation,
-//! where closing an existing facility saves its `r_f`), then, with several years, the most
-//! elder-years `Σ_y Σ_g w_g z_{g,y}` at that cost. The budgeted objective maximizes
-//! elder-years, then least cost.
+//! `a_f` is what the budgets pay for `f` itself (its construction cost, or a centre's package),
+//! `N_{t,y}` the new points of town `t` open, `B_{t,y}` whether its new centre is, `k_t` the
+//! points its package includes and `s_t` the subsidy per further point. Without carry-over a
+//! binary per town and year pins `E` to the maximum (see [`milp`]).
 //!
-//! County centres do not serve villages in this model: the county tier is a separate maximal
-//! covering problem (at least `min_sites`, the most elders within its radius) solved first
-//! and paid from the first year's budget.
+//! The criteria are lexicographic ([`PolicyProblem::rank`]): full coverage serves the most
+//! elders by the last year, then covers the most within a county centre's radius, then costs
+//! least (what the budgets pay plus `operating_years` of operation), then builds least; the
+//! chosen sites are then scheduled for the most elder-years. The budgeted objective maximizes
+//! elder-years, then county coverage, least cost, least construction.
 //!
 //! # Method
 //!
 //! Small models ([`PolicyProblem::n_variables`] ≤ the scenario's `exact_max_variables`) go
 //! to the MILP ([`milp`]), warm-started from the heuristic. Larger ones use the
-//! decomposition heuristic ([`heuristic`]): centres per town by local search, points by the
-//! solver core's covering methods given the centres, then a schedule by elder-years per
-//! cost; its bound comes from a relaxation without the town and linking rules.
+//! decomposition heuristic ([`heuristic`]): county centres by maximal covering, centres per
+//! town by local search, points by the solver core's covering methods given the centres, then
+//! a schedule by elder-years per cost; its bound comes from a relaxation without the town and
+//! linking rules.
 
 pub mod audit;
 pub mod heuristic;
