@@ -4,7 +4,12 @@
 //! ```text
 //! cargo run --release --example policy_scale                      # 300, 1000, 3000 villages
 //! cargo run --release --example policy_scale -- --villages 1000 --time-limit 60
+//! cargo run --release --example policy_scale -- --objective full_coverage --packages
 //! ```
+//!
+//! `--packages`: the budgets pay Yongchuan's subsidies (000 §3(2): 1,000,000 per town that
+//! builds its centre, including 5 points, then 30,000 a point) instead of per-site costs;
+//! `--objective` runs one objective only.
 //!
 //! Each county: `villages / 30` towns, each with a townhall, a clinic and a nursing home (half
 //! of them existing, upgradable) as centre candidates; `villages` candidate points (5 %
@@ -29,7 +34,23 @@ fn arg(name: &str) -> Option<f64> {
         })
 }
 
+fn flag(name: &str) -> bool {
+    std::env::args().any(|a| a == name)
+}
+
+fn text_arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
 fn scenario(objective: &str, budget: f64, exact_max: usize, time_limit: f64) -> Scenario {
+    let packages = if flag("--packages") {
+        "[policy.subsidy.town]\ncentre = 1000000\npoints_included = 5\npoint = 30000\n"
+    } else {
+        ""
+    };
     let text = format!(
         r#"
 name = "synthetic"
@@ -48,6 +69,7 @@ budget = {b1}
 [[policy.years]]
 year = 2026
 budget = {b2}
+{packages}
 [[tier]]
 name = "town_centre"
 role = "town"
@@ -95,7 +117,22 @@ fn main() {
             .filter(|s| !s.existing)
             .map(|s| s.cost.unwrap_or(0.0))
             .sum();
+        let towns = (n / 30).max(2) as f64;
+        let points = county
+            .sites
+            .iter()
+            .filter(|s| s.kind == "village_point")
+            .count() as f64;
+        let all = if flag("--packages") {
+            towns * 1_000_000.0 + 30_000.0 * (points - 5.0 * towns).max(0.0)
+        } else {
+            all
+        };
+        let only = text_arg("--objective");
         for objective in ["max_coverage", "full_coverage"] {
+            if only.as_deref().is_some_and(|o| o != objective) {
+                continue;
+            }
             let budget = if objective == "max_coverage" {
                 0.6 * all
             } else {
