@@ -290,9 +290,8 @@ fn town_kinds(
                     &scenario.villages,
                     format!("village `{}`, field `town_kind`", v.key),
                     format!(
-                        "`{}` says {} `{}` is a {}, but village `{}` says it is a {}",
+                        "`{}`: this village says its township `{}` is a {}, but village `{}` says it is a {}",
                         kind.name(),
-                        v.town,
                         v.town,
                         kind.name(),
                         first.key,

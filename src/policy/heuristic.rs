@@ -119,12 +119,13 @@ impl Paid {
             cost += paid(problem, g);
             after.add(problem, g);
         }
-        for t in bundle.iter().filter_map(|&g| problem.facilities[g].town) {
+        let towns: std::collections::BTreeSet<usize> = bundle
+            .iter()
+            .filter_map(|&g| problem.facilities[g].town)
+            .collect();
+        for t in towns {
             cost += problem.points_paid(t, after.points[t], after.centre[t])
                 - problem.points_paid(t, self.points[t], self.centre[t]);
-            // A town counted once even if the bundle touches it twice.
-            after.points[t] = self.points[t];
-            after.centre[t] = self.centre[t];
         }
         cost
     }
@@ -138,6 +139,27 @@ impl Paid {
                 Role::County => {}
             }
         }
+    }
+}
+
+/// The covering problem over facilities `fs` (in that order), each at `cost`, `fixed` ones
+/// open, within `limit`: how the heuristic hands a part of the plan to the solver core.
+fn cover_over(
+    problem: &PolicyProblem,
+    fs: &[usize],
+    cost: impl Fn(usize) -> f64,
+    fixed: impl Fn(usize) -> bool,
+    limit: Limit,
+) -> CoverProblem {
+    CoverProblem {
+        weights: problem.weights.clone(),
+        covers: fs
+            .iter()
+            .map(|&f| problem.facilities[f].serves.clone())
+            .collect(),
+        costs: fs.iter().map(|&f| cost(f)).collect(),
+        fixed: fs.iter().map(|&f| fixed(f)).collect(),
+        limit,
     }
 }
 
@@ -168,19 +190,13 @@ fn select_county(
             .filter(|&f| problem.facilities[f].existing)
             .collect());
     }
-    let cover = CoverProblem {
-        weights: problem.weights.clone(),
-        covers: cands
-            .iter()
-            .map(|&f| problem.facilities[f].serves.clone())
-            .collect(),
-        costs: cands.iter().map(|&f| paid(problem, f)).collect(),
-        fixed: cands
-            .iter()
-            .map(|&f| problem.facilities[f].existing)
-            .collect(),
-        limit: Limit::Count(need),
-    };
+    let cover = cover_over(
+        problem,
+        &cands,
+        |f| paid(problem, f),
+        |f| problem.facilities[f].existing,
+        Limit::Count(need),
+    );
     let s = solve::solve_mclp(&cover, options);
     Ok(s.open.iter().map(|&k| cands[k]).collect())
 }
@@ -397,16 +413,13 @@ fn complete(
         .filter(|&f| base[f])
         .chain(allowed.iter().copied())
         .collect();
-    let cover = CoverProblem {
-        weights: problem.weights.clone(),
-        covers: sites
-            .iter()
-            .map(|&f| problem.facilities[f].serves.clone())
-            .collect(),
-        costs: sites.iter().map(|&f| paid_at_most(problem, f)).collect(),
-        fixed: sites.iter().map(|&f| base[f]).collect(),
-        limit: Limit::Budget((budget - centre_cost).max(0.0)),
-    };
+    let cover = cover_over(
+        problem,
+        &sites,
+        |f| paid_at_most(problem, f),
+        |f| base[f],
+        Limit::Budget((budget - centre_cost).max(0.0)),
+    );
     let s = solve::solve_mclp(&cover, options);
     for &k in &s.open {
         open[sites[k]] = true;
@@ -650,19 +663,13 @@ fn bound(problem: &PolicyProblem, options: &SolveOptions) -> f64 {
             let mut total = 0.0;
             for &b in &problem.budgets {
                 cumulative += b;
-                let cover = CoverProblem {
-                    weights: problem.weights.clone(),
-                    covers: serving
-                        .iter()
-                        .map(|&f| problem.facilities[f].serves.clone())
-                        .collect(),
-                    costs: serving.iter().map(|&f| paid(problem, f)).collect(),
-                    fixed: serving
-                        .iter()
-                        .map(|&f| problem.facilities[f].fixed())
-                        .collect(),
-                    limit: Limit::Budget(cumulative),
-                };
+                let cover = cover_over(
+                    problem,
+                    &serving,
+                    |f| paid(problem, f),
+                    |f| problem.facilities[f].fixed(),
+                    Limit::Budget(cumulative),
+                );
                 let lower = 0.0;
                 total +=
                     solve::lagrangian::upper_bound(&cover, lower, options.bound_iterations.max(50));
