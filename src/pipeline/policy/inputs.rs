@@ -1,0 +1,166 @@
+//! What the rules need from the rosters before the model is built: demand weights, each
+//! township's kind and each site's village.
+
+use super::Times;
+use crate::error::{Error, Result};
+use crate::model::{Site, SiteId, TownKind, Village, VillageId};
+use crate::network::{Mode, RoadNetwork, Snap};
+use crate::scenario::{Policy, Scenario, Tier};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The per-village weight: Σ over the `[policy.demand]` columns of weight × value.
+pub(super) fn demand_weights(
+    scenario: &Scenario,
+    policy: &Policy,
+    villages: &[Village],
+) -> Result<Vec<f64>> {
+    villages
+        .iter()
+        .map(|v| {
+            let mut w = 0.0;
+            for (column, &k) in &policy.demand {
+                let value = if column == "elders" {
+                    v.elders
+                } else {
+                    let raw = v.extra.iter().find(|(c, _)| c == column).map(|(_, x)| x.trim());
+                    match raw {
+                        None => {
+                            return Err(Error::input(
+                                &scenario.villages,
+                                format!("village `{}`", v.key),
+                                format!("[policy.demand] weighs column `{column}`, which the villages table does not have"),
+                            ));
+                        }
+                        Some("") => 0.0,
+                        Some(x) => match x.parse::<f64>() {
+                            Ok(n) if n >= 0.0 && n.is_finite() => n,
+                            _ => {
+                                return Err(Error::input(
+                                    &scenario.villages,
+                                    format!("village `{}`, field `{column}`", v.key),
+                                    format!("`{x}` is not a number >= 0"),
+                                ));
+                            }
+                        },
+                    }
+                };
+                w += k * value;
+            }
+            Ok(w)
+        })
+        .collect()
+}
+
+/// The cost of building a tier's facility at a site, whether or not the site exists.
+pub(super) fn build_cost(tier: &Tier, site: &Site) -> f64 {
+    site.cost
+        .or_else(|| tier.kind_costs.get(&site.kind).copied())
+        .unwrap_or(tier.default_cost)
+}
+
+/// Whether `site` already operates as `tier`.
+pub(super) fn operates_as(site: &Site, tier: &Tier) -> bool {
+    site.existing && site.facility.as_deref().is_none_or(|f| f == tier.name)
+}
+
+/// Everything the policy path needs from the pipeline.
+pub(in crate::pipeline) struct Inputs<'a> {
+    pub scenario: &'a Scenario,
+    pub policy: &'a Policy,
+    pub villages: &'a [Village],
+    pub sites: &'a [Site],
+    pub network: &'a RoadNetwork,
+    pub site_snaps: &'a BTreeMap<Mode, Vec<Option<Snap>>>,
+    pub village_snaps: &'a BTreeMap<Mode, Vec<Option<Snap>>>,
+    pub candidates: &'a [Vec<SiteId>],
+    pub times: &'a BTreeMap<Mode, Times>,
+}
+
+/// The kind of each town: a subdistrict where `[policy] subdistricts` names it, else the
+/// `town_kind` its villages give (they must agree), else what its name implies
+/// ([`TownKind::of`]).
+pub(super) fn town_kinds(
+    scenario: &Scenario,
+    villages: &[Village],
+    towns: &[String],
+) -> Result<Vec<TownKind>> {
+    let mut kinds: Vec<Option<(TownKind, &Village)>> = vec![None; towns.len()];
+    for v in villages {
+        let (Some(kind), Ok(t)) = (v.town_kind, towns.binary_search(&v.town)) else {
+            continue;
+        };
+        match kinds[t] {
+            Some((k, first)) if k != kind => {
+                return Err(Error::input(
+                    &scenario.villages,
+                    format!("village `{}`, field `town_kind`", v.key),
+                    format!(
+                        "`{}`: this village says its township `{}` is a {}, but village `{}` says it is a {}",
+                        kind.name(),
+                        v.town,
+                        kind.name(),
+                        first.key,
+                        k.name()
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => kinds[t] = Some((kind, v)),
+        }
+    }
+    Ok(towns
+        .iter()
+        .zip(kinds)
+        .map(|(name, k)| {
+            if scenario
+                .policy
+                .as_ref()
+                .is_some_and(|p| p.subdistricts.contains(name))
+            {
+                return TownKind::Subdistrict;
+            }
+            k.map_or_else(|| TownKind::of(name), |(k, _)| k)
+        })
+        .collect())
+}
+
+/// The village each site stands in: its `village` column, else the village of its town it
+/// reaches first on foot within the village tier's radius (ties by id); `None`: no village.
+pub(super) fn hosts(
+    inp: &Inputs,
+    serve_tier: &Tier,
+    candidates: &BTreeSet<SiteId>,
+) -> Result<BTreeMap<SiteId, VillageId>> {
+    let by_key: BTreeMap<&str, usize> = inp
+        .villages
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.key.as_str(), i))
+        .collect();
+    let mut out = BTreeMap::new();
+    for &s in candidates {
+        let site = &inp.sites[s.index()];
+        let host = match &site.village {
+            Some(key) => Some(VillageId(*by_key.get(key.as_str()).ok_or_else(|| {
+                Error::input(
+                    &inp.scenario.sites,
+                    format!("site `{}`, field `village`", site.key),
+                    format!(
+                        "`{key}` is not the id of any village in {}",
+                        inp.scenario.villages.display()
+                    ),
+                )
+            })? as u32)),
+            None => inp.times[&serve_tier.mode]
+                .reach(s, serve_tier.radius_s)
+                .into_iter()
+                .filter(|(v, _)| inp.villages[v.index()].town == site.town)
+                .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+                .map(|(v, _)| v),
+        };
+        if let Some(h) = host {
+            out.insert(s, h);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,202 @@
+//! What a policy plan says per site and per village, and its totals: the types the reports
+//! read.
+
+use crate::model::{SiteId, TownKind};
+use crate::policy::{PolicyProblem, PolicySolution};
+use crate::scenario::Policy;
+use serde::Serialize;
+
+/// What a site is in the plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteStatus {
+    /// An existing facility that stays (its tier may not close facilities).
+    Existing,
+    /// An existing facility the plan chose to keep.
+    Kept,
+    /// An existing facility of another kind (e.g. a nursing home) turned into this tier.
+    Upgraded,
+    /// Built new.
+    New,
+    /// An existing facility merged into the nearest kept one (撤并).
+    Closed,
+}
+
+impl SiteStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            SiteStatus::Existing => "existing",
+            SiteStatus::Kept => "kept",
+            SiteStatus::Upgraded => "upgraded",
+            SiteStatus::New => "new",
+            SiteStatus::Closed => "closed",
+        }
+    }
+}
+
+/// One site of one tier in the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedSite {
+    /// Index of the tier in the scenario.
+    pub tier: usize,
+    pub site: SiteId,
+    pub status: SiteStatus,
+    /// Plan year in which it is built or upgraded (`None`: it existed).
+    pub build_year: Option<i32>,
+    /// Estimated construction or upgrade cost.
+    pub cost: f64,
+    /// Construction subsidy its township receives for it (`[policy.subsidy]`): a new centre's
+    /// package, and each new point beyond the package's (in build order, then by id); 0 for
+    /// county centres, which the county builds itself.
+    pub subsidy: f64,
+    /// Yearly operating cost.
+    pub operating: f64,
+    /// Elders it serves (villages assigned to it as their nearest open facility).
+    pub load: f64,
+    pub capacity: Option<f64>,
+    /// Planned nursing beds (`beds_per_elder` × load).
+    pub beds: f64,
+    /// Closed sites: where its users go, and the driving or walking minutes there.
+    pub moved_to: Option<(SiteId, f64)>,
+}
+
+/// How a village is served in the last plan year.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Service {
+    /// A point hosted in the village itself (the village is the point's nearest).
+    OwnPoint { site: SiteId, minutes: f64 },
+    /// A point hosted in a neighbouring village, shared by an ordinary village (only with
+    /// `shared_points`).
+    SharedPoint { site: SiteId, minutes: f64 },
+    /// An exempt village served by extension (延伸服务) from a neighbouring village's point.
+    NeighbourPoint { site: SiteId, minutes: f64 },
+    /// The town centre.
+    Centre { site: SiteId, minutes: f64 },
+    /// Not served, and why.
+    Unserved { reason: String },
+}
+
+impl Service {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Service::OwnPoint { .. } => "own_point",
+            Service::SharedPoint { .. } => "shared_point",
+            Service::NeighbourPoint { .. } => "neighbour_point",
+            Service::Centre { .. } => "centre",
+            Service::Unserved { .. } => "unserved",
+        }
+    }
+
+    pub fn site(&self) -> Option<(SiteId, f64)> {
+        match *self {
+            Service::OwnPoint { site, minutes }
+            | Service::SharedPoint { site, minutes }
+            | Service::NeighbourPoint { site, minutes }
+            | Service::Centre { site, minutes } => Some((site, minutes)),
+            Service::Unserved { .. } => None,
+        }
+    }
+}
+
+/// Why a village needs no point of its own (000 §2(4), 002 §2(4)): it may be served by
+/// extension from its town's centre or a neighbouring point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Exemption {
+    /// The village where its town's centre stands (镇级养老服务中心所在的村).
+    CentreVillage,
+    /// A village being merged or abolished (合并撤销的村; roster column `merging`).
+    Merging,
+}
+
+impl Exemption {
+    pub fn name(self) -> &'static str {
+        match self {
+            Exemption::CentreVillage => "centre_village",
+            Exemption::Merging => "merging",
+        }
+    }
+}
+
+/// A village in the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VillagePlan {
+    pub service: Service,
+    /// Why it needs no point of its own, if it need not.
+    pub exemption: Option<Exemption>,
+    /// Demand weight (elders, with the scenario's extra weights).
+    pub weight: f64,
+    /// Served, but its facility is full before it (nearer villages fill it first).
+    pub over_capacity: bool,
+    /// First plan year in which it is served (`None`: not by the last year).
+    pub served_from: Option<i32>,
+}
+
+/// The policy part of a plan.
+#[derive(Clone, Debug)]
+pub struct PolicyPlan {
+    pub policy: Policy,
+    /// Towns, sorted; villages and sites refer to them by name.
+    pub towns: Vec<String>,
+    /// Whether each town is a 镇/乡 or a 街道.
+    pub town_kinds: Vec<TownKind>,
+    /// The solved model (kept for checks and the audit).
+    pub problem: PolicyProblem,
+    /// Facility → (tier index, site).
+    pub facilities: Vec<(usize, SiteId)>,
+    pub solution: PolicySolution,
+    /// County centres, town centres and points the plan has or builds, and closed ones.
+    pub sites: Vec<PlannedSite>,
+    pub villages: Vec<VillagePlan>,
+}
+
+impl PolicyPlan {
+    /// Plan years.
+    pub fn years(&self) -> Vec<i32> {
+        self.policy.years.iter().map(|&(y, _)| y).collect()
+    }
+
+    /// What the budget pays in plan year `y` (index): subsidies or construction, as the
+    /// scenario's `budget_pays` says.
+    pub fn spend(&self, y: usize) -> f64 {
+        self.solution.spend[y]
+    }
+
+    /// Construction subsidies to the townships over the plan.
+    pub fn subsidy(&self) -> f64 {
+        self.sites.iter().map(|p| p.subsidy).sum()
+    }
+
+    /// Total demand (weighted elders) of all villages.
+    pub fn demand(&self) -> f64 {
+        self.villages.iter().map(|v| v.weight).sum()
+    }
+
+    /// Villages served in a way ([`Service::name`]).
+    pub fn n_served_by(&self, name: &str) -> usize {
+        self.villages
+            .iter()
+            .filter(|v| v.service.name() == name)
+            .count()
+    }
+
+    /// Villages served but over their facility's capacity.
+    pub fn n_over_capacity(&self) -> usize {
+        self.villages.iter().filter(|v| v.over_capacity).count()
+    }
+
+    /// Sites of a status.
+    pub fn n_sites(&self, status: SiteStatus) -> usize {
+        self.sites.iter().filter(|p| p.status == status).count()
+    }
+
+    /// Construction and upgrade cost of the whole plan.
+    pub fn construction_cost(&self) -> f64 {
+        self.sites.iter().map(|p| p.cost).sum()
+    }
+
+    /// Yearly operating cost of everything open at the end.
+    pub fn operating_cost(&self) -> f64 {
+        self.sites.iter().map(|p| p.operating).sum()
+    }
+}
