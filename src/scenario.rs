@@ -51,11 +51,23 @@ pub const VILLAGE_SITE_KIND: &str = "village";
 pub enum Role {
     /// County care centre for disabled and special-hardship elders: at least `min_sites`.
     County,
+    /// Regional (区域性) centre above the towns: Yongchuan's regional care centres for disabled
+    /// special-hardship elders (000 §1(1), §2(1)), Bazhou's regional elderly-service centres
+    /// converted from township nursing homes (004 §1(1), §2(5)). `min_sites` to `max_sites`
+    /// of them, and as many as `[[policy.regional_target]]` needs.
+    Regional,
     /// Town (or subdistrict) elderly-service centre: exactly one per town (一镇一中心).
     Town,
     /// Village mutual-aid point: every village served by its own point, a shared point or its
     /// town centre (一村一点), each new point within `link_radius` of its town's centre (中心带点).
     Village,
+}
+
+impl Role {
+    /// County and regional centres: above the towns, built by the county itself.
+    pub fn county_level(self) -> bool {
+        matches!(self, Role::County | Role::Regional)
+    }
 }
 
 /// What the plan optimizes.
@@ -98,6 +110,32 @@ pub struct Policy {
     pub shared_points: bool,
     /// Townships that are subdistricts (街道) whatever the roster says.
     pub subdistricts: Vec<String>,
+    /// Coverage targets of the regional centres (004 §1(1)).
+    pub regional_targets: Vec<RegionalTarget>,
+}
+
+/// A coverage target of the regional centres, as 004 §1(1) sets one: "(街道)区域养老服务中心服务
+/// 覆盖率不低于60%" by the end of 2025.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct RegionalTarget {
+    /// The share to reach, 0–1.
+    pub share: f64,
+    /// The plan year by which it holds.
+    pub by_year: i32,
+    pub of: TargetOf,
+}
+
+/// What a regional coverage target counts.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "of")]
+pub enum TargetOf {
+    /// Townships, one each: a township counts as covered when villages holding at least
+    /// `township_share` of its (weighted) elders lie within a regional centre's radius. The
+    /// document does not define a township's coverage; the default 0.5 reads it as "most of
+    /// its elders". Townships with no elders on the roster are not counted.
+    Townships { township_share: f64 },
+    /// Weighted elders within a regional centre's radius, as a share of all.
+    Elders,
 }
 
 /// What the yearly budgets of a policy scenario bound.
@@ -237,6 +275,22 @@ struct RawPolicy {
     shared_points: bool,
     #[serde(default)]
     subdistricts: Vec<String>,
+    #[serde(default)]
+    regional_target: Vec<RawTarget>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    share: f64,
+    by_year: Option<i32>,
+    #[serde(default = "townships")]
+    of: String,
+    township_share: Option<f64>,
+}
+
+fn townships() -> String {
+    "townships".into()
 }
 
 #[derive(Deserialize)]
@@ -461,7 +515,7 @@ impl Scenario {
                 let Some(role) = t.role else {
                     return Err(err(
                         place,
-                        "with [policy], every tier needs `role` = \"county\", \"town\" or \"village\"".into(),
+                        "with [policy], every tier needs `role` = \"county\", \"regional\", \"town\" or \"village\"".into(),
                     ));
                 };
                 if t.budget.is_some() || t.new_sites.is_some() {
@@ -477,11 +531,11 @@ impl Scenario {
                     ));
                 }
                 if (t.min_sites.is_some() || t.max_sites.is_some() || t.by_year.is_some())
-                    && role != Role::County
+                    && !role.county_level()
                 {
                     return Err(err(
                         place,
-                        "`min_sites`, `max_sites` and `by_year` apply to the county role only"
+                        "`min_sites`, `max_sites` and `by_year` apply to the county and regional roles only"
                             .into(),
                     ));
                 }
@@ -533,7 +587,12 @@ impl Scenario {
                 capacity: t.capacity,
                 close_existing: t.close_existing,
                 min_sites,
-                max_sites: t.max_sites.unwrap_or(min_sites),
+                // Regional centres are as many as their targets need unless capped.
+                max_sites: t.max_sites.unwrap_or(if role == Some(Role::Regional) {
+                    usize::MAX
+                } else {
+                    min_sites
+                }),
                 by_year: t.by_year,
                 beds_per_elder: t.beds_per_elder,
                 at_villages: t.at_villages,
@@ -652,7 +711,7 @@ fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<Policy> {
         }
     }
     let count = |r: Role| tiers.iter().filter(|t| t.role == Some(r)).count();
-    for r in [Role::County, Role::Town, Role::Village] {
+    for r in [Role::County, Role::Regional, Role::Town, Role::Village] {
         if count(r) > 1 {
             return Err(err(format!(
                 "more than one tier has role {r:?}; give each role to one tier"
@@ -715,7 +774,10 @@ fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<Policy> {
         None if subsidy.is_empty() => BudgetPays::Construction,
         None => BudgetPays::Subsidy,
     };
-    for t in tiers.iter().filter(|t| t.role == Some(Role::County)) {
+    for t in tiers
+        .iter()
+        .filter(|t| t.role.is_some_and(Role::county_level))
+    {
         if let Some(y) = t.by_year
             && !years.iter().any(|&(x, _)| x == y)
         {
@@ -726,7 +788,58 @@ fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<Policy> {
             ));
         }
     }
+    let mut regional_targets = Vec::new();
+    for (k, t) in p.regional_target.iter().enumerate() {
+        let place = format!("[[policy.regional_target]] #{}", k + 1);
+        let err = |msg: String| Error::input(path, &place, msg);
+        if count(Role::Regional) == 0 {
+            return Err(err(
+                "a regional target needs a tier with role = \"regional\" (the regional centres)"
+                    .into(),
+            ));
+        }
+        if !(t.share > 0.0 && t.share <= 1.0) {
+            return Err(err(format!(
+                "`share` = {} must be above 0 and at most 1",
+                t.share
+            )));
+        }
+        let by_year = t.by_year.unwrap_or(years[years.len() - 1].0);
+        if !years.iter().any(|&(x, _)| x == by_year) {
+            return Err(err(format!(
+                "`by_year` = {by_year} is not a plan year of [policy]"
+            )));
+        }
+        let of = match t.of.as_str() {
+            "townships" => {
+                let s = t.township_share.unwrap_or(0.5);
+                if !(s > 0.0 && s <= 1.0) {
+                    return Err(err(format!(
+                        "`township_share` = {s} must be above 0 and at most 1"
+                    )));
+                }
+                TargetOf::Townships { township_share: s }
+            }
+            "elders" if t.township_share.is_some() => {
+                return Err(err(
+                    "`township_share` applies to `of` = \"townships\" only".into()
+                ));
+            }
+            "elders" => TargetOf::Elders,
+            other => {
+                return Err(err(format!(
+                    "`of` = \"{other}\": a regional target counts \"townships\" or \"elders\""
+                )));
+            }
+        };
+        regional_targets.push(RegionalTarget {
+            share: t.share,
+            by_year,
+            of,
+        });
+    }
     Ok(Policy {
+        regional_targets,
         budget_pays,
         subsidy,
         shared_points: p.shared_points,

@@ -409,9 +409,26 @@ fn random_problem(seed: u64) -> PolicyProblem {
             links: Vec::new(),
         });
     }
+    // Regional centres (000 §2(1), 004 §1(1)): 0-2 candidates beside at most one county one,
+    // sometimes with a coverage target of townships or elders.
+    let n_regional = rng.random_range(0..=2usize.min(3 - n_county.min(3)).min(2));
+    for _ in 0..n_regional {
+        let cost = rng.random_range(2..10) as f64;
+        facilities.push(Facility {
+            role: Role::Regional,
+            town: None,
+            cost,
+            paid: cost,
+            operating: rng.random_range(0..2) as f64,
+            existing: false,
+            closable: false,
+            serves: Vec::new(),
+            links: Vec::new(),
+        });
+    }
     for f in &mut facilities {
         f.serves = (0..n_villages as u32)
-            .filter(|_| rng.random_bool(0.35))
+            .filter(|_| rng.random_bool(if f.role == Role::Regional { 0.5 } else { 0.35 }))
             .collect();
     }
     let years = rng.random_range(1..3usize);
@@ -421,15 +438,36 @@ fn random_problem(seed: u64) -> PolicyProblem {
         max: rng.random_range(min..=n_county.max(min)),
         by: rng.random_range(0..years),
     };
+    let min = rng.random_range(0..=n_regional.min(1));
+    let regional = policy::CountyRule {
+        min,
+        max: rng.random_range(min..=n_regional.max(min)),
+        by: rng.random_range(0..years),
+    };
+    let targets: Vec<policy::Target> = if n_regional > 0 && rng.random_bool(0.6) {
+        vec![policy::Target {
+            share: [0.3, 0.5, 0.6][rng.random_range(0..3)],
+            by: rng.random_range(0..years),
+            township_share: rng
+                .random_bool(0.5)
+                .then(|| [0.5, 0.8][rng.random_range(0..2)]),
+        }]
+    } else {
+        Vec::new()
+    };
+    let village_town: Vec<usize> = (0..n_villages).map(|v| v % n_towns).collect();
     PolicyProblem {
         weights: (0..n_villages)
             .map(|_| rng.random_range(0..50) as f64)
             .collect(),
         n_towns,
+        village_town,
         needs_centre: vec![true; n_towns],
         point_subsidy,
         facilities,
         county,
+        regional,
+        targets,
         budgets: (0..years)
             .map(|_| rng.random_range(10..40) as f64)
             .collect(),
@@ -447,7 +485,7 @@ fn random_problem(seed: u64) -> PolicyProblem {
 #[test]
 fn exact_policy_plans_equal_enumeration_and_heuristic_plans_keep_every_rule() {
     let options = SolveOptions::default();
-    let mut solved = 0;
+    let (mut solved, mut targeted) = (0, 0);
     for seed in 0..150 {
         let p = random_problem(seed);
         let best = enumerate(&p, &|_| true);
@@ -485,6 +523,9 @@ fn exact_policy_plans_equal_enumeration_and_heuristic_plans_keep_every_rule() {
                 }
                 assert_eq!(s.status, Status::Optimal);
                 solved += 1;
+                if !p.targets.is_empty() {
+                    targeted += 1;
+                }
                 if let Ok(h) = policy::heuristic::solve(&p, &options) {
                     p.check(&h.open_from).unwrap();
                     assert!(
@@ -515,6 +556,10 @@ fn exact_policy_plans_equal_enumeration_and_heuristic_plans_keep_every_rule() {
         }
     }
     assert!(solved >= 75, "only {solved} feasible instances");
+    assert!(
+        targeted >= 15,
+        "only {targeted} feasible instances with a regional target"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ use std::time::Instant;
 
 mod policy;
 
-pub use policy::{PlannedSite, PolicyPlan, Service, SiteStatus, VillagePlan};
+pub use policy::{PlannedSite, PolicyPlan, Service, SiteStatus, TargetResult, VillagePlan};
 
 /// The result of one tier's covering problem.
 #[derive(Clone, Debug)]

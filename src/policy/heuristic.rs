@@ -30,11 +30,18 @@ pub fn solve(
     options: &SolveOptions,
 ) -> Result<PolicySolution, Infeasible> {
     let total_budget: f64 = problem.budgets.iter().sum();
-    let county = select_county(problem, options)?;
+    let mut county = select_county(problem, options)?;
+    let regional = select_regional(problem, options)?;
+    let what = if regional.is_empty() {
+        "the county care centre costs"
+    } else {
+        "the county and regional centres cost"
+    };
+    county.extend(regional);
     let county_paid: f64 = county.iter().map(|&f| paid(problem, f)).sum();
     if county_paid > total_budget * (1.0 + 1e-12) + 1e-9 {
         return Err(Infeasible(format!(
-            "the county care centre costs {county_paid}, more than the budgets of all plan years ({total_budget})"
+            "{what} {county_paid}, more than the budgets of all plan years ({total_budget})"
         )));
     }
     let mut chosen = select(problem, total_budget - county_paid, options)?;
@@ -136,7 +143,7 @@ impl Paid {
             match fac.role {
                 Role::Village => self.points[t] += 1,
                 Role::Town => self.centre[t] = true,
-                Role::County => {}
+                Role::County | Role::Regional => {}
             }
         }
     }
@@ -163,24 +170,35 @@ fn cover_over(
     }
 }
 
-/// The county centres: the existing ones, and the `min` with the most elders within their
-/// radius (at least cost among equals).
-fn select_county(
+/// The facilities of a county-level role.
+fn of_role(problem: &PolicyProblem, role: Role) -> Vec<usize> {
+    (0..problem.facilities.len())
+        .filter(|&f| problem.facilities[f].role == role)
+        .collect()
+}
+
+/// The centres of a county-level role: the existing ones, and the role's `min` with the
+/// most elders within their radius (at least cost among equals).
+fn select_level(
     problem: &PolicyProblem,
+    role: Role,
     options: &SolveOptions,
 ) -> Result<Vec<usize>, Infeasible> {
-    let cands: Vec<usize> = (0..problem.facilities.len())
-        .filter(|&f| problem.facilities[f].role == Role::County)
-        .collect();
+    let cands = of_role(problem, role);
+    let rule = problem.rule(role);
     let kept = cands
         .iter()
         .filter(|&&f| problem.facilities[f].existing)
         .count();
-    let need = problem.county.min.saturating_sub(kept);
+    let need = rule.min.saturating_sub(kept);
     if need > cands.len() - kept {
+        let what = match role {
+            Role::Regional => "regional centre(s)",
+            _ => "county care centre(s)",
+        };
         return Err(Infeasible(format!(
-            "at least {} county care centre(s) are required, but only {} candidate site(s) exist",
-            problem.county.min,
+            "at least {} {what} are required, but only {} candidate site(s) exist",
+            rule.min,
             cands.len()
         )));
     }
@@ -199,6 +217,81 @@ fn select_county(
     );
     let s = solve::solve_mclp(&cover, options);
     Ok(s.open.iter().map(|&k| cands[k]).collect())
+}
+
+/// The county care centres ([`select_level`]).
+fn select_county(
+    problem: &PolicyProblem,
+    options: &SolveOptions,
+) -> Result<Vec<usize>, Infeasible> {
+    select_level(problem, Role::County, options)
+}
+
+/// The regional centres: the role's minimum ([`select_level`]), then, while a coverage target
+/// is short, the candidate adding most to the targets per unit paid (where none adds to a
+/// count of townships yet, the one reaching most new weight), up to `max`.
+fn select_regional(
+    problem: &PolicyProblem,
+    options: &SolveOptions,
+) -> Result<Vec<usize>, Infeasible> {
+    let mut open = select_level(problem, Role::Regional, options)?;
+    let cands = of_role(problem, Role::Regional);
+    let rule = problem.rule(Role::Regional);
+    // Reached villages of a set of regional centres, and the targets' shortfall.
+    let reached = |set: &[usize]| -> Vec<bool> {
+        let mut r = vec![false; problem.weights.len()];
+        for &f in set {
+            for &v in &problem.facilities[f].serves {
+                r[v as usize] = true;
+            }
+        }
+        r
+    };
+    let short = |r: &[bool]| -> f64 {
+        problem
+            .targets
+            .iter()
+            .map(|t| (problem.target_needed(t) - problem.target_value(t, r)).max(0.0))
+            .sum()
+    };
+    let weight = |r: &[bool]| -> f64 {
+        r.iter()
+            .zip(&problem.weights)
+            .filter(|(r, _)| **r)
+            .map(|(_, w)| w)
+            .sum()
+    };
+    loop {
+        let now = reached(&open);
+        let gap = short(&now);
+        if gap <= 1e-9 {
+            return Ok(open);
+        }
+        let mut best: Option<(usize, (f64, f64))> = None;
+        if open.len() < rule.max {
+            for &f in cands.iter().filter(|f| !open.contains(f)) {
+                let mut with = open.clone();
+                with.push(f);
+                let r = reached(&with);
+                let (gain, more) = (gap - short(&r), weight(&r) - weight(&now));
+                let per = |x: f64| x / paid(problem, f).max(1e-9);
+                let key = (per(gain), per(more));
+                if (gain > 1e-9 || more > 0.0) && best.is_none_or(|(_, b)| key > b) {
+                    best = Some((f, key));
+                }
+            }
+        }
+        match best {
+            Some((f, _)) => open.push(f),
+            None => {
+                return Err(Infeasible(format!(
+                    "the regional coverage target cannot be reached: {} regional centre(s) (at most {}) leave it {gap} short",
+                    open.len(),
+                    rule.max.min(cands.len())
+                )));
+            }
+        }
+    }
 }
 
 /// Chooses the town centres and points open in the last year, within `budget` in total.
@@ -513,7 +606,7 @@ impl Build {
                     continue;
                 }
                 let fac = &problem.facilities[f];
-                if fac.role == Role::County
+                if fac.role.county_level()
                     || (fac.role == Role::Town && self.has_centre(problem, fac.town))
                 {
                     continue;
@@ -600,13 +693,22 @@ pub(crate) fn schedule(
         avail: 0.0,
         spent: 0.0,
     };
-    let county: Vec<usize> = (0..n)
-        .filter(|&f| {
-            chosen[f] && problem.facilities[f].role == Role::County && build.open_from[f].is_none()
+    // County and regional centres, each role built in the year it is due (a regional target's
+    // year if earlier).
+    let levels: Vec<(Vec<usize>, usize)> = [Role::County, Role::Regional]
+        .into_iter()
+        .map(|role| {
+            let fs: Vec<usize> = of_role(problem, role)
+                .into_iter()
+                .filter(|&f| chosen[f] && build.open_from[f].is_none())
+                .collect();
+            let mut due = problem.rule(role).by.min(last);
+            if role == Role::Regional {
+                due = problem.targets.iter().map(|t| t.by).fold(due, usize::min);
+            }
+            (fs, due)
         })
         .collect();
-    let county_paid: f64 = county.iter().map(|&f| paid(problem, f)).sum();
-    let due = problem.county.by.min(last);
     let in_chosen = |f: usize| chosen[f];
     let any_new = |f: usize| !problem.facilities[f].existing;
     let (mut spent_before, mut budget_before) = (0.0, 0.0);
@@ -618,13 +720,18 @@ pub(crate) fn schedule(
             problem.budgets[y]
         };
         build.spent = 0.0;
-        if y == due {
-            build.open(problem, &county, y);
-        } else if y < due && problem.carry_over {
-            // Keep back what the county centres need beyond the money still to come by then.
-            let to_come: f64 = problem.budgets[y + 1..=due].iter().sum();
-            build.avail -= (county_paid - to_come).max(0.0);
+        let mut held = 0.0;
+        for (fs, due) in &levels {
+            if y == *due {
+                build.open(problem, fs, y);
+            } else if y < *due && problem.carry_over {
+                // Keep back what they need beyond the money still to come by then.
+                let to_come: f64 = problem.budgets[y + 1..=*due].iter().sum();
+                let needs: f64 = fs.iter().map(|&f| paid(problem, f)).sum();
+                held += (needs - to_come).max(0.0);
+            }
         }
+        build.avail -= held;
         build.fill(problem, chosen, y, &in_chosen, false);
         if y == last || !problem.carry_over {
             // Facilities that serve nobody new (centres required by the rules) are bought
@@ -699,12 +806,11 @@ fn bound(problem: &PolicyProblem, options: &SolveOptions) -> f64 {
                 })
                 .map(own)
                 .sum::<f64>();
-            let mut county: Vec<f64> = (0..n)
-                .filter(|&f| problem.facilities[f].role == Role::County)
-                .map(own)
-                .collect();
-            county.sort_by(f64::total_cmp);
-            lb += county.iter().take(problem.county.min).sum::<f64>();
+            for role in [Role::County, Role::Regional] {
+                let mut level: Vec<f64> = of_role(problem, role).into_iter().map(own).collect();
+                level.sort_by(f64::total_cmp);
+                lb += level.iter().take(problem.rule(role).min).sum::<f64>();
+            }
             // Points add nothing here: the least-cost plan need not serve every village a
             // point could (it serves the most the rules allow), so no point is certain.
             lb

@@ -198,15 +198,29 @@ fn build(
             town_centres.entry(t).or_default().push(f);
         }
     }
-    // County centres: at least the minimum by its year, at most the maximum.
-    let county: Vec<usize> = (0..problem.facilities.len())
-        .filter(|&f| problem.facilities[f].role == Role::County)
-        .collect();
-    let n_county = |y: usize| -> Expression { county.iter().map(|&f| open[f][y].expr()).sum() };
-    if problem.county.min > 0 {
-        constraints.push(n_county(problem.county.by).geq(problem.county.min as f64));
+    // County and regional centres: at least the minimum by its year, at most the maximum.
+    for role in [Role::County, Role::Regional] {
+        let rule = problem.rule(role);
+        let level: Vec<usize> = (0..problem.facilities.len())
+            .filter(|&f| problem.facilities[f].role == role)
+            .collect();
+        let n_open = |y: usize| -> Expression { level.iter().map(|&f| open[f][y].expr()).sum() };
+        if rule.min > 0 {
+            constraints.push(n_open(rule.by).geq(rule.min as f64));
+        }
+        if rule.max < level.len() {
+            constraints.push(n_open(last).leq(rule.max as f64));
+        }
     }
-    constraints.push(n_county(last).leq(problem.county.max as f64));
+    regional_targets(
+        problem,
+        &open,
+        warm,
+        people,
+        &mut vars,
+        &mut constraints,
+        &mut warm_values,
+    );
     for (&t, fs) in &town_centres {
         for y in 0..years {
             let sum: Expression = fs.iter().map(|&f| open[f][y].expr()).sum();
@@ -318,10 +332,10 @@ fn build(
         if matches!(open[f][last], Open::Const(c) if c == 0.0) {
             continue;
         }
-        let lists = if fac.serving() {
-            &mut serving
-        } else {
-            &mut county_serving
+        let lists = match fac.role {
+            Role::Regional => continue,
+            Role::County => &mut county_serving,
+            Role::Town | Role::Village => &mut serving,
         };
         for &v in &fac.serves {
             lists[v as usize].push(f);
@@ -456,4 +470,83 @@ fn build(
         .map(|row| (0..years).find(|&y| is_open(row[y])))
         .collect();
     Some((open_from, proven))
+}
+
+/// The regional coverage targets (004 §1(1)): in each target's year, the villages within an
+/// open regional centre's radius (`r ≤ Σ o`, by groups of villages the same centres reach,
+/// per town when townships are counted) hold at least the target's weight; counting
+/// townships, a binary `c_t` per town marks it covered, needing `township_share` of its
+/// weight reached, and enough towns are marked.
+fn regional_targets(
+    problem: &PolicyProblem,
+    open: &[Vec<Open>],
+    warm: &[Option<usize>],
+    people: f64,
+    vars: &mut ProblemVariables,
+    constraints: &mut Vec<good_lp::Constraint>,
+    warm_values: &mut Vec<(Variable, f64)>,
+) {
+    let town_weight = problem.town_weights();
+    for target in &problem.targets {
+        let y = target.by;
+        let warm_reached = problem.regionally_reached(warm, y);
+        // (town or none, reaching facilities) → weight, and whether the warm plan reaches it.
+        let mut groups: BTreeMap<(Option<usize>, Vec<usize>), (f64, bool)> = BTreeMap::new();
+        let mut reaching: Vec<Vec<usize>> = vec![Vec::new(); problem.weights.len()];
+        for (f, fac) in problem.facilities.iter().enumerate() {
+            if fac.role != Role::Regional || matches!(open[f][y], Open::Const(c) if c == 0.0) {
+                continue;
+            }
+            for &v in &fac.serves {
+                reaching[v as usize].push(f);
+            }
+        }
+        for (v, fs) in reaching.into_iter().enumerate() {
+            if fs.is_empty() {
+                continue;
+            }
+            let town = target.township_share.map(|_| problem.village_town[v]);
+            let g = groups.entry((town, fs)).or_default();
+            g.0 += problem.weights[v] / people;
+            g.1 |= warm_reached[v];
+        }
+        let mut reached_in: BTreeMap<Option<usize>, Expression> = BTreeMap::new();
+        for ((town, fs), &(w, warm_z)) in &groups {
+            let cover: Expression = fs.iter().map(|&f| open[f][y].expr()).sum();
+            let z = vars.add(variable().min(0.0).max(1.0));
+            warm_values.push((z, if warm_z { 1.0 } else { 0.0 }));
+            constraints.push((Expression::from(z) - cover).leq(0.0));
+            *reached_in.entry(*town).or_default() += w * z;
+        }
+        let needed = problem.target_needed(target);
+        match target.township_share {
+            None => {
+                let all: Expression = reached_in.into_values().sum();
+                constraints.push(all.geq(needed / people * (1.0 - 1e-9)));
+            }
+            Some(share) => {
+                let covered_warm = {
+                    let mut hit = vec![0.0; problem.n_towns];
+                    for v in (0..warm_reached.len()).filter(|&v| warm_reached[v]) {
+                        hit[problem.village_town[v]] += problem.weights[v];
+                    }
+                    hit
+                };
+                let mut towns = Expression::from(0.0);
+                for (town, reached) in reached_in {
+                    let t = town.expect("townships are counted per town");
+                    if town_weight[t] <= 0.0 {
+                        continue;
+                    }
+                    let c = vars.add(variable().binary());
+                    let warm_c = covered_warm[t] >= share * town_weight[t] * (1.0 - 1e-9);
+                    warm_values.push((c, if warm_c { 1.0 } else { 0.0 }));
+                    let need = share * town_weight[t] / people * (1.0 - 1e-9);
+                    constraints.push((reached - need * Expression::from(c)).geq(0.0));
+                    towns += c;
+                }
+                constraints.push(towns.geq(needed));
+            }
+        }
+    }
 }

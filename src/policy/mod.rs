@@ -90,18 +90,30 @@ impl Facility {
         self.role == Role::Village && !self.existing
     }
 
-    /// Serves villages (points and centres; county centres only cover).
+    /// Serves villages (points and centres; county and regional centres only cover).
     pub fn serving(&self) -> bool {
-        self.role != Role::County
+        !self.role.county_level()
     }
 }
 
-/// How many county care centres: at least `min` open by year index `by`, at most `max`.
+/// How many county (or regional) centres: at least `min` open by year index `by`, at most
+/// `max`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CountyRule {
     pub min: usize,
     pub max: usize,
     pub by: usize,
+}
+
+/// A coverage target of the regional centres (004 §1(1)), see
+/// [`crate::scenario::RegionalTarget`]: by year index `by`, at least `share` of the townships
+/// (each covered when villages holding `township_share` of its weight are within a regional
+/// centre's radius), or of the weighted elders when `township_share` is `None`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Target {
+    pub share: f64,
+    pub by: usize,
+    pub township_share: Option<f64>,
 }
 
 /// A policy plan to choose.
@@ -110,6 +122,8 @@ pub struct PolicyProblem {
     /// Demand weight of each village.
     pub weights: Vec<f64>,
     pub n_towns: usize,
+    /// Each village's town.
+    pub village_town: Vec<usize>,
     /// Towns that must have exactly one centre by the last year.
     pub needs_centre: Vec<bool>,
     /// Each town's subsidy for new points (`centre` unused: it is the centres' `paid`); all
@@ -118,6 +132,9 @@ pub struct PolicyProblem {
     /// County centres, town centres and village points.
     pub facilities: Vec<Facility>,
     pub county: CountyRule,
+    pub regional: CountyRule,
+    /// Regional coverage targets.
+    pub targets: Vec<Target>,
     /// Construction budget of each plan year.
     pub budgets: Vec<f64>,
     pub carry_over: bool,
@@ -238,16 +255,16 @@ impl PolicyProblem {
 
     /// For each village, the first plan year (index) in which an open facility serves it.
     pub fn served_from(&self, open_from: &[Option<usize>]) -> Vec<Option<usize>> {
-        self.first_reached(open_from, true)
+        self.first_reached(open_from, None)
     }
 
-    /// For each village, the first year a serving (or, `serving = false`, a county) facility
+    /// For each village, the first year a serving facility (`role` `None`), or one of `role`,
     /// that reaches it is open.
-    fn first_reached(&self, open_from: &[Option<usize>], serving: bool) -> Vec<Option<usize>> {
+    fn first_reached(&self, open_from: &[Option<usize>], role: Option<Role>) -> Vec<Option<usize>> {
         let mut first: Vec<Option<usize>> = vec![None; self.weights.len()];
         for (fac, &start) in self.facilities.iter().zip(open_from) {
             let Some(s) = start else { continue };
-            if fac.serving() != serving {
+            if role.map_or(!fac.serving(), |r| fac.role != r) {
                 continue;
             }
             for &v in &fac.serves {
@@ -260,12 +277,65 @@ impl PolicyProblem {
 
     /// Weighted elders within the radius of an open county centre in the last year.
     pub fn county_covered(&self, open_from: &[Option<usize>]) -> f64 {
-        self.first_reached(open_from, false)
+        self.first_reached(open_from, Some(Role::County))
             .iter()
             .zip(&self.weights)
             .filter(|(s, _)| s.is_some())
             .map(|(_, w)| w)
             .sum()
+    }
+
+    /// Whether each village is within the radius of a regional centre open in year `y`.
+    pub fn regionally_reached(&self, open_from: &[Option<usize>], y: usize) -> Vec<bool> {
+        self.first_reached(open_from, Some(Role::Regional))
+            .iter()
+            .map(|s| s.is_some_and(|s| s <= y))
+            .collect()
+    }
+
+    /// Each town's total weight.
+    pub fn town_weights(&self) -> Vec<f64> {
+        let mut w = vec![0.0; self.n_towns];
+        for (v, &t) in self.village_town.iter().enumerate() {
+            w[t] += self.weights[v];
+        }
+        w
+    }
+
+    /// What a target counts for villages `reached`: covered townships, or weighted elders.
+    pub fn target_value(&self, target: &Target, reached: &[bool]) -> f64 {
+        let mut hit = vec![0.0; self.n_towns];
+        for v in (0..reached.len()).filter(|&v| reached[v]) {
+            hit[self.village_town[v]] += self.weights[v];
+        }
+        match target.township_share {
+            None => hit.iter().sum(),
+            Some(s) => self
+                .town_weights()
+                .iter()
+                .zip(&hit)
+                .filter(|&(&w, &h)| w > 0.0 && h >= s * w * (1.0 - 1e-9))
+                .count() as f64,
+        }
+    }
+
+    /// What a target needs: a whole number of the townships with elders, or a weight.
+    pub fn target_needed(&self, target: &Target) -> f64 {
+        match target.township_share {
+            None => target.share * self.weights.iter().sum::<f64>(),
+            Some(_) => {
+                let counted = self.town_weights().iter().filter(|&&w| w > 0.0).count();
+                (target.share * counted as f64 - 1e-9).ceil().max(0.0)
+            }
+        }
+    }
+
+    /// The count rule of a county-level role.
+    pub fn rule(&self, role: Role) -> CountyRule {
+        match role {
+            Role::Regional => self.regional,
+            _ => self.county,
+        }
     }
 
     /// What the budgets pay for town `t`'s new points, `points` of them, with or without the
@@ -292,7 +362,7 @@ impl PolicyProblem {
                     match fac.role {
                         Role::Village => points[t][k] += 1,
                         Role::Town => centre[t][k] = true,
-                        Role::County => {}
+                        Role::County | Role::Regional => {}
                     }
                 }
             }
@@ -353,10 +423,10 @@ impl PolicyProblem {
         Ok(())
     }
 
-    /// County centres open in year `y`.
-    fn n_county(&self, open_from: &[Option<usize>], y: usize) -> usize {
+    /// Facilities of `role` open in year `y`.
+    fn n_open(&self, open_from: &[Option<usize>], role: Role, y: usize) -> usize {
         (0..self.facilities.len())
-            .filter(|&f| self.facilities[f].role == Role::County && Self::is_open(open_from, f, y))
+            .filter(|&f| self.facilities[f].role == role && Self::is_open(open_from, f, y))
             .count()
     }
 
@@ -406,15 +476,31 @@ impl PolicyProblem {
                 }
             }
         }
-        let (by, at_end) = (
-            self.n_county(open_from, self.county.by),
-            self.n_county(open_from, last),
-        );
-        if by < self.county.min || at_end > self.county.max {
-            return Err(Violation(format!(
-                "{by} county centres by year {} and {at_end} at the end, against at least {} and at most {}",
-                self.county.by, self.county.min, self.county.max
-            )));
+        for role in [Role::County, Role::Regional] {
+            let rule = self.rule(role);
+            let (by, at_end) = (
+                self.n_open(open_from, role, rule.by),
+                self.n_open(open_from, role, last),
+            );
+            if by < rule.min || at_end > rule.max {
+                return Err(Violation(format!(
+                    "{by} {role:?} centres by year {} and {at_end} at the end, against at least {} and at most {}",
+                    rule.by, rule.min, rule.max
+                )));
+            }
+        }
+        for target in &self.targets {
+            let reached = self.regionally_reached(open_from, target.by);
+            let (value, needed) = (
+                self.target_value(target, &reached),
+                self.target_needed(target),
+            );
+            if value < needed - 1e-6 * needed.max(1.0) {
+                return Err(Violation(format!(
+                    "regional target of year {}: {value} reached, {needed} needed",
+                    target.by
+                )));
+            }
         }
         self.within_budgets(&self.spend(open_from))?;
         let served_last = *self.served(open_from).last().unwrap_or(&0.0);

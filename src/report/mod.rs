@@ -187,7 +187,7 @@ fn policy_sites_layer(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> Feature
                         .service
                         .site()
                         .is_some_and(|(s, _)| s == p.site)
-                        && tier.role != Some(crate::scenario::Role::County)
+                        && !tier.role.is_some_and(crate::scenario::Role::county_level)
                 })
                 .collect();
             let over = served.iter().any(|&v| pol.villages[v].over_capacity);
@@ -486,6 +486,7 @@ fn policy_summary(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> JsonValue {
         "subsidy": pol.subsidy(),
         "budget_pays": pol.policy.budget_pays,
         "shared_points": pol.policy.shared_points,
+        "regional_targets": pol.targets(),
         "operating_cost_per_year": pol.operating_cost(),
         "years": years,
         "villages": {
@@ -598,6 +599,19 @@ pub fn summary_table(plan: &Plan) -> String {
                 s.served[y],
                 pol.demand(),
                 pct(s.served[y], pol.demand())
+            );
+        }
+        for t in pol.targets() {
+            let _ = writeln!(
+                out,
+                "  regional target {}: {:.0}% of {} within a regional centre's radius; reached {:.0} of {:.0} (needed {:.0}){}",
+                t.year,
+                100.0 * t.share,
+                t.of,
+                t.reached,
+                t.counted,
+                t.needed,
+                if t.met { "" } else { ", NOT MET" }
             );
         }
         let _ = writeln!(

@@ -36,6 +36,7 @@ impl Cell {
 pub fn task_table(plan: &Plan) -> Option<Table> {
     let pol = plan.policy.as_ref()?;
     let years = pol.years();
+    let regional = has_regional(plan);
     let mut header: Vec<String> = ["town", "kind", "villages", "existing_points", "point_gap"]
         .iter()
         .map(|s| s.to_string())
@@ -45,6 +46,9 @@ pub fn task_table(plan: &Plan) -> Option<Table> {
         header.push(format!("new_points_{y}"));
         header.push(format!("nursing_home_upgrades_{y}"));
         header.push(format!("county_care_centers_{y}"));
+        if regional {
+            header.push(format!("regional_centers_{y}"));
+        }
         header.push(format!("construction_cost_{y}"));
         header.push(format!("subsidy_{y}"));
     }
@@ -76,6 +80,14 @@ pub fn task_table(plan: &Plan) -> Option<Table> {
         .collect();
     rows.push(town_row(plan, pol, None, &years));
     Some(Table { header, rows })
+}
+
+/// Whether the scenario has regional centres (and the table their columns).
+fn has_regional(plan: &Plan) -> bool {
+    plan.scenario
+        .tiers
+        .iter()
+        .any(|t| t.role == Some(Role::Regional))
 }
 
 /// One town's row (name and kind), or the totals (`town` = `None`). A county centre counts
@@ -134,6 +146,13 @@ fn town_row(
             &[SiteStatus::New, SiteStatus::Upgraded],
             y,
         )));
+        if has_regional(plan) {
+            row.push(Cell::Number(count(
+                Role::Regional,
+                &[SiteStatus::New, SiteStatus::Upgraded],
+                y,
+            )));
+        }
         let built = sites.iter().filter(|p| p.build_year == Some(y));
         let (cost, subsidy) = built.fold((0.0, 0.0), |(c, s), p| (c + p.cost, s + p.subsidy));
         row.push(Cell::Number(cost));

@@ -411,7 +411,8 @@ pub fn check_policy(plan: &Plan) -> usize {
                 );
                 // The county builds its care centres itself: their construction is paid in
                 // full whatever `budget_pays` says (000 annex 2, note).
-                if policy.budget_pays == BudgetPays::Construction || tier.role == Some(Role::County)
+                if policy.budget_pays == BudgetPays::Construction
+                    || tier.role.is_some_and(Role::county_level)
                 {
                     spend[k] += cost;
                 }
@@ -566,9 +567,9 @@ pub fn check_policy(plan: &Plan) -> usize {
             checks += 1;
         }
     }
-    // At least `min_sites` county centres.
+    // At least `min_sites` county (and regional) centres.
     for (k, tier) in sc.tiers.iter().enumerate() {
-        if tier.role == Some(Role::County) {
+        if tier.role.is_some_and(Role::county_level) {
             let by = tier.by_year.unwrap_or(*years.last().unwrap());
             let by = years.iter().position(|&y| y == by).unwrap();
             let n_by = pol
@@ -587,6 +588,80 @@ pub fn check_policy(plan: &Plan) -> usize {
                 years[by],
                 tier.min_sites,
                 tier.max_sites
+            );
+            checks += 1;
+        }
+    }
+    // Regional targets (004 §1(1)), from independent travel times and the raw roster: in the
+    // target's year, villages within a regional centre's radius, then townships covered
+    // when those hold `township_share` of their weight (or the weight itself).
+    if let Some((k, tier)) = sc
+        .tiers
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.role == Some(Role::Regional))
+    {
+        let weights: Vec<f64> = pol.villages.iter().map(|v| v.weight).collect();
+        let towns: Vec<String> = raw_csv(&sc.villages)
+            .iter()
+            .map(|r| r["town"].clone())
+            .collect();
+        for (target, result) in policy.regional_targets.iter().zip(pol.targets()) {
+            let y = years.iter().position(|&x| x == target.by_year).unwrap();
+            let mut reached = vec![false; weights.len()];
+            for p in pol.sites.iter().filter(|p| p.tier == k && open_in(p, y)) {
+                let site = &plan.sites[p.site.index()];
+                let snap = plan.site_snaps[&tier.mode][p.site.index()]
+                    .map(|s| (s.segment, s.fraction, s.point));
+                for (v, t) in independent_times(plan, tier.mode, site.location, snap)
+                    .into_iter()
+                    .enumerate()
+                {
+                    reached[v] |= t <= tier.radius_s + 1e-9;
+                }
+            }
+            let mut by_town: HashMap<&str, (f64, f64)> = HashMap::new();
+            for v in 0..weights.len() {
+                let e = by_town.entry(towns[v].as_str()).or_default();
+                e.0 += weights[v];
+                if reached[v] {
+                    e.1 += weights[v];
+                }
+            }
+            let (value, counted) = match target.of {
+                carecover::scenario::TargetOf::Townships { township_share } => {
+                    let counted = by_town.values().filter(|(w, _)| *w > 0.0).count() as f64;
+                    let covered = by_town
+                        .values()
+                        .filter(|(w, h)| *w > 0.0 && *h >= township_share * w * (1.0 - 1e-9))
+                        .count() as f64;
+                    (covered, counted)
+                }
+                carecover::scenario::TargetOf::Elders => (
+                    (0..weights.len())
+                        .filter(|&v| reached[v])
+                        .map(|v| weights[v])
+                        .sum(),
+                    weights.iter().sum(),
+                ),
+            };
+            assert!(
+                (value - result.reached).abs() < 1e-6 && (counted - result.counted).abs() < 1e-6,
+                "regional target {}: the plan says {} of {}, recomputed {value} of {counted}",
+                target.by_year,
+                result.reached,
+                result.counted
+            );
+            let needed = match target.of {
+                carecover::scenario::TargetOf::Townships { .. } => {
+                    (target.share * counted - 1e-9).ceil()
+                }
+                carecover::scenario::TargetOf::Elders => target.share * counted,
+            };
+            assert!(
+                value >= needed - 1e-6,
+                "regional target {}: {value} of {counted} reached, {needed} needed",
+                target.by_year
             );
             checks += 1;
         }

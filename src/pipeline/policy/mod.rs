@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::model::{SiteId, VillageId};
 use crate::network::{Mode, Snap};
 use crate::policy::{self, CountyRule, Facility, PolicyProblem};
-use crate::scenario::{BudgetPays, Role, Subsidy};
+use crate::scenario::{BudgetPays, Role, Subsidy, TargetOf};
 use crate::solve::Solution;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +18,9 @@ mod outcome;
 use explain::{relocate, unserved_reason};
 pub(super) use inputs::Inputs;
 use inputs::{build_cost, demand_weights, hosts, operates_as, town_kinds};
-pub use outcome::{Exemption, PlannedSite, PolicyPlan, Service, SiteStatus, VillagePlan};
+pub use outcome::{
+    Exemption, PlannedSite, PolicyPlan, Service, SiteStatus, TargetResult, VillagePlan,
+};
 
 /// Builds, solves and explains the policy plan; also returns each tier's [`TierPlan`].
 pub(super) fn plan(
@@ -85,7 +87,7 @@ pub(super) fn plan(
         for &s in &inp.candidates[k] {
             let site = &inp.sites[s.index()];
             let town = match r {
-                Role::County => None,
+                Role::County | Role::Regional => None,
                 _ => match town_of(&site.town) {
                     Some(t) => Some(t),
                     None => {
@@ -119,7 +121,7 @@ pub(super) fn plan(
                 existing,
                 closable: existing && tier.close_existing,
                 serves: match r {
-                    Role::County => within(s, tier.mode, tier.radius_s)
+                    Role::County | Role::Regional => within(s, tier.mode, tier.radius_s)
                         .into_iter()
                         .map(|(v, _)| v.0)
                         .collect(),
@@ -193,14 +195,12 @@ pub(super) fn plan(
     }
     let years: Vec<i32> = policy.years.iter().map(|&(y, _)| y).collect();
     let last = years.len() - 1;
-    let county = match role(Role::County) {
+    let index_of = |y: i32| years.iter().position(|&x| x == y);
+    let level_rule = |r: Role| match role(r) {
         Some(ct) => CountyRule {
             min: tiers[ct].min_sites,
             max: tiers[ct].max_sites,
-            by: tiers[ct]
-                .by_year
-                .and_then(|y| years.iter().position(|&x| x == y))
-                .unwrap_or(last),
+            by: tiers[ct].by_year.and_then(index_of).unwrap_or(last),
         },
         None => CountyRule {
             min: 0,
@@ -208,9 +208,26 @@ pub(super) fn plan(
             by: last,
         },
     };
+    let targets = policy
+        .regional_targets
+        .iter()
+        .map(|t| policy::Target {
+            share: t.share,
+            by: index_of(t.by_year).expect("scenario checks the target's year"),
+            township_share: match t.of {
+                TargetOf::Townships { township_share } => Some(township_share),
+                TargetOf::Elders => None,
+            },
+        })
+        .collect();
     let problem = PolicyProblem {
         weights: weights.clone(),
         n_towns: towns.len(),
+        village_town: inp
+            .villages
+            .iter()
+            .map(|v| town_of(&v.town).expect("every village's town is a town"))
+            .collect(),
         needs_centre,
         point_subsidy: (0..towns.len())
             .map(|t| {
@@ -222,7 +239,9 @@ pub(super) fn plan(
             })
             .collect(),
         facilities,
-        county,
+        county: level_rule(Role::County),
+        regional: level_rule(Role::Regional),
+        targets,
         budgets: policy.years.iter().map(|&(_, b)| b).collect(),
         carry_over: policy.carry_over,
         objective: policy.objective,

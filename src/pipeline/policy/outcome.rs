@@ -195,8 +195,54 @@ impl PolicyPlan {
         self.sites.iter().map(|p| p.cost).sum()
     }
 
+    /// Each regional coverage target (004 §1(1)) and what the plan reaches in its year.
+    pub fn targets(&self) -> Vec<TargetResult> {
+        let pr = &self.problem;
+        let open = &self.solution.open_from;
+        self.policy
+            .regional_targets
+            .iter()
+            .zip(&pr.targets)
+            .map(|(t, m)| {
+                let reached = pr.regionally_reached(open, m.by);
+                let of = match t.of {
+                    crate::scenario::TargetOf::Townships { .. } => "townships",
+                    crate::scenario::TargetOf::Elders => "elders",
+                };
+                let counted = match m.township_share {
+                    Some(_) => pr.town_weights().iter().filter(|&&w| w > 0.0).count() as f64,
+                    None => pr.weights.iter().sum(),
+                };
+                let (value, needed) = (pr.target_value(m, &reached), pr.target_needed(m));
+                TargetResult {
+                    year: t.by_year,
+                    of,
+                    share: t.share,
+                    counted,
+                    needed,
+                    reached: value,
+                    met: value >= needed - 1e-6 * needed.max(1.0),
+                }
+            })
+            .collect()
+    }
+
     /// Yearly operating cost of everything open at the end.
     pub fn operating_cost(&self) -> f64 {
         self.sites.iter().map(|p| p.operating).sum()
     }
+}
+
+/// A regional coverage target in a plan: in `year`, of the `counted` townships (with elders)
+/// or weighted elders, `needed` must be within a regional centre's radius; `reached` are.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetResult {
+    pub year: i32,
+    /// `townships` or `elders`.
+    pub of: &'static str,
+    pub share: f64,
+    pub counted: f64,
+    pub needed: f64,
+    pub reached: f64,
+    pub met: bool,
 }
