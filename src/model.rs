@@ -79,6 +79,15 @@ pub struct Village {
     pub extra: Vec<(String, String)>,
 }
 
+/// A township unit of the towns roster (`[inputs] towns`): every one appears in the task
+/// table, also one without villages (the Jiangjin annex keeps 鼎山街道 and 双福街道, 002 附件1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Town {
+    pub name: String,
+    /// 镇/乡 or 街道 (column `kind`); `None`: from the villages or the name.
+    pub kind: Option<TownKind>,
+}
+
 /// A place where a facility exists or could be built.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Site {

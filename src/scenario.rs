@@ -21,6 +21,9 @@ pub struct Scenario {
     pub villages: PathBuf,
     pub sites: PathBuf,
     pub roads: PathBuf,
+    /// The towns roster (`[inputs] towns`): every township unit, in the bureau's order.
+    pub towns: Option<PathBuf>,
+    pub towns_table: TableOptions,
     /// Sheet and column mapping of the village and site tables.
     pub villages_table: TableOptions,
     pub sites_table: TableOptions,
@@ -321,6 +324,10 @@ struct RawInputs {
     villages: PathBuf,
     sites: PathBuf,
     roads: PathBuf,
+    towns: Option<PathBuf>,
+    towns_sheet: Option<String>,
+    #[serde(default)]
+    towns_columns: BTreeMap<String, String>,
     #[serde(default)]
     crs: Crs,
     villages_crs: Option<Crs>,
@@ -451,6 +458,12 @@ impl Scenario {
                 .min_component_nodes
                 .unwrap_or(defaults.min_component_nodes),
         };
+        if raw.inputs.towns.is_some() && raw.policy.is_none() {
+            return Err(err(
+                "[inputs] key `towns`".into(),
+                "the towns roster serves the policy model's task table: add a [policy] section or remove `towns`".into(),
+            ));
+        }
         if raw.tiers.is_empty() {
             return Err(Error::file(
                 path,
@@ -615,6 +628,11 @@ impl Scenario {
             villages: base.join(raw.inputs.villages),
             sites: base.join(raw.inputs.sites),
             roads: base.join(raw.inputs.roads),
+            towns: raw.inputs.towns.map(|t| base.join(t)),
+            towns_table: TableOptions {
+                sheet: raw.inputs.towns_sheet,
+                columns: raw.inputs.towns_columns,
+            },
             villages_table: TableOptions {
                 sheet: raw.inputs.villages_sheet,
                 columns: raw.inputs.villages_columns,

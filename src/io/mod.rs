@@ -29,7 +29,7 @@ pub use shp::{read_roads_shp, read_sites_shp, read_villages_shp};
 pub use table::TableOptions;
 
 use crate::error::{Error, Result};
-use crate::model::{LonLat, Site, Village};
+use crate::model::{LonLat, Site, Town, Village};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -155,6 +155,55 @@ pub fn load_villages(path: &Path, options: &TableOptions) -> Result<Vec<Village>
             (_, r) => read_villages_csv(r, path, options),
         },
     }
+}
+
+/// Loads the towns roster (column `town`, optional `kind`) from a `.csv` or spreadsheet file,
+/// in its order; a township named twice is an error.
+pub fn load_towns(path: &Path, options: &TableOptions) -> Result<Vec<Town>> {
+    let mut rows = Vec::new();
+    match format_of(path)? {
+        Format::Spreadsheet => table::for_each_sheet_row(path, options, row::TOWN_REQUIRED, |r| {
+            rows.push(r);
+            Ok(())
+        })?,
+        Format::Csv | Format::CsvGz => {
+            let (_, reader) = open_format(path)?;
+            let check = |headers: &mut Vec<String>| {
+                options.rename(path, headers)?;
+                check_columns(path, headers, row::TOWN_REQUIRED)
+            };
+            csv_input::for_each_row(reader, path, check, |r| {
+                rows.push(r);
+                Ok(())
+            })?
+        }
+        _ => {
+            return Err(Error::file(
+                path,
+                "the towns roster is read from CSV or a spreadsheet (columns `town`, optional `kind`)",
+            ));
+        }
+    }
+    let mut seen: std::collections::HashMap<String, String> = Default::default();
+    let mut towns = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let town = row::town(r)?;
+        if let Some(first) = seen.insert(town.name.clone(), r.place.clone()) {
+            return Err(Error::input(
+                path,
+                format!("{}, field `town`", r.place),
+                format!(
+                    "township `{}` is listed twice (first at {first})",
+                    town.name
+                ),
+            ));
+        }
+        towns.push(town);
+    }
+    if towns.is_empty() {
+        return Err(Error::file(path, "the towns roster lists no township"));
+    }
+    Ok(towns)
 }
 
 /// Loads candidate and existing sites from a `.csv`, spreadsheet or `.geojson` file.

@@ -3,7 +3,7 @@
 //! built from a `Row` whatever the format, so both formats check values the same way.
 
 use crate::error::{Error, Result};
-use crate::model::{LonLat, Site, TownKind, Village};
+use crate::model::{LonLat, Site, Town, TownKind, Village};
 use std::path::Path;
 
 pub(crate) struct Row<'a> {
@@ -109,6 +109,35 @@ const VILLAGE_KNOWN: &[&str] = &[
 /// Columns a site record must have.
 pub(crate) const SITE_REQUIRED: &[&str] = &["id", "kind", "lon", "lat"];
 
+/// Columns a towns roster must have.
+pub(crate) const TOWN_REQUIRED: &[&str] = &["town"];
+
+/// A `town_kind` (villages) or `kind` (towns roster) value; empty is `None`.
+fn town_kind(row: &Row, field: &str) -> Result<Option<TownKind>> {
+    match row.text(field) {
+        k if k.is_empty() => Ok(None),
+        k => TownKind::parse(&k).map(Some).ok_or_else(|| {
+            row.err(
+                field,
+                format!(
+                    "`{k}` is neither a town (town, 镇, 乡) nor a subdistrict (subdistrict, 街道)"
+                ),
+            )
+        }),
+    }
+}
+
+pub(crate) fn town(row: &Row) -> Result<Town> {
+    let name = row.text("town");
+    if name.is_empty() {
+        return Err(row.err("town", "value is missing (the township's name)"));
+    }
+    Ok(Town {
+        name,
+        kind: town_kind(row, "kind")?,
+    })
+}
+
 pub(crate) fn village(row: &Row) -> Result<Village> {
     let elders = row.f64("elders")?;
     if elders < 0.0 {
@@ -116,17 +145,7 @@ pub(crate) fn village(row: &Row) -> Result<Village> {
     }
     let population = row.opt_nonneg("population")?;
     let key = row.text("id");
-    let town_kind = match row.text("town_kind") {
-        k if k.is_empty() => None,
-        k => Some(TownKind::parse(&k).ok_or_else(|| {
-            row.err(
-                "town_kind",
-                format!(
-                    "`{k}` is neither a town (town, 镇, 乡) nor a subdistrict (subdistrict, 街道)"
-                ),
-            )
-        })?),
-    };
+    let town_kind = town_kind(row, "town_kind")?;
     Ok(Village {
         location: row.lonlat()?,
         name: row.name_or(&key),

@@ -7,7 +7,7 @@
 use crate::coverage::{self, TravelTimes};
 use crate::error::{Error, Result};
 use crate::io;
-use crate::model::{LonLat, Site, SiteId, Village, VillageId};
+use crate::model::{LonLat, Site, SiteId, Town, Village, VillageId};
 use crate::network::{Mode, NetworkStats, RoadNetwork, Snap};
 use crate::progress::Progress;
 use crate::scenario::{Scenario, Tier};
@@ -179,6 +179,8 @@ pub struct Prepared {
     pub scenario: Scenario,
     pub villages: Vec<Village>,
     pub sites: Vec<Site>,
+    /// The towns roster, if the scenario gives one.
+    pub towns: Option<Vec<Town>>,
     pub network: RoadNetwork,
     pub network_stats: NetworkStats,
     pub village_snaps: BTreeMap<Mode, Vec<Option<Snap>>>,
@@ -205,9 +207,14 @@ pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
         );
         (v?, s?, r?)
     };
+    let towns = match &scenario.towns {
+        Some(path) => Some(io::load_towns(path, &scenario.towns_table)?),
+        None => None,
+    };
     spinner.finish_and_clear();
     let read_s = clock.elapsed().as_secs_f64();
     let mut prepared = prepare_loaded(scenario, villages, sites, roads, progress)?;
+    prepared.towns = towns;
     prepared.timings[0].1 += read_s;
     Ok(prepared)
 }
@@ -337,6 +344,7 @@ pub fn prepare_loaded(
         scenario,
         villages,
         sites,
+        towns: None,
         network,
         network_stats,
         village_snaps,
@@ -353,6 +361,7 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
         scenario,
         villages,
         sites,
+        towns,
         network,
         network_stats,
         village_snaps,
@@ -411,6 +420,7 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
                 policy,
                 villages: &villages,
                 sites: &sites,
+                towns: towns.as_deref(),
                 network: &network,
                 site_snaps: &site_snaps,
                 village_snaps: &village_snaps,

@@ -1,7 +1,8 @@
 //! The bureau's task table (`task_table.csv`, `task_table.xlsx`): one row per town, in the
 //! columns of the published annex tables (see `shared/data/plans/jiangjin_2021_plan.csv`,
 //! seed 002 annex 1), then what the plan achieves: villages by how they are served, elders
-//! served, costs. A last row gives the county's totals.
+//! served, costs. Towns in the towns roster's order (else by name), every township of the
+//! roster also without villages; a last row gives the county's totals.
 
 use crate::error::{Error, Result};
 use crate::pipeline::{Plan, PolicyPlan, Service, SiteStatus};
@@ -73,10 +74,12 @@ pub fn task_table(plan: &Plan) -> Option<Table> {
         .map(|s| s.to_string()),
     );
     let mut rows: Vec<Vec<Cell>> = pol
-        .towns
+        .town_order
         .iter()
-        .zip(&pol.town_kinds)
-        .map(|(town, kind)| town_row(plan, pol, Some((town, kind.name())), &years))
+        .map(|&t| {
+            let town = (&pol.towns[t], pol.town_kinds[t].name());
+            town_row(plan, pol, Some(town), &years)
+        })
         .collect();
     rows.push(town_row(plan, pol, None, &years));
     Some(Table { header, rows })

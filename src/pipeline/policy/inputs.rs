@@ -3,7 +3,7 @@
 
 use super::Times;
 use crate::error::{Error, Result};
-use crate::model::{Site, SiteId, TownKind, Village, VillageId};
+use crate::model::{Site, SiteId, Town, TownKind, Village, VillageId};
 use crate::network::{Mode, RoadNetwork, Snap};
 use crate::scenario::{Policy, Scenario, Tier};
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,6 +69,7 @@ pub(in crate::pipeline) struct Inputs<'a> {
     pub policy: &'a Policy,
     pub villages: &'a [Village],
     pub sites: &'a [Site],
+    pub towns: Option<&'a [Town]>,
     pub network: &'a RoadNetwork,
     pub site_snaps: &'a BTreeMap<Mode, Vec<Option<Snap>>>,
     pub village_snaps: &'a BTreeMap<Mode, Vec<Option<Snap>>>,
@@ -76,52 +77,96 @@ pub(in crate::pipeline) struct Inputs<'a> {
     pub times: &'a BTreeMap<Mode, Times>,
 }
 
-/// The kind of each town: a subdistrict where `[policy] subdistricts` names it, else the
-/// `town_kind` its villages give (they must agree), else what its name implies
+/// The township units of the plan: their names (sorted: the model's town indices), kinds and
+/// the order the reports list them in. With a towns roster, every township it lists (also one
+/// without villages), in its order, and every village's town must be on it; else the
+/// villages' towns, sorted.
+pub(super) struct Townships {
+    pub names: Vec<String>,
+    pub kinds: Vec<TownKind>,
+    pub order: Vec<usize>,
+}
+
+/// The township units ([`Townships`]). A township's kind: a subdistrict where `[policy]
+/// subdistricts` names it, else the roster's `kind`, else the `town_kind` its villages give
+/// (they must agree with each other and the roster), else what its name implies
 /// ([`TownKind::of`]).
-pub(super) fn town_kinds(
-    scenario: &Scenario,
-    villages: &[Village],
-    towns: &[String],
-) -> Result<Vec<TownKind>> {
-    let mut kinds: Vec<Option<(TownKind, &Village)>> = vec![None; towns.len()];
-    for v in villages {
-        let (Some(kind), Ok(t)) = (v.town_kind, towns.binary_search(&v.town)) else {
-            continue;
+pub(super) fn townships(inp: &Inputs) -> Result<Townships> {
+    let scenario = inp.scenario;
+    let listed: Vec<String> = match inp.towns {
+        Some(roster) => roster.iter().map(|t| t.name.clone()).collect(),
+        None => inp
+            .villages
+            .iter()
+            .map(|v| v.town.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    };
+    let mut names = listed.clone();
+    names.sort();
+    let index = |name: &str| names.binary_search_by(|t| t.as_str().cmp(name)).ok();
+    let order: Vec<usize> = listed.iter().map(|n| index(n).expect("listed")).collect();
+    // What the roster says, then what the villages say (naming the first that said it).
+    let mut kinds: Vec<Option<(TownKind, String)>> = vec![None; names.len()];
+    if let Some(roster) = inp.towns {
+        for t in roster {
+            if let Some(k) = t.kind {
+                kinds[index(&t.name).expect("listed")] = Some((k, "the towns roster".into()));
+            }
+        }
+    }
+    for v in inp.villages {
+        let Some(t) = index(&v.town) else {
+            return Err(Error::input(
+                &scenario.villages,
+                format!("village `{}`, field `town`", v.key),
+                format!(
+                    "`{}` is not a township of the towns roster {}",
+                    v.town,
+                    scenario
+                        .towns
+                        .as_deref()
+                        .map_or_else(String::new, |p| p.display().to_string())
+                ),
+            ));
         };
-        match kinds[t] {
-            Some((k, first)) if k != kind => {
+        let Some(kind) = v.town_kind else { continue };
+        match &kinds[t] {
+            Some((k, who)) if *k != kind => {
                 return Err(Error::input(
                     &scenario.villages,
                     format!("village `{}`, field `town_kind`", v.key),
                     format!(
-                        "`{}`: this village says its township `{}` is a {}, but village `{}` says it is a {}",
+                        "`{}`: this village says its township `{}` is a {}, but {who} says it is a {}",
                         kind.name(),
                         v.town,
                         kind.name(),
-                        first.key,
                         k.name()
                     ),
                 ));
             }
             Some(_) => {}
-            None => kinds[t] = Some((kind, v)),
+            None => kinds[t] = Some((kind, format!("village `{}`", v.key))),
         }
     }
-    Ok(towns
+    let subdistricts = &inp.policy.subdistricts;
+    let kinds = names
         .iter()
         .zip(kinds)
         .map(|(name, k)| {
-            if scenario
-                .policy
-                .as_ref()
-                .is_some_and(|p| p.subdistricts.contains(name))
-            {
-                return TownKind::Subdistrict;
+            if subdistricts.contains(name) {
+                TownKind::Subdistrict
+            } else {
+                k.map_or_else(|| TownKind::of(name), |(k, _)| k)
             }
-            k.map_or_else(|| TownKind::of(name), |(k, _)| k)
         })
-        .collect())
+        .collect();
+    Ok(Townships {
+        names,
+        kinds,
+        order,
+    })
 }
 
 /// The village each site stands in: its `village` column, else the village of its town it

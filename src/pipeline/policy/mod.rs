@@ -17,7 +17,7 @@ mod outcome;
 
 use explain::{relocate, unserved_reason};
 pub(super) use inputs::Inputs;
-use inputs::{build_cost, demand_weights, hosts, operates_as, town_kinds};
+use inputs::{Townships, build_cost, demand_weights, hosts, operates_as, townships};
 pub use outcome::{
     Exemption, PlannedSite, PolicyPlan, Service, SiteStatus, TargetResult, VillagePlan,
 };
@@ -44,14 +44,11 @@ pub(super) fn plan(
             ));
         }
     }
-    let towns: Vec<String> = inp
-        .villages
-        .iter()
-        .map(|v| v.town.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let kinds = town_kinds(scenario, inp.villages, &towns)?;
+    let Townships {
+        names: towns,
+        kinds,
+        order: town_order,
+    } = townships(inp)?;
     let town_of = |name: &str| towns.binary_search_by(|t| t.as_str().cmp(name)).ok();
     let weights = demand_weights(scenario, policy, inp.villages)?;
     let within = |site: SiteId, mode: Mode, radius_s: f64| -> Vec<(VillageId, f64)> {
@@ -93,7 +90,7 @@ pub(super) fn plan(
                     None => {
                         if r == Role::Town {
                             warnings.push(format!(
-                                "{} candidate `{}` ({}): its town `{}` has no village; not considered",
+                                "{} candidate `{}` ({}): its town `{}` is not a township of the plan (no village, not on a towns roster); not considered",
                                 tier.name, site.key, site.name, site.town
                             ));
                         }
@@ -482,6 +479,7 @@ pub(super) fn plan(
             policy: policy.clone(),
             towns,
             town_kinds: kinds,
+            town_order,
             problem,
             facilities: fac_site,
             solution,

@@ -140,6 +140,8 @@ pub struct PolicyPlan {
     pub towns: Vec<String>,
     /// Whether each town is a 镇/乡 or a 街道.
     pub town_kinds: Vec<TownKind>,
+    /// The towns in the order the reports list them: the towns roster's, else by name.
+    pub town_order: Vec<usize>,
     /// The solved model (kept for checks and the audit).
     pub problem: PolicyProblem,
     /// Facility → (tier index, site).

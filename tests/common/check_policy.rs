@@ -1,0 +1,545 @@
+//! The independent checker of policy plans ([`check_policy`]).
+
+use super::{independent_times, raw_csv, times_to};
+use carecover::model::TownKind;
+use carecover::network::Mode;
+use carecover::pipeline::{Plan, Service, SiteStatus};
+use carecover::scenario::{BudgetPays, Role};
+use std::collections::HashMap;
+
+/// Checks a policy plan against the files and the scenario, recomputing what it can:
+///
+/// - every planned site is in the sites file, of a kind its tier accepts, with the status the
+///   file allows (existing facilities kept, existing or closed; other existing buildings
+///   upgraded; the rest new), and closed only where its tier allows closing; every existing
+///   facility of a town or village tier appears;
+/// - one centre per town in every year (exactly one in the last year, where the town has a
+///   candidate), counting the sites built by then;
+/// - every new point is within the link radius of its town's centre by an independent
+///   driving time, in its build year and later;
+/// - the construction cost of each year, recomputed from the file and the tier costs, keeps
+///   the budget (cumulatively with carry-over); nothing is built after the last year or
+///   closed after being built;
+/// - every village the plan serves is within the walking radius of its facility (independent
+///   time, equal to the claimed minutes), no unserved one is within it of any open facility,
+///   and the year it is first served is the first year a facility serving it is open.
+///
+/// Returns the number of checks made.
+pub fn check_policy(plan: &Plan) -> usize {
+    let sc = &plan.scenario;
+    let pol = plan.policy.as_ref().unwrap();
+    let mut rows = raw_csv(&sc.sites);
+    // Tiers building at villages: each village is a candidate site of kind `village`.
+    if sc.tiers.iter().any(|t| t.at_villages) {
+        for v in raw_csv(&sc.villages) {
+            let row: HashMap<String, String> = [
+                ("id", format!("village:{}", v["id"])),
+                ("kind", "village".to_string()),
+                ("town", v["town"].clone()),
+                ("lon", v["lon"].clone()),
+                ("lat", v["lat"].clone()),
+            ]
+            .into_iter()
+            .map(|(k, x)| (k.to_string(), x))
+            .collect();
+            rows.push(row);
+        }
+    }
+    let by_id: HashMap<&str, &HashMap<String, String>> =
+        rows.iter().map(|r| (r["id"].as_str(), r)).collect();
+    let years: Vec<i32> = sc
+        .policy
+        .as_ref()
+        .unwrap()
+        .years
+        .iter()
+        .map(|y| y.0)
+        .collect();
+    let budgets: Vec<f64> = sc
+        .policy
+        .as_ref()
+        .unwrap()
+        .years
+        .iter()
+        .map(|y| y.1)
+        .collect();
+    let yes = |r: &HashMap<String, String>, k: &str| {
+        matches!(r.get(k).map(String::as_str), Some("1" | "true" | "yes"))
+    };
+    let policy = sc.policy.as_ref().unwrap();
+    let mut checks = 0;
+    let mut spend = vec![0.0; years.len()];
+    for p in &pol.sites {
+        let tier = &sc.tiers[p.tier];
+        let site = &plan.sites[p.site.index()];
+        let row = by_id[site.key.as_str()];
+        assert!(
+            tier.site_kinds.is_empty()
+                || tier.site_kinds.contains(&row["kind"])
+                || (tier.at_villages && row["kind"] == "village"),
+            "{} of kind {} in {}",
+            site.key,
+            row["kind"],
+            tier.name
+        );
+        let facility = row.get("facility").map(String::as_str).unwrap_or("");
+        let operates = yes(row, "existing") && (facility.is_empty() || facility == tier.name);
+        match p.status {
+            SiteStatus::Existing | SiteStatus::Kept => {
+                assert!(operates, "{} not existing", site.key)
+            }
+            SiteStatus::Closed => assert!(operates && tier.close_existing, "{} closed", site.key),
+            SiteStatus::Upgraded => assert!(yes(row, "existing") && !operates),
+            SiteStatus::New => assert!(!yes(row, "existing")),
+        }
+        match p.status {
+            SiteStatus::New | SiteStatus::Upgraded => {
+                let y = p.build_year.expect("built sites have a year");
+                let k = years.iter().position(|&x| x == y).expect("a plan year");
+                let cost = match row.get("cost").map(String::as_str) {
+                    Some(c) if !c.is_empty() => c.parse::<f64>().unwrap(),
+                    _ => tier
+                        .kind_costs
+                        .get(&row["kind"])
+                        .copied()
+                        .unwrap_or(tier.default_cost),
+                };
+                assert!(
+                    (cost - p.cost).abs() < 1e-6,
+                    "{}: cost {} vs {cost}",
+                    site.key,
+                    p.cost
+                );
+                // The county builds its care centres itself: their construction is paid in
+                // full whatever `budget_pays` says (000 annex 2, note).
+                if policy.budget_pays == BudgetPays::Construction
+                    || tier.role.is_some_and(Role::county_level)
+                {
+                    spend[k] += cost;
+                }
+            }
+            _ => assert!(p.build_year.is_none(), "{} existing but built", site.key),
+        }
+        checks += 1;
+    }
+    // Existing facilities of the town and village tiers all appear.
+    for (k, tier) in sc.tiers.iter().enumerate() {
+        if !matches!(tier.role, Some(Role::Town | Role::Village)) {
+            continue;
+        }
+        for r in &rows {
+            let facility = r.get("facility").map(String::as_str).unwrap_or("");
+            let accepts = tier.site_kinds.is_empty() || tier.site_kinds.contains(&r["kind"]);
+            if accepts && yes(r, "existing") && (facility.is_empty() || facility == tier.name) {
+                let town_known = plan.villages.iter().any(|v| v.town == r["town"]);
+                assert!(
+                    !town_known
+                        || pol
+                            .sites
+                            .iter()
+                            .any(|p| p.tier == k && plan.sites[p.site.index()].key == r["id"]),
+                    "existing {} missing from {}",
+                    r["id"],
+                    tier.name
+                );
+            }
+        }
+    }
+    // Subsidies, recomputed town by town from the scenario's schedule (000 §3(2), 001 §3(2),
+    // 002 §3(2)): the package when the town builds its centre, with its first
+    // `points_included` new points; the per-point amount for each further one (for every one
+    // where the town builds no centre). Each year pays what its new facilities add.
+    let village_towns: std::collections::BTreeSet<&str> =
+        plan.villages.iter().map(|v| v.town.as_str()).collect();
+    let vrows = raw_csv(&sc.villages);
+    let kind_of = |town: &str| {
+        let declared = vrows
+            .iter()
+            .find(|r| r["town"] == town && r.get("town_kind").is_some_and(|k| !k.is_empty()))
+            .map(|r| r["town_kind"].clone());
+        match declared.as_deref() {
+            _ if policy.subdistricts.iter().any(|t| t == town) => TownKind::Subdistrict,
+            Some("subdistrict" | "街道") => TownKind::Subdistrict,
+            Some(_) => TownKind::Town,
+            None if town.ends_with("街道") => TownKind::Subdistrict,
+            None => TownKind::Town,
+        }
+    };
+    let built_in = |town: &str, role: Role, y: usize| {
+        pol.sites
+            .iter()
+            .filter(|p| sc.tiers[p.tier].role == Some(role))
+            .filter(|p| plan.sites[p.site.index()].town == town)
+            .filter(|p| p.build_year.is_some_and(|b| b <= years[y]))
+            .count()
+    };
+    for town in &village_towns {
+        let sub = policy
+            .subsidy
+            .get(&kind_of(town))
+            .copied()
+            .unwrap_or_default();
+        let mut before = 0.0;
+        for (y, paid) in spend.iter_mut().enumerate() {
+            let centre = built_in(town, Role::Town, y) > 0;
+            let points = built_in(town, Role::Village, y);
+            let included = if centre { sub.points_included } else { 0 };
+            let now = if centre { sub.centre } else { 0.0 }
+                + sub.point * points.saturating_sub(included) as f64;
+            if policy.budget_pays == BudgetPays::Subsidy {
+                *paid += now - before;
+            }
+            before = now;
+        }
+        let reported: f64 = pol
+            .sites
+            .iter()
+            .filter(|p| plan.sites[p.site.index()].town == *town)
+            .map(|p| p.subsidy)
+            .sum();
+        assert!(
+            (reported - before).abs() < 1e-6,
+            "{town}: subsidy {reported} reported, {before} by the schedule"
+        );
+        checks += 1;
+    }
+    for (y, &s) in spend.iter().enumerate() {
+        assert!(
+            (s - pol.spend(y)).abs() < 1e-6,
+            "{}: the budget pays {s}, the plan says {}",
+            years[y],
+            pol.spend(y)
+        );
+    }
+    // Budgets per year.
+    let (mut spent, mut had) = (0.0, 0.0);
+    for y in 0..years.len() {
+        spent += spend[y];
+        had += budgets[y];
+        if policy.carry_over {
+            assert!(
+                spent <= had + 1e-6,
+                "by {}: spent {spent} of {had}",
+                years[y]
+            );
+        } else {
+            assert!(
+                spend[y] <= budgets[y] + 1e-6,
+                "{}: spent {} of {}",
+                years[y],
+                spend[y],
+                budgets[y]
+            );
+        }
+        checks += 1;
+    }
+    // Open in year y: existing/kept, or built by then.
+    let open_in = |p: &carecover::pipeline::PlannedSite, y: usize| match p.status {
+        SiteStatus::Existing | SiteStatus::Kept => true,
+        SiteStatus::Closed => false,
+        _ => p.build_year.is_some_and(|b| b <= years[y]),
+    };
+    let role_of = |p: &carecover::pipeline::PlannedSite| sc.tiers[p.tier].role;
+    // One centre per town.
+    let towns: std::collections::BTreeSet<&str> =
+        plan.villages.iter().map(|v| v.town.as_str()).collect();
+    let town_tier = sc
+        .tiers
+        .iter()
+        .position(|t| t.role == Some(Role::Town))
+        .unwrap();
+    for town in &towns {
+        let has_candidate = rows.iter().any(|r| {
+            r["town"] == *town
+                && (sc.tiers[town_tier].site_kinds.is_empty()
+                    || sc.tiers[town_tier].site_kinds.contains(&r["kind"]))
+        });
+        for y in 0..years.len() {
+            let n = pol
+                .sites
+                .iter()
+                .filter(|p| role_of(p) == Some(Role::Town) && open_in(p, y))
+                .filter(|p| by_id[plan.sites[p.site.index()].key.as_str()]["town"] == *town)
+                .count();
+            assert!(n <= 1, "{town} has {n} centres in {}", years[y]);
+            if y + 1 == years.len() && has_candidate {
+                assert_eq!(n, 1, "{town} has no centre by {}", years[y]);
+            }
+            checks += 1;
+        }
+    }
+    // At least `min_sites` county (and regional) centres.
+    for (k, tier) in sc.tiers.iter().enumerate() {
+        if tier.role.is_some_and(Role::county_level) {
+            let by = tier.by_year.unwrap_or(*years.last().unwrap());
+            let by = years.iter().position(|&y| y == by).unwrap();
+            let n_by = pol
+                .sites
+                .iter()
+                .filter(|p| p.tier == k && open_in(p, by))
+                .count();
+            let n_end = pol
+                .sites
+                .iter()
+                .filter(|p| p.tier == k && open_in(p, years.len() - 1))
+                .count();
+            assert!(
+                n_by >= tier.min_sites && n_end <= tier.max_sites,
+                "{n_by} county centres by {}, {n_end} at the end: at least {}, at most {} required",
+                years[by],
+                tier.min_sites,
+                tier.max_sites
+            );
+            checks += 1;
+        }
+    }
+    // Regional targets (004 §1(1)), from independent travel times and the raw roster: in the
+    // target's year, villages within a regional centre's radius, then townships covered
+    // when those hold `township_share` of their weight (or the weight itself).
+    if let Some((k, tier)) = sc
+        .tiers
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.role == Some(Role::Regional))
+    {
+        let weights: Vec<f64> = pol.villages.iter().map(|v| v.weight).collect();
+        let towns: Vec<String> = raw_csv(&sc.villages)
+            .iter()
+            .map(|r| r["town"].clone())
+            .collect();
+        for (target, result) in policy.regional_targets.iter().zip(pol.targets()) {
+            let y = years.iter().position(|&x| x == target.by_year).unwrap();
+            let mut reached = vec![false; weights.len()];
+            for p in pol.sites.iter().filter(|p| p.tier == k && open_in(p, y)) {
+                let site = &plan.sites[p.site.index()];
+                let snap = plan.site_snaps[&tier.mode][p.site.index()]
+                    .map(|s| (s.segment, s.fraction, s.point));
+                for (v, t) in independent_times(plan, tier.mode, site.location, snap)
+                    .into_iter()
+                    .enumerate()
+                {
+                    reached[v] |= t <= tier.radius_s + 1e-9;
+                }
+            }
+            let mut by_town: HashMap<&str, (f64, f64)> = HashMap::new();
+            for v in 0..weights.len() {
+                let e = by_town.entry(towns[v].as_str()).or_default();
+                e.0 += weights[v];
+                if reached[v] {
+                    e.1 += weights[v];
+                }
+            }
+            let (value, counted) = match target.of {
+                carecover::scenario::TargetOf::Townships { township_share } => {
+                    let counted = by_town.values().filter(|(w, _)| *w > 0.0).count() as f64;
+                    let covered = by_town
+                        .values()
+                        .filter(|(w, h)| *w > 0.0 && *h >= township_share * w * (1.0 - 1e-9))
+                        .count() as f64;
+                    (covered, counted)
+                }
+                carecover::scenario::TargetOf::Elders => (
+                    (0..weights.len())
+                        .filter(|&v| reached[v])
+                        .map(|v| weights[v])
+                        .sum(),
+                    weights.iter().sum(),
+                ),
+            };
+            assert!(
+                (value - result.reached).abs() < 1e-6 && (counted - result.counted).abs() < 1e-6,
+                "regional target {}: the plan says {} of {}, recomputed {value} of {counted}",
+                target.by_year,
+                result.reached,
+                result.counted
+            );
+            let needed = match target.of {
+                carecover::scenario::TargetOf::Townships { .. } => {
+                    (target.share * counted - 1e-9).ceil()
+                }
+                carecover::scenario::TargetOf::Elders => target.share * counted,
+            };
+            assert!(
+                value >= needed - 1e-6,
+                "regional target {}: {value} of {counted} reached, {needed} needed",
+                target.by_year
+            );
+            checks += 1;
+        }
+    }
+    // Linking: new points within the drive radius of their town's centre.
+    if let Some(vt) = sc.tiers.iter().find(|t| t.role == Some(Role::Village))
+        && let Some(link) = vt.link_radius_s
+    {
+        for p in pol.sites.iter().filter(|p| {
+            role_of(p) == Some(Role::Village)
+                && matches!(p.status, SiteStatus::New | SiteStatus::Upgraded)
+        }) {
+            let point = &plan.sites[p.site.index()];
+            let y = years.iter().position(|&x| Some(x) == p.build_year).unwrap();
+            let centre = pol
+                .sites
+                .iter()
+                .find(|c| {
+                    role_of(c) == Some(Role::Town)
+                        && open_in(c, y)
+                        && plan.sites[c.site.index()].town == point.town
+                })
+                .unwrap_or_else(|| panic!("point {} has no centre in its town", point.key));
+            let c = &plan.sites[centre.site.index()];
+            let snap = plan.site_snaps[&Mode::Drive][centre.site.index()]
+                .map(|s| (s.segment, s.fraction, s.point));
+            let t = times_to(
+                plan,
+                Mode::Drive,
+                c.location,
+                snap,
+                &[(
+                    point.location,
+                    plan.site_snaps[&Mode::Drive][p.site.index()],
+                )],
+            )[0];
+            assert!(
+                t <= link + 1e-9,
+                "point {} is {t} s from centre {}",
+                point.key,
+                c.key
+            );
+            checks += 1;
+        }
+    }
+    // Service of each village.
+    let serve = sc
+        .tiers
+        .iter()
+        .find(|t| t.role == Some(Role::Village))
+        .or_else(|| sc.tiers.iter().find(|t| t.role == Some(Role::Town)))
+        .unwrap();
+    let serving: Vec<&carecover::pipeline::PlannedSite> = pol
+        .sites
+        .iter()
+        .filter(|p| matches!(role_of(p), Some(Role::Town | Role::Village)))
+        .filter(|p| p.status != SiteStatus::Closed)
+        .collect();
+    let times: Vec<Vec<f64>> = serving
+        .iter()
+        .map(|p| {
+            independent_times(
+                plan,
+                serve.mode,
+                plan.sites[p.site.index()].location,
+                plan.site_snaps[&serve.mode][p.site.index()]
+                    .map(|s| (s.segment, s.fraction, s.point)),
+            )
+        })
+        .collect();
+    // 一村一点 (000 §2(4), 002 §2(4)): a site's village is its `village` column (or the village
+    // it was placed at), else the village of its town it reaches first on foot within the
+    // radius. Only a village's own point serves it, unless it is exempt (merging, or its
+    // town's centre stands in it) or the scenario shares points.
+    let key_index: HashMap<&str, usize> = plan
+        .villages
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.key.as_str(), i))
+        .collect();
+    let host_of = |k: usize| -> Option<usize> {
+        let site = &plan.sites[serving[k].site.index()];
+        let row = by_id[site.key.as_str()];
+        match row.get("village").map(String::as_str) {
+            Some(v) if !v.is_empty() => Some(key_index[v]),
+            _ => match site.key.strip_prefix("village:") {
+                Some(v) => Some(key_index[v]),
+                None => (0..plan.villages.len())
+                    .filter(|&v| plan.villages[v].town == row["town"])
+                    .filter(|&v| times[k][v] <= serve.radius_s)
+                    .min_by(|&a, &b| times[k][a].total_cmp(&times[k][b]).then(a.cmp(&b))),
+            },
+        }
+    };
+    let hosts: Vec<Option<usize>> = (0..serving.len()).map(host_of).collect();
+    let last = years.len() - 1;
+    let merging: Vec<bool> = raw_csv(&sc.villages)
+        .iter()
+        .map(|r| {
+            matches!(
+                r.get("merging").map(String::as_str),
+                Some("1" | "yes" | "true" | "y")
+            )
+        })
+        .collect();
+    for (v, vp) in pol.villages.iter().enumerate() {
+        let centre_village = (0..serving.len()).any(|k| {
+            role_of(serving[k]) == Some(Role::Town)
+                && open_in(serving[k], last)
+                && hosts[k] == Some(v)
+        });
+        let expected = if centre_village {
+            Some("centre_village")
+        } else if merging[v] {
+            Some("merging")
+        } else {
+            None
+        };
+        assert_eq!(
+            vp.exemption.map(|e| e.name()),
+            expected,
+            "{}: exemption",
+            plan.villages[v].key
+        );
+        let may_serve =
+            |k: usize| policy.shared_points || expected.is_some() || hosts[k] == Some(v);
+        let allowed: Vec<usize> = (0..serving.len()).filter(|&k| may_serve(k)).collect();
+        let best = allowed
+            .iter()
+            .filter(|&&k| open_in(serving[k], last))
+            .map(|&k| times[k][v])
+            .fold(f64::INFINITY, f64::min);
+        match vp.service.site() {
+            Some((site, minutes)) => {
+                let k = serving
+                    .iter()
+                    .position(|p| p.site == site)
+                    .expect("serving site open");
+                assert!(times[k][v] <= serve.radius_s + 1e-9);
+                assert!(
+                    may_serve(k),
+                    "{} served by a point not its own",
+                    plan.villages[v].key
+                );
+                match vp.service.name() {
+                    "own_point" => assert_eq!(hosts[k], Some(v), "{}", plan.villages[v].key),
+                    "centre" => assert_eq!(role_of(serving[k]), Some(Role::Town)),
+                    "shared_point" => assert!(policy.shared_points && expected.is_none()),
+                    "neighbour_point" => assert!(expected.is_some() && hosts[k] != Some(v)),
+                    other => panic!("{other}"),
+                }
+                assert!(
+                    (times[k][v] / 60.0 - minutes).abs() < 1e-6,
+                    "{}",
+                    plan.villages[v].key
+                );
+                assert!((times[k][v] - best).abs() < 1e-6, "not the nearest");
+                let first = (0..years.len())
+                    .find(|&y| {
+                        allowed
+                            .iter()
+                            .any(|&k| open_in(serving[k], y) && times[k][v] <= serve.radius_s)
+                    })
+                    .map(|y| years[y]);
+                assert_eq!(first, vp.served_from, "{}", plan.villages[v].key);
+            }
+            None => {
+                assert!(
+                    best > serve.radius_s,
+                    "{} unserved but {best} s from an open site that may serve it",
+                    plan.villages[v].key
+                );
+                assert!(matches!(vp.service, Service::Unserved { .. }));
+                assert_eq!(vp.served_from, None);
+            }
+        }
+        checks += 1;
+    }
+    checks
+}

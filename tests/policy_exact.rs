@@ -1,0 +1,292 @@
+//! The exact policy model against enumeration on random small instances (packages, county
+//! and regional centres with targets, with and without carry-over); the heuristic never
+//! claims a better plan than the optimum and its bound holds.
+
+use carecover::policy::{self, Facility, PolicyProblem};
+use carecover::scenario::{Objective, Role};
+use carecover::solve::{SolveOptions, Status};
+use rand::{RngExt, SeedableRng};
+
+// ---------------------------------------------------------------------------------------------
+// The exact model against enumeration.
+
+/// The best plan by enumerating every first-open year of every facility (among the plans
+/// `keep` accepts).
+fn enumerate(
+    p: &PolicyProblem,
+    keep: &dyn Fn(&[Option<usize>]) -> bool,
+) -> Option<Vec<Option<usize>>> {
+    let n = p.facilities.len();
+    let y = p.n_years();
+    let choices: Vec<Vec<Option<usize>>> = p
+        .facilities
+        .iter()
+        .map(|f| {
+            if f.fixed() {
+                vec![Some(0)]
+            } else if f.existing {
+                vec![None, Some(0)]
+            } else {
+                std::iter::once(None).chain((0..y).map(Some)).collect()
+            }
+        })
+        .collect();
+    let mut idx = vec![0usize; n];
+    let mut best: Option<Vec<Option<usize>>> = None;
+    loop {
+        let plan: Vec<Option<usize>> = (0..n).map(|f| choices[f][idx[f]]).collect();
+        if keep(&plan) && p.check(&plan).is_ok() && best.as_ref().is_none_or(|b| p.better(&plan, b))
+        {
+            best = Some(plan);
+        }
+        let mut k = 0;
+        loop {
+            if k == n {
+                return best;
+            }
+            idx[k] += 1;
+            if idx[k] < choices[k].len() {
+                break;
+            }
+            idx[k] = 0;
+            k += 1;
+        }
+    }
+}
+
+fn random_problem(seed: u64) -> PolicyProblem {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let n_villages = rng.random_range(4..9usize);
+    let n_towns = 2;
+    // Half the instances pay subsidies: a package per town with some points included and a
+    // per-point amount beyond (000 §3(2)); a subdistrict-like town has no package.
+    let subsidised = rng.random_bool(0.5);
+    let package: Vec<f64> = (0..n_towns)
+        .map(|_| rng.random_range(0..12) as f64)
+        .collect();
+    let point_subsidy: Vec<carecover::scenario::Subsidy> = (0..n_towns)
+        .map(|_| carecover::scenario::Subsidy {
+            centre: 0.0,
+            points_included: rng.random_range(0..3),
+            point: if subsidised {
+                rng.random_range(0..4) as f64
+            } else {
+                0.0
+            },
+        })
+        .collect();
+    let mut facilities = Vec::new();
+    for (t, &package) in package.iter().enumerate() {
+        for _ in 0..2 {
+            let existing = rng.random_bool(0.2);
+            let cost = if existing {
+                0.0
+            } else {
+                rng.random_range(5..20) as f64
+            };
+            facilities.push(Facility {
+                role: Role::Town,
+                town: Some(t),
+                cost,
+                // A town's package (subsidy) or its construction cost.
+                paid: if subsidised { package } else { cost },
+                operating: rng.random_range(0..3) as f64,
+                existing,
+                closable: existing && rng.random_bool(0.5),
+                serves: Vec::new(),
+                links: Vec::new(),
+            });
+        }
+    }
+    let n_points = rng.random_range(2..5usize);
+    for _ in 0..n_points {
+        let t = rng.random_range(0..n_towns);
+        let existing = rng.random_bool(0.15);
+        let links: Vec<usize> = (0..facilities.len())
+            .filter(|&c| facilities[c].town == Some(t) && rng.random_bool(0.7))
+            .collect();
+        let cost = if existing {
+            0.0
+        } else {
+            rng.random_range(1..6) as f64
+        };
+        facilities.push(Facility {
+            role: Role::Village,
+            town: Some(t),
+            cost,
+            paid: if subsidised || existing { 0.0 } else { cost },
+            operating: rng.random_range(0..2) as f64,
+            existing,
+            closable: existing && rng.random_bool(0.5),
+            serves: Vec::new(),
+            links,
+        });
+    }
+    // County centres: 0-2 candidates, at least `min` by year `by`, at most `max`.
+    let n_county = rng.random_range(0..3usize);
+    for _ in 0..n_county {
+        let cost = rng.random_range(3..15) as f64;
+        facilities.push(Facility {
+            role: Role::County,
+            town: None,
+            cost,
+            paid: cost,
+            operating: rng.random_range(0..2) as f64,
+            existing: false,
+            closable: false,
+            serves: Vec::new(),
+            links: Vec::new(),
+        });
+    }
+    // Regional centres (000 §2(1), 004 §1(1)): 0-2 candidates beside at most one county one,
+    // sometimes with a coverage target of townships or elders.
+    let n_regional = rng.random_range(0..=2usize.min(3 - n_county.min(3)).min(2));
+    for _ in 0..n_regional {
+        let cost = rng.random_range(2..10) as f64;
+        facilities.push(Facility {
+            role: Role::Regional,
+            town: None,
+            cost,
+            paid: cost,
+            operating: rng.random_range(0..2) as f64,
+            existing: false,
+            closable: false,
+            serves: Vec::new(),
+            links: Vec::new(),
+        });
+    }
+    for f in &mut facilities {
+        f.serves = (0..n_villages as u32)
+            .filter(|_| rng.random_bool(if f.role == Role::Regional { 0.5 } else { 0.35 }))
+            .collect();
+    }
+    let years = rng.random_range(1..3usize);
+    let min = rng.random_range(0..=n_county.min(1));
+    let county = policy::CountyRule {
+        min,
+        max: rng.random_range(min..=n_county.max(min)),
+        by: rng.random_range(0..years),
+    };
+    let min = rng.random_range(0..=n_regional.min(1));
+    let regional = policy::CountyRule {
+        min,
+        max: rng.random_range(min..=n_regional.max(min)),
+        by: rng.random_range(0..years),
+    };
+    let targets: Vec<policy::Target> = if n_regional > 0 && rng.random_bool(0.6) {
+        vec![policy::Target {
+            share: [0.3, 0.5, 0.6][rng.random_range(0..3)],
+            by: rng.random_range(0..years),
+            township_share: rng
+                .random_bool(0.5)
+                .then(|| [0.5, 0.8][rng.random_range(0..2)]),
+        }]
+    } else {
+        Vec::new()
+    };
+    let village_town: Vec<usize> = (0..n_villages).map(|v| v % n_towns).collect();
+    PolicyProblem {
+        weights: (0..n_villages)
+            .map(|_| rng.random_range(0..50) as f64)
+            .collect(),
+        n_towns,
+        village_town,
+        needs_centre: vec![true; n_towns],
+        point_subsidy,
+        facilities,
+        county,
+        regional,
+        targets,
+        budgets: (0..years)
+            .map(|_| rng.random_range(10..40) as f64)
+            .collect(),
+        carry_over: rng.random_bool(0.5),
+        objective: if rng.random_bool(0.5) {
+            Objective::FullCoverage
+        } else {
+            Objective::MaxCoverage
+        },
+        min_share: None,
+        operating_years: rng.random_range(0..3) as f64,
+    }
+}
+
+#[test]
+fn exact_policy_plans_equal_enumeration_and_heuristic_plans_keep_every_rule() {
+    let options = SolveOptions::default();
+    let (mut solved, mut targeted) = (0, 0);
+    for seed in 0..150 {
+        let p = random_problem(seed);
+        let best = enumerate(&p, &|_| true);
+        let exact = policy::solve(&p, &options, usize::MAX, 60.0);
+        match (best, exact) {
+            (None, Err(_)) => {}
+            (Some(best_plan), Ok(s)) => {
+                p.check(&s.open_from).unwrap();
+                let (r, best) = (p.rank(&s.open_from), p.rank(&best_plan));
+                // Full coverage: the same served, county coverage, cost and construction as
+                // the best plan, and the most elder-years any schedule of its sites gives.
+                let exact = match p.objective {
+                    Objective::FullCoverage => 4,
+                    Objective::MaxCoverage => r.len(),
+                };
+                for k in 0..exact {
+                    assert!(
+                        (r[k] - best[k]).abs() < 1e-6,
+                        "seed {seed}: solver {r:?}, enumeration {best:?}"
+                    );
+                }
+                if exact < r.len() {
+                    let same_sites = |plan: &[Option<usize>]| {
+                        plan.iter()
+                            .zip(&s.open_from)
+                            .all(|(a, b)| a.is_some() == b.is_some())
+                    };
+                    let scheduled = p.rank(&enumerate(&p, &same_sites).unwrap());
+                    assert!(
+                        (r[4] - scheduled[4]).abs() < 1e-6,
+                        "seed {seed}: elder-years {} against {} for the same sites",
+                        -r[4],
+                        -scheduled[4]
+                    );
+                }
+                assert_eq!(s.status, Status::Optimal);
+                solved += 1;
+                if !p.targets.is_empty() {
+                    targeted += 1;
+                }
+                if let Ok(h) = policy::heuristic::solve(&p, &options) {
+                    p.check(&h.open_from).unwrap();
+                    assert!(
+                        !p.better(&h.open_from, &best_plan),
+                        "seed {seed}: heuristic beats the optimum"
+                    );
+                    // The heuristic's bound holds for the optimum.
+                    match p.objective {
+                        Objective::MaxCoverage => assert!(
+                            h.bound >= -best[0] - 1e-6,
+                            "seed {seed}: bound {} below optimum {}",
+                            h.bound,
+                            -best[0]
+                        ),
+                        Objective::FullCoverage => assert!(
+                            h.bound <= best[2] + 1e-6,
+                            "seed {seed}: cost bound {} above optimum {}",
+                            h.bound,
+                            best[2]
+                        ),
+                    }
+                }
+            }
+            (best, exact) => panic!(
+                "seed {seed}: enumeration {best:?}, solver {:?}",
+                exact.map(|s| s.open_from)
+            ),
+        }
+    }
+    assert!(solved >= 75, "only {solved} feasible instances");
+    assert!(
+        targeted >= 15,
+        "only {targeted} feasible instances with a regional target"
+    );
+}

@@ -1,0 +1,194 @@
+//! The policy rules as the documents write them (seeds 000-004), each on its shipped
+//! scenario: packages and per-point subsidies, subdistricts, the towns roster, regional
+//! centres and their coverage target, and the errors of rule inputs.
+
+mod common;
+
+use carecover::pipeline;
+use carecover::progress::Progress;
+use carecover::report::task_table::Cell;
+use carecover::scenario::Scenario;
+use common::root;
+use common::shipped::{run, shipped};
+
+#[test]
+fn yongchuan_rules_pay_town_packages_and_subdistrict_points() {
+    // 000 §3(2): a town building its centre receives 1,000,000 with up to 5 new points, then
+    // 30,000 a point; a subdistrict 30,000 a point. The checker (in `shipped`) recomputes each
+    // town's subsidy and each year's payments against the budgets; here the task table.
+    let (_, plan) = shipped("yongchuan_rules");
+    let table = carecover::report::task_table::task_table(&plan).unwrap();
+    let col = |name: &str| table.header.iter().position(|h| h == name).unwrap();
+    let num = |cell: &carecover::report::task_table::Cell| match cell {
+        carecover::report::task_table::Cell::Number(x) => *x,
+        other => panic!("{other:?}"),
+    };
+    let text = |cell: &carecover::report::task_table::Cell| match cell {
+        carecover::report::task_table::Cell::Text(t) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    let (towns, _) = table.rows.split_at(table.rows.len() - 1);
+    let mut kinds = std::collections::BTreeSet::new();
+    for row in towns {
+        let sum = |name: &str| -> f64 {
+            [2021, 2022]
+                .iter()
+                .map(|y| num(&row[col(&format!("{name}_{y}"))]))
+                .sum()
+        };
+        let (centres, points) = (
+            sum("new_centers") + sum("nursing_home_upgrades"),
+            sum("new_points"),
+        );
+        let expected = match text(&row[col("kind")]).as_str() {
+            "town" if centres > 0.0 => 1_000_000.0 + 30_000.0 * (points - 5.0).max(0.0),
+            "town" => 30_000.0 * points,
+            "subdistrict" => 30_000.0 * points,
+            other => panic!("{other}"),
+        };
+        kinds.insert(text(&row[col("kind")]));
+        assert_eq!(num(&row[col("subsidy")]), expected, "{:?}", row[0]);
+        assert_eq!(sum("subsidy"), expected);
+    }
+    assert_eq!(kinds.len(), 2, "towns and subdistricts");
+    let p = plan.policy.as_ref().unwrap();
+    assert_eq!(p.n_served_by("shared_point"), 0);
+}
+
+#[test]
+fn rule_inputs_are_checked_with_file_row_and_value() {
+    // A subsidy package that includes a negative number of points.
+    let path = root().join("scenarios/yongchuan_rules.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let bad = text.replace("points_included = 5", "points_included = -1");
+    let e = Scenario::parse(&bad, &path).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert!(
+        e.to_string().contains("points_included") && e.to_string().contains("-1"),
+        "{e}"
+    );
+    let bad = text.replace("[policy.subsidy.subdistrict]", "[policy.subsidy.village]");
+    assert!(
+        Scenario::parse(&bad, &path)
+            .unwrap_err()
+            .to_string()
+            .contains("not a kind of township")
+    );
+    // Roster values: `merging` not yes/no, `town_kind` neither town nor subdistrict.
+    let tmp = tempfile::tempdir().unwrap();
+    for (column, value, expected) in [
+        ("merging", "maybe", "not a yes/no value"),
+        ("town_kind", "county", "neither a town"),
+    ] {
+        let villages = std::fs::read_to_string(root().join("data/andorra/villages.csv")).unwrap();
+        let mut lines = villages.lines();
+        let mut out = format!("{},{column}\n", lines.next().unwrap());
+        for (i, l) in lines.enumerate() {
+            out += &format!("{l},{}\n", if i == 3 { value } else { "" });
+        }
+        let file = tmp.path().join("villages.csv");
+        std::fs::write(&file, out).unwrap();
+        let e = carecover::io::load_villages(&file, &Default::default()).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let msg = e.to_string();
+        assert!(
+            msg.contains("villages.csv")
+                && msg.contains("line 5")
+                && msg.contains(column)
+                && msg.contains(value)
+                && msg.contains(expected),
+            "{msg}"
+        );
+    }
+}
+
+/// The tiny policy fixture with `extra` added to its `[inputs]` and every input path absolute,
+/// written into `dir`.
+fn tiny_with(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
+    let fixtures = root().join("tests/fixtures");
+    let text = std::fs::read_to_string(fixtures.join("tiny_policy/scenario.toml")).unwrap();
+    let abs = |rel: &str| fixtures.join("tiny_policy").join(rel).display().to_string();
+    let text = text
+        .replace(
+            "\"../tiny/villages.csv\"",
+            &format!("{:?}", abs("../tiny/villages.csv")),
+        )
+        .replace("\"sites.csv\"", &format!("{:?}", abs("sites.csv")))
+        .replace(
+            "\"../tiny/roads.csv\"",
+            &format!("{:?}", abs("../tiny/roads.csv")),
+        )
+        .replace("[inputs]\n", &format!("[inputs]\n{extra}\n"));
+    let path = dir.join("scenario.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn towns_roster_lists_every_township_in_its_order_with_its_kind() {
+    // 002 附件1 lists every 镇街 in the bureau's order, also 鼎山街道 and 双福街道 without villages.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("towns.csv"),
+        "town,kind\nT3,街道\nT2,town\nT1,镇\n",
+    )
+    .unwrap();
+    let path = tiny_with(tmp.path(), "towns = \"towns.csv\"");
+    let plan = run(&path);
+    common::check_plan(&plan);
+    let table = carecover::report::task_table::task_table(&plan).unwrap();
+    let names: Vec<String> = table
+        .rows
+        .iter()
+        .map(|r| match (&r[0], &r[1]) {
+            (Cell::Text(t), Cell::Text(k)) => format!("{t}:{k}"),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        names,
+        ["T3:subdistrict", "T2:town", "T1:town", "total:"],
+        "roster order, kinds from the roster, the township without villages kept"
+    );
+    let villages = table.header.iter().position(|h| h == "villages").unwrap();
+    assert_eq!(table.rows[0][villages], Cell::Number(0.0));
+    assert_eq!(table.rows[3][villages], Cell::Number(8.0));
+}
+
+#[test]
+fn towns_roster_errors_name_file_row_and_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tiny_with(tmp.path(), "towns = \"towns.csv\"");
+    let err = |roster: &str| {
+        std::fs::write(tmp.path().join("towns.csv"), roster).unwrap();
+        let e = pipeline::run(Scenario::load(&path).unwrap(), &Progress::new(true)).unwrap_err();
+        assert_eq!(e.exit_code(), 2, "{e}");
+        e.to_string()
+    };
+    let e = err("town,kind\nT1,town\n");
+    assert!(
+        e.contains("villages.csv") && e.contains("`T2` is not a township of the towns roster"),
+        "{e}"
+    );
+    let e = err("town,kind\nT1,town\nT2,county\n");
+    assert!(
+        e.contains("towns.csv")
+            && e.contains("line 3")
+            && e.contains("kind")
+            && e.contains("county"),
+        "{e}"
+    );
+    let e = err("town\nT1\nT2\nT1\n");
+    assert!(
+        e.contains("line 4") && e.contains("listed twice (first at line 2)"),
+        "{e}"
+    );
+    let e = err("name,kind\nT1,town\n");
+    assert!(e.contains("missing column `town`"), "{e}");
+    // The roster serves the policy model only.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let plain = text.split("[policy]").next().unwrap().to_string()
+        + "[[tier]]\nname = \"c\"\nmode = \"drive\"\nradius_min = 2\nnew_sites = 1\n";
+    let e = Scenario::parse(&plain, &path).unwrap_err().to_string();
+    assert!(e.contains("`towns`") && e.contains("[policy]"), "{e}");
+}
