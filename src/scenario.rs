@@ -210,6 +210,11 @@ pub struct Tier {
     /// Every village is also a candidate for a new facility at its own location (site kind
     /// `village`, id `village:<village id>`), as "one point per village" implies.
     pub at_villages: bool,
+    /// Town and village roles: the kinds of township this tier builds in (empty: all). A
+    /// subdistrict follows other rules than a town (001 §2(1)-(3): a 街道 centre of 1,500 m²
+    /// with community stations; 002 §2(3): town centres for 镇 only), so each kind may have
+    /// its own tier of a role.
+    pub townships: Vec<TownKind>,
 }
 
 impl Tier {
@@ -222,6 +227,11 @@ impl Tier {
         site.cost
             .or_else(|| self.kind_costs.get(&site.kind).copied())
             .unwrap_or(self.default_cost)
+    }
+
+    /// Whether the tier builds in townships of `kind`.
+    pub fn covers(&self, kind: TownKind) -> bool {
+        self.townships.is_empty() || self.townships.contains(&kind)
     }
 
     /// Whether a site of `kind` may serve this tier.
@@ -395,6 +405,8 @@ struct RawTier {
     beds_per_elder: f64,
     #[serde(default)]
     at_villages: bool,
+    #[serde(default)]
+    townships: Vec<String>,
 }
 
 impl Scenario {
@@ -552,6 +564,12 @@ impl Scenario {
                             .into(),
                     ));
                 }
+                if !t.townships.is_empty() && role.county_level() {
+                    return Err(err(
+                        place,
+                        "`townships` applies to the town and village roles (county-level centres serve the whole county)".into(),
+                    ));
+                }
                 if let (Some(lo), Some(hi)) = (t.min_sites, t.max_sites)
                     && hi < lo
                 {
@@ -583,6 +601,24 @@ impl Scenario {
                 };
                 (limit, None)
             };
+            let mut townships = Vec::new();
+            for k in &t.townships {
+                match TownKind::parse(k) {
+                    Some(kind) if !townships.contains(&kind) => townships.push(kind),
+                    Some(_) => {}
+                    None => {
+                        return Err(err(
+                            place,
+                            format!(
+                                "`townships` = \"{k}\": a kind of township is \"town\" (镇/乡) or \"subdistrict\" (街道)"
+                            ),
+                        ));
+                    }
+                }
+            }
+            if !townships.is_empty() && raw.policy.is_none() {
+                return Err(err(place, "`townships` needs a [policy] section".into()));
+            }
             let min_sites = t
                 .min_sites
                 .unwrap_or(usize::from(role == Some(Role::County)));
@@ -609,6 +645,7 @@ impl Scenario {
                 by_year: t.by_year,
                 beds_per_elder: t.beds_per_elder,
                 at_villages: t.at_villages,
+                townships,
             });
         }
         let policy = match raw.policy {
@@ -729,11 +766,28 @@ fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<Policy> {
         }
     }
     let count = |r: Role| tiers.iter().filter(|t| t.role == Some(r)).count();
-    for r in [Role::County, Role::Regional, Role::Town, Role::Village] {
+    for r in [Role::County, Role::Regional] {
         if count(r) > 1 {
             return Err(err(format!(
                 "more than one tier has role {r:?}; give each role to one tier"
             )));
+        }
+    }
+    // A town or village role may have one tier per kind of township.
+    for r in [Role::Town, Role::Village] {
+        for kind in [TownKind::Town, TownKind::Subdistrict] {
+            let of: Vec<&str> = tiers
+                .iter()
+                .filter(|t| t.role == Some(r) && t.covers(kind))
+                .map(|t| t.name.as_str())
+                .collect();
+            if of.len() > 1 {
+                return Err(err(format!(
+                    "tiers `{}` all have role {r:?} in {}s: give each kind of township one tier of a role (`townships` = [\"town\"] or [\"subdistrict\"])",
+                    of.join("`, `"),
+                    kind.name()
+                )));
+            }
         }
     }
     if count(Role::Town) == 0 {

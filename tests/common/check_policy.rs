@@ -122,7 +122,41 @@ pub fn check_policy(plan: &Plan) -> usize {
         }
         checks += 1;
     }
-    // Existing facilities of the town and village tiers all appear.
+    // Each township's kind: `[policy] subdistricts`, else the towns roster, else its
+    // villages' `town_kind`, else its name; each kind is served by the tiers covering it.
+    let roster: Vec<HashMap<String, String>> = sc.towns.as_deref().map(raw_csv).unwrap_or_default();
+    let village_rows = raw_csv(&sc.villages);
+    let kind_of = |town: &str| -> TownKind {
+        if policy.subdistricts.iter().any(|t| t == town) {
+            return TownKind::Subdistrict;
+        }
+        let said = roster
+            .iter()
+            .filter(|r| r["town"] == town)
+            .filter_map(|r| r.get("kind"))
+            .chain(
+                village_rows
+                    .iter()
+                    .filter(|r| r["town"] == town)
+                    .filter_map(|r| r.get("town_kind")),
+            )
+            .find(|k| !k.is_empty());
+        said.map_or_else(|| TownKind::of(town), |k| TownKind::parse(k).unwrap())
+    };
+    for (t, town) in pol.towns.iter().enumerate() {
+        assert_eq!(pol.town_kinds[t], kind_of(town), "{town}: kind");
+        checks += 1;
+    }
+    let serve_of = |town: &str| {
+        let kind = kind_of(town);
+        let of = |r: Role| {
+            sc.tiers.iter().find(|t| {
+                t.role == Some(r) && (t.townships.is_empty() || t.townships.contains(&kind))
+            })
+        };
+        of(Role::Village).or_else(|| of(Role::Town))
+    };
+    // Existing facilities of the town and village tiers all appear (where their tier builds).
     for (k, tier) in sc.tiers.iter().enumerate() {
         if !matches!(tier.role, Some(Role::Town | Role::Village)) {
             continue;
@@ -130,7 +164,13 @@ pub fn check_policy(plan: &Plan) -> usize {
         for r in &rows {
             let facility = r.get("facility").map(String::as_str).unwrap_or("");
             let accepts = tier.site_kinds.is_empty() || tier.site_kinds.contains(&r["kind"]);
-            if accepts && yes(r, "existing") && (facility.is_empty() || facility == tier.name) {
+            let builds_here =
+                tier.townships.is_empty() || tier.townships.contains(&kind_of(&r["town"]));
+            if accepts
+                && builds_here
+                && yes(r, "existing")
+                && (facility.is_empty() || facility == tier.name)
+            {
                 let town_known = plan.villages.iter().any(|v| v.town == r["town"]);
                 assert!(
                     !town_known
@@ -367,14 +407,25 @@ pub fn check_policy(plan: &Plan) -> usize {
             checks += 1;
         }
     }
-    // Linking: new points within the drive radius of their town's centre.
-    if let Some(vt) = sc.tiers.iter().find(|t| t.role == Some(Role::Village))
-        && let Some(link) = vt.link_radius_s
+    // Linking: new points within their tier's drive radius of their town's centre.
     {
         for p in pol.sites.iter().filter(|p| {
             role_of(p) == Some(Role::Village)
                 && matches!(p.status, SiteStatus::New | SiteStatus::Upgraded)
         }) {
+            let tier = &sc.tiers[p.tier];
+            assert!(
+                tier.townships.is_empty()
+                    || tier
+                        .townships
+                        .contains(&kind_of(&plan.sites[p.site.index()].town)),
+                "{}: tier `{}` does not build in its kind of township",
+                plan.sites[p.site.index()].key,
+                tier.name
+            );
+            let Some(link) = tier.link_radius_s else {
+                continue;
+            };
             let point = &plan.sites[p.site.index()];
             let y = years.iter().position(|&x| Some(x) == p.build_year).unwrap();
             let centre = pol
@@ -408,22 +459,22 @@ pub fn check_policy(plan: &Plan) -> usize {
             checks += 1;
         }
     }
-    // Service of each village.
-    let serve = sc
-        .tiers
-        .iter()
-        .find(|t| t.role == Some(Role::Village))
-        .or_else(|| sc.tiers.iter().find(|t| t.role == Some(Role::Town)))
-        .unwrap();
+    // Service of each village: from each open point or centre within the radius of the
+    // serving tier of its township's kind.
     let serving: Vec<&carecover::pipeline::PlannedSite> = pol
         .sites
         .iter()
         .filter(|p| matches!(role_of(p), Some(Role::Town | Role::Village)))
         .filter(|p| p.status != SiteStatus::Closed)
         .collect();
+    let radius: Vec<f64> = serving
+        .iter()
+        .map(|p| serve_of(&plan.sites[p.site.index()].town).unwrap().radius_s)
+        .collect();
     let times: Vec<Vec<f64>> = serving
         .iter()
         .map(|p| {
+            let serve = serve_of(&plan.sites[p.site.index()].town).unwrap();
             independent_times(
                 plan,
                 serve.mode,
@@ -452,7 +503,7 @@ pub fn check_policy(plan: &Plan) -> usize {
                 Some(v) => Some(key_index[v]),
                 None => (0..plan.villages.len())
                     .filter(|&v| plan.villages[v].town == row["town"])
-                    .filter(|&v| times[k][v] <= serve.radius_s)
+                    .filter(|&v| times[k][v] <= radius[k])
                     .min_by(|&a, &b| times[k][a].total_cmp(&times[k][b]).then(a.cmp(&b))),
             },
         }
@@ -492,7 +543,7 @@ pub fn check_policy(plan: &Plan) -> usize {
         let allowed: Vec<usize> = (0..serving.len()).filter(|&k| may_serve(k)).collect();
         let best = allowed
             .iter()
-            .filter(|&&k| open_in(serving[k], last))
+            .filter(|&&k| open_in(serving[k], last) && times[k][v] <= radius[k])
             .map(|&k| times[k][v])
             .fold(f64::INFINITY, f64::min);
         match vp.service.site() {
@@ -501,7 +552,7 @@ pub fn check_policy(plan: &Plan) -> usize {
                     .iter()
                     .position(|p| p.site == site)
                     .expect("serving site open");
-                assert!(times[k][v] <= serve.radius_s + 1e-9);
+                assert!(times[k][v] <= radius[k] + 1e-9);
                 assert!(
                     may_serve(k),
                     "{} served by a point not its own",
@@ -524,14 +575,14 @@ pub fn check_policy(plan: &Plan) -> usize {
                     .find(|&y| {
                         allowed
                             .iter()
-                            .any(|&k| open_in(serving[k], y) && times[k][v] <= serve.radius_s)
+                            .any(|&k| open_in(serving[k], y) && times[k][v] <= radius[k])
                     })
                     .map(|y| years[y]);
                 assert_eq!(first, vp.served_from, "{}", plan.villages[v].key);
             }
             None => {
                 assert!(
-                    best > serve.radius_s,
+                    best.is_infinite(),
                     "{} unserved but {best} s from an open site that may serve it",
                     plan.villages[v].key
                 );

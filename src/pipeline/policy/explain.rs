@@ -2,7 +2,7 @@
 
 use super::{Inputs, PlannedSite, SiteStatus};
 use crate::coverage;
-use crate::model::SiteId;
+use crate::model::{SiteId, TownKind};
 use crate::network::{Mode, Snap};
 use crate::policy::{PolicyProblem, PolicySolution};
 use crate::scenario::{Role, Tier};
@@ -13,14 +13,20 @@ use crate::scenario::{Role, Tier};
 #[allow(clippy::too_many_arguments)]
 pub(super) fn unserved_reason(
     v: usize,
-    off_network: bool,
-    serve_tier: &Tier,
+    serve_tier: Option<&Tier>,
+    kind: TownKind,
     problem: &PolicyProblem,
     solution: &PolicySolution,
     fac_site: &[(usize, SiteId)],
     inp: &Inputs,
 ) -> String {
-    if off_network {
+    let Some(serve_tier) = serve_tier else {
+        return format!(
+            "no tier builds points or centres in a {} (`townships` of the town and village tiers)",
+            kind.name()
+        );
+    };
+    if inp.village_snaps[&serve_tier.mode][v].is_none() {
         return format!("off the {} network", serve_tier.mode.name());
     }
     let reach = |f: usize| inp.times[&serve_tier.mode].reach(fac_site[f].1, serve_tier.radius_s);
@@ -93,12 +99,17 @@ pub(super) fn unserved_reason(
 
 /// Points closed sites to the nearest open site of their tier (by travel time in `mode`, or
 /// straight-line distance where the network does not connect them).
-pub(super) fn relocate(inp: &Inputs, planned: &mut [PlannedSite], mode: Mode) {
-    let snaps = &inp.site_snaps[&mode];
+pub(super) fn relocate(
+    inp: &Inputs,
+    planned: &mut [PlannedSite],
+    mode_of: &dyn Fn(&PlannedSite) -> Mode,
+) {
     let closed: Vec<usize> = (0..planned.len())
         .filter(|&i| planned[i].status == SiteStatus::Closed)
         .collect();
     for i in closed {
+        let mode = mode_of(&planned[i]);
+        let snaps = &inp.site_snaps[&mode];
         let kept: Vec<usize> = (0..planned.len())
             .filter(|&j| {
                 planned[j].tier == planned[i].tier && planned[j].status != SiteStatus::Closed

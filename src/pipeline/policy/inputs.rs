@@ -173,7 +173,7 @@ pub(super) fn townships(inp: &Inputs) -> Result<Townships> {
 /// reaches first on foot within the village tier's radius (ties by id); `None`: no village.
 pub(super) fn hosts(
     inp: &Inputs,
-    serve_tier: &Tier,
+    serve_reach: &dyn Fn(SiteId) -> Vec<(VillageId, f64)>,
     candidates: &BTreeSet<SiteId>,
 ) -> Result<BTreeMap<SiteId, VillageId>> {
     let by_key: BTreeMap<&str, usize> = inp
@@ -196,8 +196,7 @@ pub(super) fn hosts(
                     ),
                 )
             })? as u32)),
-            None => inp.times[&serve_tier.mode]
-                .reach(s, serve_tier.radius_s)
+            None => serve_reach(s)
                 .into_iter()
                 .filter(|(v, _)| inp.villages[v.index()].town == site.town)
                 .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::model::{SiteId, VillageId};
 use crate::network::{Mode, Snap};
 use crate::policy::{self, CountyRule, Facility, PolicyProblem};
-use crate::scenario::{BudgetPays, Role, Subsidy, TargetOf};
+use crate::scenario::{BudgetPays, Role, Subsidy, TargetOf, Tier};
 use crate::solve::Solution;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,10 +31,6 @@ pub(super) fn plan(
     let policy = inp.policy;
     let tiers = &scenario.tiers;
     let role = |r: Role| tiers.iter().position(|t| t.role == Some(r));
-    let town_tier = role(Role::Town).expect("scenario checks a town tier exists");
-    let village_tier = role(Role::Village);
-    // Villages are served within the village tier's radius (or the centre's, without points).
-    let serve_tier = &tiers[village_tier.unwrap_or(town_tier)];
     for v in inp.villages {
         if v.town.trim().is_empty() {
             return Err(Error::input(
@@ -50,6 +46,21 @@ pub(super) fn plan(
         order: town_order,
     } = townships(inp)?;
     let town_of = |name: &str| towns.binary_search_by(|t| t.as_str().cmp(name)).ok();
+    // Villages are served within the radius of their township kind's village tier (or its
+    // centre's, without points); a kind no tier builds in is served by none.
+    let serve_of_town: Vec<Option<&Tier>> = kinds
+        .iter()
+        .map(|&k| {
+            let of = |r: Role| tiers.iter().find(|t| t.role == Some(r) && t.covers(k));
+            of(Role::Village).or_else(|| of(Role::Town))
+        })
+        .collect();
+    let serve_at = |s: SiteId| -> Option<&Tier> {
+        town_of(&inp.sites[s.index()].town).and_then(|t| serve_of_town[t])
+    };
+    let serve_of_village = |v: usize| -> Option<&Tier> {
+        town_of(&inp.villages[v].town).and_then(|t| serve_of_town[t])
+    };
     let weights = demand_weights(scenario, policy, inp.villages)?;
     let within = |site: SiteId, mode: Mode, radius_s: f64| -> Vec<(VillageId, f64)> {
         inp.times[&mode].reach(site, radius_s)
@@ -63,11 +74,15 @@ pub(super) fn plan(
         .filter(|(_, t)| matches!(t.role, Some(Role::Town | Role::Village)))
         .flat_map(|(k, _)| inp.candidates[k].iter().copied())
         .collect();
-    let host = hosts(inp, serve_tier, &town_level)?;
+    // Villages within the serving radius of a point or centre at `s`.
+    let serve_reach = |s: SiteId| -> Vec<(VillageId, f64)> {
+        serve_at(s).map_or_else(Vec::new, |t| within(s, t.mode, t.radius_s))
+    };
+    let host = hosts(inp, &serve_reach, &town_level)?;
     // Whom a point or centre at `s` may serve: under 一村一点 its own village and the exempt
     // villages within reach (merging ones; its own, if a centre); with shared points, all.
     let serves_from = |s: SiteId| -> Vec<u32> {
-        within(s, serve_tier.mode, serve_tier.radius_s)
+        serve_reach(s)
             .into_iter()
             .filter(|(v, _)| {
                 policy.shared_points || host.get(&s) == Some(v) || inp.villages[v.index()].merging
@@ -86,6 +101,8 @@ pub(super) fn plan(
             let town = match r {
                 Role::County | Role::Regional => None,
                 _ => match town_of(&site.town) {
+                    // Each kind of township builds with its own tiers.
+                    Some(t) if !tier.covers(kinds[t]) => continue,
                     Some(t) => Some(t),
                     None => {
                         if r == Role::Town {
@@ -129,16 +146,18 @@ pub(super) fn plan(
             fac_site.push((k, s));
         }
     }
-    // Links: new points to the centres of their town within the drive radius.
-    if let Some(vt) = village_tier {
-        let link_s = tiers[vt].link_radius_s;
+    // Links: new points to the centres of their town within their tier's drive radius (any
+    // centre of the town where the tier has none).
+    {
+        let link_of = |f: usize| tiers[fac_site[f].0].link_radius_s;
         let centres: Vec<usize> = (0..facilities.len())
             .filter(|&f| facilities[f].role == Role::Town)
             .collect();
         let points: Vec<usize> = (0..facilities.len())
             .filter(|&f| facilities[f].new_point())
             .collect();
-        let drive_times = link_s.map(|cutoff| {
+        let cutoff = points.iter().filter_map(|&p| link_of(p)).reduce(f64::max);
+        let drive_times = cutoff.map(|cutoff| {
             let snaps = &inp.site_snaps[&Mode::Drive];
             let from: Vec<Option<Snap>> = centres
                 .iter()
@@ -152,15 +171,15 @@ pub(super) fn plan(
         });
         let mut links: Vec<Vec<usize>> = vec![Vec::new(); facilities.len()];
         for (ci, &c) in centres.iter().enumerate() {
-            let reachable: Vec<usize> = match &drive_times {
-                Some(tt) => tt.reach[ci]
-                    .iter()
-                    .map(|(p, _)| points[p.index()])
-                    .collect(),
-                None => points.clone(),
-            };
-            for p in reachable {
-                if facilities[p].town == facilities[c].town {
+            let mut within_link = vec![false; points.len()];
+            if let Some(tt) = &drive_times {
+                for &(p, t) in &tt.reach[ci] {
+                    within_link[p.index()] = link_of(points[p.index()]).is_some_and(|r| t <= r);
+                }
+            }
+            for (k, &p) in points.iter().enumerate() {
+                let linked = within_link[k] || link_of(p).is_none();
+                if linked && facilities[p].town == facilities[c].town {
                     links[p].push(c);
                 }
             }
@@ -183,10 +202,8 @@ pub(super) fn plan(
         .collect();
     if !missing.is_empty() {
         warnings.push(format!(
-            "{} town(s) have no candidate site for their centre (tier `{}`, kinds {:?}); they get none: {}",
+            "{} township(s) have no candidate site for their centre (no town-role tier builds in their kind of township, or none of its site kinds stands there); they get none: {}",
             missing.len(),
-            tiers[town_tier].name,
-            tiers[town_tier].site_kinds,
             missing.join(", ")
         ));
     }
@@ -335,7 +352,7 @@ pub(super) fn plan(
     {
         let (_, s) = fac_site[f];
         let serves = &problem.facilities[f].serves;
-        for (v, t) in within(s, serve_tier.mode, serve_tier.radius_s) {
+        for (v, t) in serve_reach(s) {
             if serves.binary_search(&v.0).is_err() && !centre_villages.contains(&v) {
                 continue;
             }
@@ -373,7 +390,6 @@ pub(super) fn plan(
             p.beds = tiers[p.tier].beds_per_elder * load[f];
         }
     }
-    let serve_snaps = &inp.village_snaps[&serve_tier.mode];
     let served_from = problem.served_from(&solution.open_from);
     let village_plans: Vec<VillagePlan> = (0..inp.villages.len())
         .map(|v| {
@@ -402,8 +418,8 @@ pub(super) fn plan(
                 None => Service::Unserved {
                     reason: unserved_reason(
                         v,
-                        serve_snaps[v].is_none(),
-                        serve_tier,
+                        serve_of_village(v),
+                        kinds[town_of(&inp.villages[v].town).expect("a township")],
                         &problem,
                         &solution,
                         &fac_site,
@@ -422,7 +438,9 @@ pub(super) fn plan(
         .collect();
 
     // Closed facilities: users move to the nearest kept one of the tier.
-    relocate(inp, &mut planned, serve_tier.mode);
+    relocate(inp, &mut planned, &|p: &PlannedSite| {
+        serve_at(p.site).map_or(tiers[p.tier].mode, |t| t.mode)
+    });
 
     // Tier plans for the common reports: each tier's open sites and its own-radius coverage.
     let tier_plans = tiers
