@@ -5,6 +5,7 @@
 mod common;
 
 use carecover::pipeline;
+use carecover::pipeline::SiteStatus;
 use carecover::progress::Progress;
 use carecover::report::task_table::Cell;
 use carecover::scenario::Scenario;
@@ -191,4 +192,119 @@ fn towns_roster_errors_name_file_row_and_value() {
         + "[[tier]]\nname = \"c\"\nmode = \"drive\"\nradius_min = 2\nnew_sites = 1\n";
     let e = Scenario::parse(&plain, &path).unwrap_err().to_string();
     assert!(e.contains("`towns`") && e.contains("[policy]"), "{e}");
+}
+
+/// The tiny policy fixture with T2 a subdistrict and `tiers` appended (after the `point` tier,
+/// which `point_townships` restricts).
+fn tiny_subdistrict(
+    dir: &std::path::Path,
+    point_townships: &str,
+    tiers: &str,
+) -> std::path::PathBuf {
+    let path = tiny_with(dir, "");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(
+            "operating_years = 5\n",
+            "operating_years = 5\nsubdistricts = [\"T2\"]\n",
+        )
+        .replace(
+            "close_existing = true\n",
+            &format!("close_existing = true\n{point_townships}\n"),
+        )
+        + tiers;
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn subdistricts_may_have_their_own_tier_of_a_role() {
+    // 001 §2(1)-(3): a 街道 has a subdistrict centre and community stations (社区养老服务站),
+    // not a town centre and village points. Here T2's stations reach 4 minutes' walk, stand in halls
+    // or rooms; T1 keeps the fixture's points.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tiny_subdistrict(
+        tmp.path(),
+        "townships = [\"town\"]",
+        "\n[[tier]]\nname = \"station\"\nrole = \"village\"\nmode = \"walk\"\nradius_min = 4\n\
+         link_radius_min = 10\nsite_kinds = [\"hall\", \"room\"]\ncost = 20000\noperating_cost = 4000\n\
+         townships = [\"subdistrict\"]\n",
+    );
+    let plan = run(&path);
+    common::check_plan(&plan);
+    let p = plan.policy.as_ref().unwrap();
+    let tier = |name: &str| plan.tiers.iter().position(|t| t.tier.name == name).unwrap();
+    let (point, station) = (tier("point"), tier("station"));
+    let open = |k: usize| -> Vec<&str> {
+        p.sites
+            .iter()
+            .filter(|s| s.tier == k && s.status != SiteStatus::Closed)
+            .map(|s| plan.sites[s.site.index()].town.as_str())
+            .collect()
+    };
+    assert!(!open(station).is_empty(), "T2 builds stations");
+    assert!(
+        open(station).iter().all(|t| *t == "T2"),
+        "{:?}",
+        open(station)
+    );
+    assert!(open(point).iter().all(|t| *t == "T1"), "{:?}", open(point));
+
+    // Errors: an unknown kind, `townships` on the county centre, two tiers of a role in one kind.
+    let text = std::fs::read_to_string(&path).unwrap();
+    for (bad, expected) in [
+        (
+            text.replace("townships = [\"subdistrict\"]", "townships = [\"street\"]"),
+            "\"street\": a kind of township is",
+        ),
+        (
+            text.replace("townships = [\"town\"]", ""),
+            "give each kind of township one tier of a role",
+        ),
+        (
+            text.clone()
+                + "\n[[tier]]\nname = \"care\"\nrole = \"county\"\nmode = \"drive\"\nradius_min = 9\n\
+                   site_kinds = [\"clinic\"]\ncost = 1\ntownships = [\"town\"]\n",
+            "`townships` applies to the town and village roles",
+        ),
+    ] {
+        let e = Scenario::parse(&bad, &path).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains(expected), "{e}");
+    }
+}
+
+#[test]
+fn a_town_centre_tier_for_towns_only_leaves_subdistricts_without_centres() {
+    // 002 §2(3) and 附件1: 镇养老服务中心 are built in 镇; the annex's 街道 build none.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tiny_subdistrict(tmp.path(), "", "");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "operating_cost = 8000\n",
+        "operating_cost = 8000\ntownships = [\"town\"]\n",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let plan = run(&path);
+    common::check_plan(&plan);
+    let p = plan.policy.as_ref().unwrap();
+    let centre = plan
+        .tiers
+        .iter()
+        .position(|t| t.tier.name == "centre")
+        .unwrap();
+    let towns: Vec<&str> = p
+        .sites
+        .iter()
+        .filter(|s| s.tier == centre && s.status != SiteStatus::Closed)
+        .map(|s| plan.sites[s.site.index()].town.as_str())
+        .collect();
+    assert_eq!(towns, ["T1"]);
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("no candidate site for their centre") && w.contains("T2")),
+        "{:?}",
+        plan.warnings
+    );
 }

@@ -191,20 +191,6 @@ pub fn check_policy(plan: &Plan) -> usize {
     // where the town builds no centre). Each year pays what its new facilities add.
     let village_towns: std::collections::BTreeSet<&str> =
         plan.villages.iter().map(|v| v.town.as_str()).collect();
-    let vrows = raw_csv(&sc.villages);
-    let kind_of = |town: &str| {
-        let declared = vrows
-            .iter()
-            .find(|r| r["town"] == town && r.get("town_kind").is_some_and(|k| !k.is_empty()))
-            .map(|r| r["town_kind"].clone());
-        match declared.as_deref() {
-            _ if policy.subdistricts.iter().any(|t| t == town) => TownKind::Subdistrict,
-            Some("subdistrict" | "街道") => TownKind::Subdistrict,
-            Some(_) => TownKind::Town,
-            None if town.ends_with("街道") => TownKind::Subdistrict,
-            None => TownKind::Town,
-        }
-    };
     let built_in = |town: &str, role: Role, y: usize| {
         pol.sites
             .iter()
@@ -283,16 +269,17 @@ pub fn check_policy(plan: &Plan) -> usize {
     // One centre per town.
     let towns: std::collections::BTreeSet<&str> =
         plan.villages.iter().map(|v| v.town.as_str()).collect();
-    let town_tier = sc
-        .tiers
-        .iter()
-        .position(|t| t.role == Some(Role::Town))
-        .unwrap();
     for town in &towns {
-        let has_candidate = rows.iter().any(|r| {
-            r["town"] == *town
-                && (sc.tiers[town_tier].site_kinds.is_empty()
-                    || sc.tiers[town_tier].site_kinds.contains(&r["kind"]))
+        // The town tier serving this kind of township (001 §2: a 街道 may have its own, or none).
+        let kind = kind_of(town);
+        let town_tier = sc.tiers.iter().find(|t| {
+            t.role == Some(Role::Town) && (t.townships.is_empty() || t.townships.contains(&kind))
+        });
+        let has_candidate = town_tier.is_some_and(|tier| {
+            rows.iter().any(|r| {
+                r["town"] == *town
+                    && (tier.site_kinds.is_empty() || tier.site_kinds.contains(&r["kind"]))
+            })
         });
         for y in 0..years.len() {
             let n = pol
