@@ -203,7 +203,9 @@ pub struct Tier {
     pub min_sites: usize,
     /// County role: at most this many (more than `min_sites` where they serve more elders).
     pub max_sites: usize,
-    /// County role: the plan year by which `min_sites` are open (`None`: the last).
+    /// County and regional roles: the plan year by which `min_sites` are open. Town and
+    /// village roles: the last year the tier builds in, so its townships are covered by then
+    /// (001 §1: 街道 and 社区 by 2020, 镇 and villages by 2022). `None`: the last plan year.
     pub by_year: Option<i32>,
     /// Nursing-care beds to plan per served elder (reported per facility).
     pub beds_per_elder: f64,
@@ -555,12 +557,10 @@ impl Scenario {
                         "`link_radius_min` applies to the village role only".into(),
                     ));
                 }
-                if (t.min_sites.is_some() || t.max_sites.is_some() || t.by_year.is_some())
-                    && !role.county_level()
-                {
+                if (t.min_sites.is_some() || t.max_sites.is_some()) && !role.county_level() {
                     return Err(err(
                         place,
-                        "`min_sites`, `max_sites` and `by_year` apply to the county and regional roles only"
+                        "`min_sites` and `max_sites` apply to the county and regional roles only"
                             .into(),
                     ));
                 }
@@ -846,10 +846,7 @@ fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<Policy> {
         None if subsidy.is_empty() => BudgetPays::Construction,
         None => BudgetPays::Subsidy,
     };
-    for t in tiers
-        .iter()
-        .filter(|t| t.role.is_some_and(Role::county_level))
-    {
+    for t in tiers {
         if let Some(y) = t.by_year
             && !years.iter().any(|&(x, _)| x == y)
         {

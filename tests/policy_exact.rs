@@ -1,6 +1,6 @@
 //! The exact policy model against enumeration on random small instances (packages, county
-//! and regional centres with targets, with and without carry-over); the heuristic never
-//! claims a better plan than the optimum and its bound holds.
+//! and regional centres with targets, tiers due before the last year, with and without
+//! carry-over); the heuristic never claims a better plan than the optimum and its bound holds.
 
 use carecover::policy::{self, Facility, PolicyProblem};
 use carecover::scenario::{Objective, Role};
@@ -95,6 +95,7 @@ fn random_problem(seed: u64) -> PolicyProblem {
                 closable: existing && rng.random_bool(0.5),
                 serves: Vec::new(),
                 links: Vec::new(),
+                due: 0,
             });
         }
     }
@@ -120,6 +121,7 @@ fn random_problem(seed: u64) -> PolicyProblem {
             closable: existing && rng.random_bool(0.5),
             serves: Vec::new(),
             links,
+            due: 0,
         });
     }
     // County centres: 0-2 candidates, at least `min` by year `by`, at most `max`.
@@ -136,6 +138,7 @@ fn random_problem(seed: u64) -> PolicyProblem {
             closable: false,
             serves: Vec::new(),
             links: Vec::new(),
+            due: 0,
         });
     }
     // Regional centres (000 §2(1), 004 §1(1)): 0-2 candidates beside at most one county one,
@@ -153,6 +156,7 @@ fn random_problem(seed: u64) -> PolicyProblem {
             closable: false,
             serves: Vec::new(),
             links: Vec::new(),
+            due: 0,
         });
     }
     for f in &mut facilities {
@@ -185,7 +189,7 @@ fn random_problem(seed: u64) -> PolicyProblem {
         Vec::new()
     };
     let village_town: Vec<usize> = (0..n_villages).map(|v| v % n_towns).collect();
-    PolicyProblem {
+    let mut problem = PolicyProblem {
         weights: (0..n_villages)
             .map(|_| rng.random_range(0..50) as f64)
             .collect(),
@@ -208,13 +212,27 @@ fn random_problem(seed: u64) -> PolicyProblem {
         },
         min_share: None,
         operating_years: rng.random_range(0..3) as f64,
+    };
+    // The tiers' years (001 §1: subdistricts by an earlier year than towns): each town's
+    // centres share one, its points another; county-level ones the last year.
+    let last = years - 1;
+    let due: Vec<[usize; 2]> = (0..n_towns)
+        .map(|_| [rng.random_range(0..years), rng.random_range(0..years)])
+        .collect();
+    for f in &mut problem.facilities {
+        f.due = match (f.role, f.town) {
+            (Role::Town, Some(t)) => due[t][0],
+            (Role::Village, Some(t)) => due[t][1],
+            _ => last,
+        };
     }
+    problem
 }
 
 #[test]
 fn exact_policy_plans_equal_enumeration_and_heuristic_plans_keep_every_rule() {
     let options = SolveOptions::default();
-    let (mut solved, mut targeted) = (0, 0);
+    let (mut solved, mut targeted, mut early) = (0, 0, 0);
     for seed in 0..150 {
         let p = random_problem(seed);
         let best = enumerate(&p, &|_| true);
@@ -255,6 +273,12 @@ fn exact_policy_plans_equal_enumeration_and_heuristic_plans_keep_every_rule() {
                 if !p.targets.is_empty() {
                     targeted += 1;
                 }
+                if p.facilities
+                    .iter()
+                    .any(|f| !f.existing && f.due < p.n_years() - 1)
+                {
+                    early += 1;
+                }
                 if let Ok(h) = policy::heuristic::solve(&p, &options) {
                     p.check(&h.open_from).unwrap();
                     assert!(
@@ -288,5 +312,9 @@ fn exact_policy_plans_equal_enumeration_and_heuristic_plans_keep_every_rule() {
     assert!(
         targeted >= 15,
         "only {targeted} feasible instances with a regional target"
+    );
+    assert!(
+        early >= 15,
+        "only {early} feasible instances with a tier due before the last year"
     );
 }

@@ -308,3 +308,58 @@ fn a_town_centre_tier_for_towns_only_leaves_subdistricts_without_centres() {
         plan.warnings
     );
 }
+
+#[test]
+fn a_tier_due_before_the_last_year_builds_by_then() {
+    // 001 §1: the subdistricts (街道, 社区) are covered by 2020, the towns and villages by
+    // 2022. Here T2's stations are due in 2025, the first of the two plan years.
+    let tmp = tempfile::tempdir().unwrap();
+    let station = |by: &str| {
+        format!(
+            "\n[[tier]]\nname = \"station\"\nrole = \"village\"\nmode = \"walk\"\nradius_min = 4\n\
+             link_radius_min = 10\nsite_kinds = [\"hall\", \"room\"]\ncost = 60000\n\
+             operating_cost = 4000\ntownships = [\"subdistrict\"]\n{by}"
+        )
+    };
+    let built = |path: &std::path::Path| -> Vec<i32> {
+        let plan = run(path);
+        common::check_plan(&plan);
+        let k = plan
+            .tiers
+            .iter()
+            .position(|t| t.tier.name == "station")
+            .unwrap();
+        let p = plan.policy.unwrap();
+        p.sites
+            .iter()
+            .filter(|s| s.tier == k)
+            .filter_map(|s| s.build_year)
+            .collect()
+    };
+    let late = built(&tiny_subdistrict(
+        tmp.path(),
+        "townships = [\"town\"]",
+        &station(""),
+    ));
+    assert!(late.contains(&2026), "without a year: {late:?}");
+    // Due in 2025, a station and T2's centre (60,000 + 50,000) do not fit the 80,000 of 2025:
+    // no station; with 120,000 they do, in 2025.
+    let path = tiny_subdistrict(
+        tmp.path(),
+        "townships = [\"town\"]",
+        &station("by_year = 2025\n"),
+    );
+    assert_eq!(built(&path), Vec::<i32>::new());
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("budget = 80000", "budget = 120000")).unwrap();
+    let due = built(&path);
+    assert!(!due.is_empty() && due.iter().all(|&y| y == 2025), "{due:?}");
+    let path = tiny_subdistrict(
+        tmp.path(),
+        "townships = [\"town\"]",
+        &station("by_year = 2020\n"),
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let e = Scenario::parse(&text, &path).unwrap_err().to_string();
+    assert!(e.contains("`by_year` = 2020 is not a plan year"), "{e}");
+}

@@ -602,7 +602,7 @@ impl Build {
         loop {
             let mut best: Option<(Vec<usize>, f64, f64)> = None;
             for f in 0..n {
-                if self.open_from[f].is_some() || !pool(f) {
+                if self.open_from[f].is_some() || !pool(f) || y > problem.facilities[f].due {
                     continue;
                 }
                 let fac = &problem.facilities[f];
@@ -618,7 +618,9 @@ impl Build {
                         .iter()
                         .copied()
                         .filter(|&c| {
-                            pool(c) && !self.has_centre(problem, problem.facilities[c].town)
+                            pool(c)
+                                && y <= problem.facilities[c].due
+                                && !self.has_centre(problem, problem.facilities[c].town)
                         })
                         .min_by(|&a, &b| {
                             (!chosen[a], paid(problem, a), build_cost(problem, a))
@@ -735,12 +737,15 @@ pub(crate) fn schedule(
         build.fill(problem, chosen, y, &in_chosen, false);
         if y == last || !problem.carry_over {
             // Facilities that serve nobody new (centres required by the rules) are bought
-            // when nothing better is left, at the latest in the last year.
+            // when nothing better is left, at the latest in the last year (or their tier's).
             build.fill(problem, chosen, y, &in_chosen, true);
             if problem.objective == Objective::MaxCoverage {
                 // Left-over money: anything that serves someone new and keeps the rules.
                 build.fill(problem, chosen, y, &any_new, false);
             }
+        } else {
+            let due_now = |f: usize| chosen[f] && problem.facilities[f].due == y;
+            build.fill(problem, chosen, y, &due_now, true);
         }
         spent_before += build.spent;
     }
@@ -750,7 +755,7 @@ pub(crate) fn schedule(
         .find(|&f| chosen[f] && open_from[f].is_none() && problem.facilities[f].role == Role::Town)
     {
         return Err(Infeasible(format!(
-            "the yearly budgets cannot fund a centre in every town by the last year (facility {f} left unbuilt); raise a budget or allow carry_over"
+            "the yearly budgets cannot fund a centre in every town by its year (facility {f} left unbuilt); raise a budget or allow carry_over"
         )));
     }
     Ok(open_from)

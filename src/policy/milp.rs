@@ -160,13 +160,17 @@ fn build(
                 warm_values.push((v, if warm_open(f, 0) { 1.0 } else { 0.0 }));
                 vec![Open::Var(v); years]
             } else {
-                (0..years)
+                // Built by its year `due` or never: later years share that year's variable.
+                let due = fac.due.min(last);
+                let mut row: Vec<Open> = (0..=due)
                     .map(|y| {
                         let v = vars.add(variable().binary());
                         warm_values.push((v, if warm_open(f, y) { 1.0 } else { 0.0 }));
                         Open::Var(v)
                     })
-                    .collect()
+                    .collect();
+                row.resize(years, row[due]);
+                row
             }
         })
         .collect();
@@ -224,7 +228,7 @@ fn build(
     for (&t, fs) in &town_centres {
         for y in 0..years {
             let sum: Expression = fs.iter().map(|&f| open[f][y].expr()).sum();
-            if y == last && problem.needs_centre[t] {
+            if y >= problem.centre_due(t) && problem.needs_centre[t] {
                 constraints.push(sum.eq(1.0));
             } else {
                 constraints.push(sum.leq(1.0));

@@ -12,7 +12,8 @@
 //! ```text
 //! o_{f,y} ≤ o_{f,y+1}                                   nothing built is undone
 //! o_{f,y} = 1 (existing, not closable) · o_{f,y} = o_f (existing, closable: kept or closed from the start)
-//! Σ_{f town-role in t} o_{f,y} ≤ 1, and = 1 in the last year   one centre per town (一镇一中心)
+//! o_{f,y} = o_{f,d_f}   for y > d_f (new f)                  built by its tier's year (001 §1)
+//! Σ_{f town-role in t} o_{f,y} ≤ 1, and = 1 from d_t on       one centre per town (一镇一中心)
 //! o_{p,y} ≤ Σ_{c ∈ L(p)} o_{c,y}   for every new point p      linked to its town's centre (中心带点)
 //! Σ_{county f} o_{f,by} ≥ min,  Σ_{county f} o_{f,last} ≤ max   county care centres
 //! E_{t,y} ≥ N_{t,y} − k_t B_{t,y},  E_{t,y} ≥ 0            points beyond town t's package (000 §3(2))
@@ -72,6 +73,9 @@ pub struct Facility {
     pub serves: Vec<u32>,
     /// New village points: the town-role facilities of its town within the link radius.
     pub links: Vec<usize>,
+    /// The last plan year (index) it may be built in: its tier's `by_year` (001 §1: the
+    /// subdistricts' facilities by 2020, the towns' by 2022), else the last year.
+    pub due: usize,
 }
 
 impl Facility {
@@ -231,6 +235,17 @@ impl PolicyProblem {
             }
         }
         c
+    }
+
+    /// The year (index) by which town `t` must have its centre: the `due` of its town-role
+    /// facilities (one tier per kind of township, so one year), else the last year.
+    pub fn centre_due(&self, t: usize) -> usize {
+        self.facilities
+            .iter()
+            .filter(|f| f.role == Role::Town && f.town == Some(t))
+            .map(|f| f.due)
+            .max()
+            .unwrap_or(self.n_years() - 1)
     }
 
     /// Whether facility `f` is open in year `y` under `open_from`.
@@ -446,6 +461,12 @@ impl PolicyProblem {
                 (_, _, Some(s)) if s > last => {
                     return Err(Violation(format!("facility {f} opens after the plan")));
                 }
+                (false, _, Some(s)) if s > fac.due => {
+                    return Err(Violation(format!(
+                        "facility {f} built in year {s}, after its tier's year {}",
+                        fac.due
+                    )));
+                }
                 _ => {}
             }
             if fac.new_point()
@@ -460,6 +481,7 @@ impl PolicyProblem {
                 }
             }
         }
+        let centre_due: Vec<usize> = (0..self.n_towns).map(|t| self.centre_due(t)).collect();
         for y in 0..=last {
             let mut centres = vec![0usize; self.n_towns];
             for (f, fac) in self.facilities.iter().enumerate() {
@@ -471,7 +493,7 @@ impl PolicyProblem {
                 }
             }
             for (t, &n) in centres.iter().enumerate() {
-                if n > 1 || (y == last && self.needs_centre[t] && n != 1) {
+                if n > 1 || (y >= centre_due[t] && self.needs_centre[t] && n != 1) {
                     return Err(Violation(format!("town {t} has {n} centres in year {y}")));
                 }
             }

@@ -13,8 +13,9 @@ use std::collections::HashMap;
 ///   file allows (existing facilities kept, existing or closed; other existing buildings
 ///   upgraded; the rest new), and closed only where its tier allows closing; every existing
 ///   facility of a town or village tier appears;
-/// - one centre per town in every year (exactly one in the last year, where the town has a
-///   candidate), counting the sites built by then;
+/// - one centre per town in every year (exactly one from its town tier's `by_year`, else the
+///   last year, where the town has a candidate), counting the sites built by then; nothing
+///   of a town or village tier built after its `by_year`;
 /// - every new point is within the link radius of its town's centre by an independent
 ///   driving time, in its build year and later;
 /// - the construction cost of each year, recomputed from the file and the tier costs, keeps
@@ -96,6 +97,12 @@ pub fn check_policy(plan: &Plan) -> usize {
             SiteStatus::New | SiteStatus::Upgraded => {
                 let y = p.build_year.expect("built sites have a year");
                 let k = years.iter().position(|&x| x == y).expect("a plan year");
+                // Town and village tiers build by their `by_year` (001 §1).
+                if matches!(tier.role, Some(Role::Town | Role::Village))
+                    && let Some(by) = tier.by_year
+                {
+                    assert!(y <= by, "{} built in {y}, after its tier's {by}", site.key);
+                }
                 let cost = match row.get("cost").map(String::as_str) {
                     Some(c) if !c.is_empty() => c.parse::<f64>().unwrap(),
                     _ => tier
@@ -289,7 +296,10 @@ pub fn check_policy(plan: &Plan) -> usize {
                 .filter(|p| by_id[plan.sites[p.site.index()].key.as_str()]["town"] == *town)
                 .count();
             assert!(n <= 1, "{town} has {n} centres in {}", years[y]);
-            if y + 1 == years.len() && has_candidate {
+            let due = town_tier
+                .and_then(|t| t.by_year)
+                .unwrap_or(*years.last().unwrap());
+            if years[y] >= due && has_candidate {
                 assert_eq!(n, 1, "{town} has no centre by {}", years[y]);
             }
             checks += 1;

@@ -88,6 +88,10 @@ pub(super) fn unserved_reason(
             label(c)
         ),
         (Role::Village, None) => "its town has no centre to link a point to".to_string(),
+        _ if fac.due + 1 < problem.n_years() => format!(
+            "not built within the budgets by {}, the last year its tier builds in (`by_year`)",
+            inp.policy.years[fac.due].0
+        ),
         _ => "not built within the budget".to_string(),
     };
     format!(

@@ -142,6 +142,15 @@ pub(super) fn plan(
                     _ => serves_from(s),
                 },
                 links: Vec::new(),
+                // County-level `by_year` is the year of their minimum (`CountyRule::by`).
+                due: match (r, tier.by_year) {
+                    (Role::Town | Role::Village, Some(by)) => policy
+                        .years
+                        .iter()
+                        .position(|&(y, _)| y == by)
+                        .expect("scenario checks `by_year`"),
+                    _ => policy.years.len() - 1,
+                },
             });
             fac_site.push((k, s));
         }
