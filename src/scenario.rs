@@ -217,6 +217,10 @@ pub struct Tier {
     /// with community stations; 002 §2(3): town centres for 镇 only), so each kind may have
     /// its own tier of a role.
     pub townships: Vec<TownKind>,
+    /// Village role: villages (communities) with fewer elders than this may be served by a
+    /// neighbour's point of this tier in their township, within its radius (001 §2(1):
+    /// 老年人口较少的社区可与其他社区统筹布局1个养老服务站). `None`: each its own (一村一点).
+    pub share_below_elders: Option<f64>,
 }
 
 impl Tier {
@@ -409,6 +413,7 @@ struct RawTier {
     at_villages: bool,
     #[serde(default)]
     townships: Vec<String>,
+    share_below_elders: Option<f64>,
 }
 
 impl Scenario {
@@ -528,6 +533,7 @@ impl Scenario {
             }
             let policy_keys = t.role.is_some()
                 || t.link_radius_min.is_some()
+                || t.share_below_elders.is_some()
                 || t.close_existing
                 || t.min_sites.is_some()
                 || t.max_sites.is_some()
@@ -535,7 +541,7 @@ impl Scenario {
             if raw.policy.is_none() && policy_keys {
                 return Err(err(
                     place,
-                    "`role`, `link_radius_min`, `close_existing`, `min_sites`, `max_sites` and `by_year` need a [policy] section".into(),
+                    "`role`, `link_radius_min`, `share_below_elders`, `close_existing`, `min_sites`, `max_sites` and `by_year` need a [policy] section".into(),
                 ));
             }
             let (limit, role) = if raw.policy.is_some() {
@@ -556,6 +562,21 @@ impl Scenario {
                         place,
                         "`link_radius_min` applies to the village role only".into(),
                     ));
+                }
+                match t.share_below_elders {
+                    Some(_) if role != Role::Village => {
+                        return Err(err(
+                            place,
+                            "`share_below_elders` applies to the village role only".into(),
+                        ));
+                    }
+                    Some(n) if !(n.is_finite() && n > 0.0) => {
+                        return Err(err(
+                            place,
+                            format!("`share_below_elders` = {n} must be a number of elders > 0"),
+                        ));
+                    }
+                    _ => {}
                 }
                 if (t.min_sites.is_some() || t.max_sites.is_some()) && !role.county_level() {
                     return Err(err(
@@ -646,6 +667,7 @@ impl Scenario {
                 beds_per_elder: t.beds_per_elder,
                 at_villages: t.at_villages,
                 townships,
+                share_below_elders: t.share_below_elders,
             });
         }
         let policy = match raw.policy {
@@ -789,11 +811,6 @@ fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<Policy> {
                 )));
             }
         }
-    }
-    if count(Role::Town) == 0 {
-        return Err(err(
-            "no tier has role = \"town\": the policy model needs the town centres".into(),
-        ));
     }
     let mut demand = p.demand;
     demand.entry("elders".into()).or_insert(1.0);

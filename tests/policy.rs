@@ -268,10 +268,15 @@ fn policy_scenario_errors_name_the_key() {
         "{INPUTS}[policy]\nobjective = \"full_coverage\"\n[[policy.years]]\nyear = 2026\nbudget = 1\n[[policy.years]]\nyear = 2025\nbudget = 1\n[[tier]]\nname = \"c\"\nrole = \"town\"\nmode = \"drive\"\nradius_min = 10\n"
     ));
     assert!(e.contains("plan years must increase"), "{e}");
+    // A plan without town centres is allowed (004 asks none); `min_sites` is for counting
+    // county-level centres.
     let e = parse_err(&format!(
-        "{base}[[tier]]\nname = \"p\"\nrole = \"village\"\nmode = \"walk\"\nradius_min = 10\n"
+        "{base}[[tier]]\nname = \"p\"\nrole = \"village\"\nmode = \"walk\"\nradius_min = 10\nmin_sites = 2\n"
     ));
-    assert!(e.contains("no tier has role = \"town\""), "{e}");
+    assert!(
+        e.contains("`min_sites` and `max_sites` apply to the county and regional roles"),
+        "{e}"
+    );
     let e = parse_err(&format!(
         "{INPUTS}[[tier]]\nname = \"c\"\nrole = \"town\"\nmode = \"drive\"\nradius_min = 10\nbudget = 5\n"
     ));

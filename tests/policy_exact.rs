@@ -95,6 +95,7 @@ fn random_problem(seed: u64) -> PolicyProblem {
                 closable: existing && rng.random_bool(0.5),
                 serves: Vec::new(),
                 links: Vec::new(),
+                needs_link: true,
                 due: 0,
             });
         }
@@ -121,6 +122,7 @@ fn random_problem(seed: u64) -> PolicyProblem {
             closable: existing && rng.random_bool(0.5),
             serves: Vec::new(),
             links,
+            needs_link: rng.random_bool(0.8),
             due: 0,
         });
     }
@@ -138,6 +140,7 @@ fn random_problem(seed: u64) -> PolicyProblem {
             closable: false,
             serves: Vec::new(),
             links: Vec::new(),
+            needs_link: true,
             due: 0,
         });
     }
@@ -156,6 +159,7 @@ fn random_problem(seed: u64) -> PolicyProblem {
             closable: false,
             serves: Vec::new(),
             links: Vec::new(),
+            needs_link: true,
             due: 0,
         });
     }

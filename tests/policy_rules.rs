@@ -10,7 +10,7 @@ use carecover::progress::Progress;
 use carecover::report::task_table::Cell;
 use carecover::scenario::Scenario;
 use common::root;
-use common::shipped::{run, shipped};
+use common::shipped::{headline, run, shipped};
 
 #[test]
 fn yongchuan_rules_pay_town_packages_and_subdistrict_points() {
@@ -300,10 +300,23 @@ fn a_town_centre_tier_for_towns_only_leaves_subdistricts_without_centres() {
         .map(|s| plan.sites[s.site.index()].town.as_str())
         .collect();
     assert_eq!(towns, ["T1"]);
-    assert!(
+    // By design, not a warning; a township whose tier's site kinds do not stand there is one.
+    let warned = |plan: &pipeline::Plan, town: &str| {
         plan.warnings
             .iter()
-            .any(|w| w.contains("no candidate site for their centre") && w.contains("T2")),
+            .any(|w| w.contains("no candidate site for their centre") && w.contains(town))
+    };
+    assert!(!warned(&plan, "T2"), "{:?}", plan.warnings);
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "site_kinds = [\"hall\", \"clinic\", \"nursing_home\"]",
+        "site_kinds = [\"clinic\"]",
+        1,
+    );
+    let text = text.replacen("townships = [\"town\"]\n", "", 1);
+    std::fs::write(&path, text).unwrap();
+    let plan = run(&path);
+    assert!(
+        warned(&plan, "T1") && !warned(&plan, "T2"),
         "{:?}",
         plan.warnings
     );
@@ -362,4 +375,212 @@ fn a_tier_due_before_the_last_year_builds_by_then() {
     let text = std::fs::read_to_string(&path).unwrap();
     let e = Scenario::parse(&text, &path).unwrap_err().to_string();
     assert!(e.contains("`by_year` = 2020 is not a plan year"), "{e}");
+}
+
+#[test]
+fn small_communities_may_share_a_station() {
+    // 001 §2(1): 老年人口较少的社区可与其他社区统筹布局1个养老服务站. T2's communities of
+    // fewer than 80 elders (Xiacun 60, Hecun 70) may use a neighbour's station.
+    let tmp = tempfile::tempdir().unwrap();
+    let station = |share: &str| {
+        format!(
+            "\n[[tier]]\nname = \"station\"\nrole = \"village\"\nmode = \"walk\"\nradius_min = 12\n\
+             link_radius_min = 10\nat_villages = true\ncost = 20000\noperating_cost = 4000\n\
+             townships = [\"subdistrict\"]\n{share}"
+        )
+    };
+    let solve = |share: &str| {
+        let path = tiny_subdistrict(tmp.path(), "townships = [\"town\"]", &station(share));
+        let plan = run(&path);
+        common::check_plan(&plan);
+        plan
+    };
+    let (own, shared) = (solve(""), solve("share_below_elders = 80\n"));
+    let by = |plan: &pipeline::Plan| -> Vec<(String, &'static str)> {
+        let p = plan.policy.as_ref().unwrap();
+        p.villages
+            .iter()
+            .zip(&plan.villages)
+            .map(|(vp, v)| (v.name.clone(), vp.service.name()))
+            .collect()
+    };
+    assert!(
+        by(&own).iter().all(|(_, s)| *s != "shared_point"),
+        "{:?}",
+        by(&own)
+    );
+    let sharing: Vec<String> = by(&shared)
+        .into_iter()
+        .filter(|(_, s)| *s == "shared_point")
+        .map(|(n, _)| n)
+        .collect();
+    assert!(!sharing.is_empty(), "{:?}", by(&shared));
+    assert!(
+        sharing.iter().all(|n| n == "Xiacun" || n == "Hecun"),
+        "{sharing:?}"
+    );
+    let cost = |plan: &pipeline::Plan| plan.policy.as_ref().unwrap().solution.total_cost;
+    let served = |plan: &pipeline::Plan| headline(plan).served_last;
+    // Sharing only widens the choice: never fewer served, never dearer.
+    assert!(
+        served(&shared) >= served(&own) && cost(&shared) <= cost(&own),
+        "served {} vs {}, cost {} vs {}: {:?} / {:?}",
+        served(&shared),
+        served(&own),
+        cost(&shared),
+        cost(&own),
+        by(&shared),
+        by(&own)
+    );
+
+    // Only the village role shares, and by a positive number of elders.
+    let path = tiny_subdistrict(tmp.path(), "", &station("share_below_elders = -1\n"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let e = Scenario::parse(&text, &path).unwrap_err().to_string();
+    assert!(e.contains("`share_below_elders` = -1 must be"), "{e}");
+    let bad = text.replacen(
+        "operating_cost = 8000\n",
+        "operating_cost = 8000\nshare_below_elders = 50\n",
+        1,
+    );
+    let e = Scenario::parse(&bad, &path).unwrap_err().to_string();
+    assert!(e.contains("applies to the village role only"), "{e}");
+}
+
+/// Per township of a shipped plan: (kind, subsidy, [(tier name, build year)] of what it builds).
+type Built = std::collections::BTreeMap<String, (String, f64, Vec<(String, i32)>)>;
+
+fn built_by_township(plan: &pipeline::Plan) -> Built {
+    let p = plan.policy.as_ref().unwrap();
+    let mut out: Built = p
+        .towns
+        .iter()
+        .zip(&p.town_kinds)
+        .map(|(t, k)| (t.clone(), (k.name().to_string(), 0.0, Vec::new())))
+        .collect();
+    for s in &p.sites {
+        let site = &plan.sites[s.site.index()];
+        if let Some(entry) = out.get_mut(&site.town) {
+            entry.1 += s.subsidy;
+            if let Some(y) = s.build_year {
+                entry.2.push((plan.tiers[s.tier].tier.name.clone(), y));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn jiangjin_rules_pay_one_package_per_town_and_build_nothing_in_subdistricts() {
+    // 002 §3(2): 1,000,000 per town centre with its points; annex 1: neither centres nor
+    // points in the 街道, the care facility in 2022, the townships in the roster's order.
+    let (h, plan) = shipped("jiangjin_rules");
+    assert_eq!(
+        h,
+        common::shipped::Headline {
+            served_last: 4655.0,
+            elder_years: 8465.0,
+            total_cost: 12_175_000.0,
+        }
+    );
+    for (town, (kind, subsidy, built)) in built_by_township(&plan) {
+        let centres = built.iter().filter(|(t, _)| t == "town_centre").count();
+        match kind.as_str() {
+            "subdistrict" => {
+                assert!(
+                    built.iter().all(|(t, _)| t == "county_centre"),
+                    "{town}: {built:?}"
+                );
+                assert_eq!(subsidy, 0.0, "{town}");
+            }
+            _ => assert_eq!(subsidy, 1_000_000.0 * centres as f64, "{town}"),
+        }
+    }
+    let p = plan.policy.as_ref().unwrap();
+    let care: Vec<i32> = p
+        .sites
+        .iter()
+        .filter(|s| plan.tiers[s.tier].tier.name == "county_centre")
+        .filter_map(|s| s.build_year)
+        .collect();
+    assert_eq!(care, [2022]);
+    let order: Vec<&str> = p.town_order.iter().map(|&t| p.towns[t].as_str()).collect();
+    assert_eq!(
+        order[..3],
+        ["Andorra la Vella", "Escaldes-Engordany", "Canillo"]
+    );
+}
+
+#[test]
+fn rongchang_rules_cover_subdistricts_by_2020_and_towns_by_2022() {
+    // 001 §1: 街道 and 社区 by 2020, 镇 and 村 by 2022; §3(2): 2,000,000 per subdistrict
+    // centre, 200,000 per community station, 1,000,000 per town centre with its points.
+    let (h, plan) = shipped("rongchang_rules");
+    assert_eq!(
+        h,
+        common::shipped::Headline {
+            served_last: 10823.0,
+            elder_years: 37825.0,
+            total_cost: 18_975_000.0,
+        }
+    );
+    for (town, (kind, subsidy, built)) in built_by_township(&plan) {
+        let n = |tier: &str| built.iter().filter(|(t, _)| t == tier).count() as f64;
+        match kind.as_str() {
+            "subdistrict" => {
+                assert_eq!(n("subdistrict_centre"), 1.0, "{town}");
+                assert!(
+                    built
+                        .iter()
+                        .filter(|(t, _)| t != "county_centre")
+                        .all(|&(_, y)| y <= 2020),
+                    "{town}: {built:?}"
+                );
+                let expected = 2_000_000.0 + 200_000.0 * n("community_station");
+                assert_eq!(subsidy, expected, "{town}");
+            }
+            _ => {
+                assert_eq!(n("community_station") + n("subdistrict_centre"), 0.0);
+                assert_eq!(subsidy, 1_000_000.0 * n("town_centre"), "{town}");
+            }
+        }
+    }
+}
+
+#[test]
+fn bazhou_rules_reach_sixty_percent_of_townships_by_2025() {
+    // 004 §1(1): a county institution and regional centres reaching ≥ 60 % of the townships
+    // by 2025; no town centres; neighbourhood points (邻里互助点) shared.
+    let (h, plan) = shipped("bazhou_rules");
+    assert_eq!(
+        h,
+        common::shipped::Headline {
+            served_last: 11344.0,
+            elder_years: 22688.0,
+            total_cost: 8_095_000.0,
+        }
+    );
+    let p = plan.policy.as_ref().unwrap();
+    let targets = p.targets();
+    assert_eq!(targets.len(), 1);
+    let t = &targets[0];
+    assert!(
+        t.met && t.year == 2025 && t.reached >= t.needed && t.needed == 5.0,
+        "{t:?}"
+    );
+    assert!(
+        plan.tiers
+            .iter()
+            .all(|t| t.tier.role != Some(carecover::scenario::Role::Town))
+    );
+    let by = |tier: &str| -> Vec<i32> {
+        p.sites
+            .iter()
+            .filter(|s| plan.tiers[s.tier].tier.name == tier)
+            .filter_map(|s| s.build_year)
+            .collect()
+    };
+    assert_eq!(by("county_institution"), [2025]);
+    assert!(!by("regional_centre").is_empty() && by("regional_centre").iter().all(|&y| y == 2025));
+    assert!(p.n_served_by("shared_point") > 0);
 }

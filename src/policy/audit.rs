@@ -88,7 +88,7 @@ pub fn audit_town(
             }
             if fac.existing {
                 sites.push((restrict(f), true));
-            } else if centre.is_some_and(|c| fac.links.contains(&c)) {
+            } else if !fac.needs_link || centre.is_some_and(|c| fac.links.contains(&c)) {
                 sites.push((restrict(f), false));
             }
         }

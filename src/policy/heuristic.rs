@@ -440,7 +440,10 @@ fn complete(
     let allowed: Vec<usize> = (0..n)
         .filter(|&f| {
             let fac = &problem.facilities[f];
-            !base[f] && !off[f] && fac.new_point() && fac.links.iter().any(|&c| base[c])
+            !base[f]
+                && !off[f]
+                && fac.new_point()
+                && (!fac.needs_link || fac.links.iter().any(|&c| base[c]))
         })
         .collect();
     let mut open = base.clone();
@@ -612,7 +615,10 @@ impl Build {
                     continue;
                 }
                 let mut bundle = vec![f];
-                if fac.new_point() && !fac.links.iter().any(|&c| self.open_from[c].is_some()) {
+                if fac.new_point()
+                    && fac.needs_link
+                    && !fac.links.iter().any(|&c| self.open_from[c].is_some())
+                {
                     let centre = fac
                         .links
                         .iter()

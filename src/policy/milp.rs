@@ -237,7 +237,7 @@ fn build(
     }
     // Every new point linked to an open centre of its town.
     for (f, fac) in problem.facilities.iter().enumerate() {
-        if fac.new_point() {
+        if fac.new_point() && fac.needs_link {
             for y in 0..years {
                 let links: Expression = fac.links.iter().map(|&c| open[c][y].expr()).sum();
                 constraints.push((open[f][y].expr() - links).leq(0.0));

@@ -14,7 +14,8 @@
 //! o_{f,y} = 1 (existing, not closable) · o_{f,y} = o_f (existing, closable: kept or closed from the start)
 //! o_{f,y} = o_{f,d_f}   for y > d_f (new f)                  built by its tier's year (001 §1)
 //! Σ_{f town-role in t} o_{f,y} ≤ 1, and = 1 from d_t on       one centre per town (一镇一中心)
-//! o_{p,y} ≤ Σ_{c ∈ L(p)} o_{c,y}   for every new point p      linked to its town's centre (中心带点)
+//! o_{p,y} ≤ Σ_{c ∈ L(p)} o_{c,y}   for every new point p      linked to its town's centre (中心带点),
+//!                                   where a town tier builds in its township
 //! Σ_{county f} o_{f,by} ≥ min,  Σ_{county f} o_{f,last} ≤ max   county care centres
 //! E_{t,y} ≥ N_{t,y} − k_t B_{t,y},  E_{t,y} ≥ 0            points beyond town t's package (000 §3(2))
 //! Σ_f a_f (o_{f,y} − o_{f,y−1}) + Σ_t s_t (E_{t,y} − E_{t,y−1}) ≤ B_y  (cumulative with carry-over)
@@ -73,6 +74,9 @@ pub struct Facility {
     pub serves: Vec<u32>,
     /// New village points: the town-role facilities of its town within the link radius.
     pub links: Vec<usize>,
+    /// New village points: whether 中心带点 applies, i.e. some town tier builds in its
+    /// township (004 §2(6) asks no town centre, so Bazhou's points stand alone).
+    pub needs_link: bool,
     /// The last plan year (index) it may be built in: its tier's `by_year` (001 §1: the
     /// subdistricts' facilities by 2020, the towns' by 2022), else the last year.
     pub due: usize,
@@ -86,7 +90,7 @@ impl Facility {
 
     /// Whether any plan may open it: not a new point that no centre could link.
     pub fn usable(&self) -> bool {
-        !(self.role == Role::Village && !self.existing && self.links.is_empty())
+        !(self.new_point() && self.needs_link && self.links.is_empty())
     }
 
     /// A new village point (paid through its town's [`Subsidy`]).
@@ -219,6 +223,7 @@ impl PolicyProblem {
                     || b < a;
                 no_worse
                     && strictly
+                    && fa.town == fb.town
                     && subset(&fa.serves, &fb.serves)
                     && subset_us(&fa.links, &fb.links)
             });
@@ -470,6 +475,7 @@ impl PolicyProblem {
                 _ => {}
             }
             if fac.new_point()
+                && fac.needs_link
                 && let Some(s) = open_from[f]
             {
                 for y in s..=last {

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 /// - one centre per town in every year (exactly one from its town tier's `by_year`, else the
 ///   last year, where the town has a candidate), counting the sites built by then; nothing
 ///   of a town or village tier built after its `by_year`;
-/// - every new point is within the link radius of its town's centre by an independent
-///   driving time, in its build year and later;
+/// - every new point where a town tier builds has its town's centre open in its build year,
+///   within the link radius by an independent driving time;
 /// - the construction cost of each year, recomputed from the file and the tier costs, keeps
 ///   the budget (cumulatively with carry-over); nothing is built after the last year or
 ///   closed after being built;
@@ -420,10 +420,15 @@ pub fn check_policy(plan: &Plan) -> usize {
                 plan.sites[p.site.index()].key,
                 tier.name
             );
-            let Some(link) = tier.link_radius_s else {
-                continue;
-            };
             let point = &plan.sites[p.site.index()];
+            // 中心带点 only where a town tier builds in the township (004 asks no centre).
+            let kind = kind_of(&point.town);
+            if !sc.tiers.iter().any(|t| {
+                t.role == Some(Role::Town)
+                    && (t.townships.is_empty() || t.townships.contains(&kind))
+            }) {
+                continue;
+            }
             let y = years.iter().position(|&x| Some(x) == p.build_year).unwrap();
             let centre = pol
                 .sites
@@ -434,6 +439,10 @@ pub fn check_policy(plan: &Plan) -> usize {
                         && plan.sites[c.site.index()].town == point.town
                 })
                 .unwrap_or_else(|| panic!("point {} has no centre in its town", point.key));
+            checks += 1;
+            let Some(link) = tier.link_radius_s else {
+                continue;
+            };
             let c = &plan.sites[centre.site.index()];
             let snap = plan.site_snaps[&Mode::Drive][centre.site.index()]
                 .map(|s| (s.segment, s.fraction, s.point));
@@ -484,7 +493,8 @@ pub fn check_policy(plan: &Plan) -> usize {
     // 一村一点 (000 §2(4), 002 §2(4)): a site's village is its `village` column (or the village
     // it was placed at), else the village of its town it reaches first on foot within the
     // radius. Only a village's own point serves it, unless it is exempt (merging, or its
-    // town's centre stands in it) or the scenario shares points.
+    // town's centre stands in it), a small community where its tier shares, or the scenario
+    // shares points.
     let key_index: HashMap<&str, usize> = plan
         .villages
         .iter()
@@ -535,8 +545,18 @@ pub fn check_policy(plan: &Plan) -> usize {
             "{}: exemption",
             plan.villages[v].key
         );
-        let may_serve =
-            |k: usize| policy.shared_points || expected.is_some() || hosts[k] == Some(v);
+        // A small community may share a station of its township (001 §2(1)).
+        let shares = |k: usize| {
+            let town = &plan.sites[serving[k].site.index()].town;
+            role_of(serving[k]) == Some(Role::Village)
+                && *town == plan.villages[v].town
+                && serve_of(town)
+                    .and_then(|t| t.share_below_elders)
+                    .is_some_and(|n| plan.villages[v].elders < n)
+        };
+        let may_serve = |k: usize| {
+            policy.shared_points || expected.is_some() || hosts[k] == Some(v) || shares(k)
+        };
         let allowed: Vec<usize> = (0..serving.len()).filter(|&k| may_serve(k)).collect();
         let best = allowed
             .iter()
@@ -558,7 +578,9 @@ pub fn check_policy(plan: &Plan) -> usize {
                 match vp.service.name() {
                     "own_point" => assert_eq!(hosts[k], Some(v), "{}", plan.villages[v].key),
                     "centre" => assert_eq!(role_of(serving[k]), Some(Role::Town)),
-                    "shared_point" => assert!(policy.shared_points && expected.is_none()),
+                    "shared_point" => {
+                        assert!((policy.shared_points || shares(k)) && expected.is_none())
+                    }
                     "neighbour_point" => assert!(expected.is_some() && hosts[k] != Some(v)),
                     other => panic!("{other}"),
                 }

@@ -56,7 +56,7 @@ pub(super) fn unserved_reason(
         let any_near = (0..problem.facilities.len()).any(|f| {
             problem.facilities[f].serving() && reach(f).iter().any(|(u, _)| u.index() == v)
         });
-        if any_near && !inp.policy.shared_points {
+        if any_near && !inp.policy.shared_points && serve_tier.share_below_elders.is_none() {
             return format!(
                 "no candidate site for a point of its own within {:.0} min (一村一点: only its own point serves it; sites of neighbouring villages do not)",
                 serve_tier.radius_s / 60.0

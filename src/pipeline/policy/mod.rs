@@ -80,12 +80,23 @@ pub(super) fn plan(
     };
     let host = hosts(inp, &serve_reach, &town_level)?;
     // Whom a point or centre at `s` may serve: under 一村一点 its own village and the exempt
-    // villages within reach (merging ones; its own, if a centre); with shared points, all.
-    let serves_from = |s: SiteId| -> Vec<u32> {
+    // villages within reach (merging ones; its own, if a centre); small communities of its
+    // township where a point's tier shares (`share_below_elders`); with shared points, all.
+    let shares = |s: SiteId, v: VillageId| {
+        let (site, village) = (&inp.sites[s.index()], &inp.villages[v.index()]);
+        site.town == village.town
+            && serve_at(s)
+                .and_then(|t| t.share_below_elders)
+                .is_some_and(|n| village.elders < n)
+    };
+    let serves_from = |s: SiteId, r: Role| -> Vec<u32> {
         serve_reach(s)
             .into_iter()
-            .filter(|(v, _)| {
-                policy.shared_points || host.get(&s) == Some(v) || inp.villages[v.index()].merging
+            .filter(|&(v, _)| {
+                policy.shared_points
+                    || host.get(&s) == Some(&v)
+                    || inp.villages[v.index()].merging
+                    || (r == Role::Village && shares(s, v))
             })
             .map(|(v, _)| v.0)
             .collect()
@@ -139,9 +150,14 @@ pub(super) fn plan(
                         .into_iter()
                         .map(|(v, _)| v.0)
                         .collect(),
-                    _ => serves_from(s),
+                    _ => serves_from(s, r),
                 },
                 links: Vec::new(),
+                needs_link: town.is_some_and(|t| {
+                    tiers
+                        .iter()
+                        .any(|x| x.role == Some(Role::Town) && x.covers(kinds[t]))
+                }),
                 // County-level `by_year` is the year of their minimum (`CountyRule::by`).
                 due: match (r, tier.by_year) {
                     (Role::Town | Role::Village, Some(by)) => policy
@@ -205,13 +221,20 @@ pub(super) fn plan(
             needs_centre[t] = true;
         }
     }
+    // Where a town tier builds but none of its candidates stands (where none builds, by the
+    // scenario's `townships`, a township has no centre by design).
     let missing: Vec<&str> = (0..towns.len())
         .filter(|&t| !needs_centre[t])
+        .filter(|&t| {
+            tiers
+                .iter()
+                .any(|x| x.role == Some(Role::Town) && x.covers(kinds[t]))
+        })
         .map(|t| towns[t].as_str())
         .collect();
     if !missing.is_empty() {
         warnings.push(format!(
-            "{} township(s) have no candidate site for their centre (no town-role tier builds in their kind of township, or none of its site kinds stands there); they get none: {}",
+            "{} township(s) have no candidate site for their centre (none of the town tier's site kinds stands there); they get none: {}",
             missing.len(),
             missing.join(", ")
         ));

@@ -65,8 +65,8 @@ pub struct PlannedSite {
 pub enum Service {
     /// A point hosted in the village itself (the village is the point's nearest).
     OwnPoint { site: SiteId, minutes: f64 },
-    /// A point hosted in a neighbouring village, shared by an ordinary village (only with
-    /// `shared_points`).
+    /// A point hosted in a neighbouring village, shared by an ordinary village (with
+    /// `shared_points`, or a small community where its tier has `share_below_elders`).
     SharedPoint { site: SiteId, minutes: f64 },
     /// An exempt village served by extension (延伸服务) from a neighbouring village's point.
     NeighbourPoint { site: SiteId, minutes: f64 },
