@@ -568,11 +568,17 @@ fn bazhou_rules_reach_sixty_percent_of_townships_by_2025() {
         t.met && t.year == 2025 && t.reached >= t.needed && t.needed == 5.0,
         "{t:?}"
     );
+    // The report says so.
+    let html = carecover::report::html::report_html(&plan, "");
     assert!(
-        plan.tiers
-            .iter()
-            .all(|t| t.tier.role != Some(carecover::scenario::Role::Town))
+        html.contains(&format!(
+            "2025: 60 % of the townships within a regional centre's radius — reached {:.0} of 7 (needed 5): <b>met</b>",
+            t.reached
+        )),
+        "{html}"
     );
+    // No town tier: no centre serves, and points stand without one (004 §2(6)).
+    assert_eq!(p.n_served_by("centre"), 0);
     let by = |tier: &str| -> Vec<i32> {
         p.sites
             .iter()

@@ -185,6 +185,23 @@ fn policy_html(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> String {
             pct(s.served[y], pol.demand())
         );
     }
+    // Regional coverage targets (004 §1(1)) and whether the plan meets them.
+    let mut targets = String::new();
+    for t in pol.targets() {
+        targets += &format!(
+            "<li>{}: {:.0} % of the {} within a regional centre's radius — reached {:.0} of {:.0} (needed {:.0}): <b>{}</b></li>\n",
+            t.year,
+            100.0 * t.share,
+            t.of,
+            t.reached,
+            t.counted,
+            t.needed,
+            if t.met { "met" } else { "not met" }
+        );
+    }
+    if !targets.is_empty() {
+        targets = format!("<p>Regional coverage targets:</p>\n<ul>\n{targets}</ul>\n");
+    }
     let mut table = String::new();
     if let Some(t) = super::task_table::task_table(plan) {
         table += "<table><tr>";
@@ -206,7 +223,7 @@ fn policy_html(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> String {
         table += "</table>";
     }
     format!(
-        "<h2>Policy plan</h2>\n<p>Objective: {:?}; solved by {} ({}, gap {:.2} %). Construction {:.0}; operating {:.0} a year.</p>\n<table><tr><th>year</th><th>budget</th><th>spend</th><th>elders served</th></tr>\n{years}</table>\n<h2>Task table (one row per town)</h2>\n{table}",
+        "<h2>Policy plan</h2>\n<p>Objective: {:?}; solved by {} ({}, gap {:.2} %). Construction {:.0}; operating {:.0} a year.</p>\n<table><tr><th>year</th><th>budget</th><th>spend</th><th>elders served</th></tr>\n{years}</table>\n{targets}<h2>Task table (one row per town)</h2>\n{table}",
         pol.policy.objective,
         s.method,
         s.status.name(),
