@@ -7,7 +7,8 @@
 //! Facilities `f` are (site, tier) pairs; `o_{f,y} = 1` when `f` is open in plan year `y`.
 //! Villages with the same set of serving facilities form one demand group `g` of weight `w_g`.
 //! Whom a point or centre serves is decided before (the pipeline): under 一村一点 (000 §2(4),
-//! 002 §2(4)) its own village and the exempt villages within reach.
+//! 002 §2(4)) its own village and the exempt villages within reach (for a point, also the
+//! small communities of its township where its tier shares, 001 §2(1)).
 //!
 //! ```text
 //! o_{f,y} ≤ o_{f,y+1}                                   nothing built is undone
@@ -16,13 +17,19 @@
 //! Σ_{f town-role in t} o_{f,y} ≤ 1, and = 1 from d_t on       one centre per town (一镇一中心)
 //! o_{p,y} ≤ Σ_{c ∈ L(p)} o_{c,y}   for every new point p      linked to its town's centre (中心带点),
 //!                                   where a town tier builds in its township
-//! Σ_{county f} o_{f,by} ≥ min,  Σ_{county f} o_{f,last} ≤ max   county care centres
+//! Σ_{county f} o_{f,by} ≥ min,  Σ_{county f} o_{f,last} ≤ max   county care centres (and regional)
+//! r_{v,k} ≤ Σ_{regional f reaching v} o_{f,y_k},  Σ_{v ∈ t} w_v r_{v,k} ≥ σ W_t c_{t,k},
+//!   Σ_t c_{t,k} ≥ ⌈s_k T⌉                                 regional target k (004 §1(1))
 //! E_{t,y} ≥ N_{t,y} − k_t B_{t,y},  E_{t,y} ≥ 0            points beyond town t's package (000 §3(2))
 //! Σ_f a_f (o_{f,y} − o_{f,y−1}) + Σ_t s_t (E_{t,y} − E_{t,y−1}) ≤ B_y  (cumulative with carry-over)
 //! z_{g,y} ≤ Σ_{f serves g} o_{f,y}                       served by a point or a centre
 //! minimum share:  Σ_g w_g z_{g,last} ≥ s · Σ_g w_g
 //! ```
 //!
+//! `d_f` is the last year `f`'s tier builds in (`by_year`), `d_t` that of town `t`'s centre
+//! tier; `r_{v,k}` whether village `v` is reached by target `k`'s year `y_k`, `c_{t,k}` whether
+//! township `t` counts as covered (σ the `township_share`, `W_t` its weight, `T` the townships
+//! with elders; a target of elders bounds `Σ_v w_v r_{v,k}` instead, see [`milp`]).
 //! `a_f` is what the budgets pay for `f` itself (its construction cost, or a centre's package),
 //! `N_{t,y}` the new points of town `t` open, `B_{t,y}` whether its new centre is, `k_t` the
 //! points its package includes and `s_t` the subsidy per further point. Without carry-over a
