@@ -30,6 +30,7 @@ pub mod coverage;
 pub mod error;
 pub mod instance;
 pub mod io;
+pub mod lang;
 pub mod model;
 pub mod network;
 pub mod pipeline;

@@ -2,6 +2,7 @@
 //! (0 ok, 1 no feasible plan or a failure while writing, 2 bad input or usage).
 
 use carecover::instance::Problem;
+use carecover::lang::Lang;
 use carecover::pipeline;
 use carecover::progress::Progress;
 use carecover::report;
@@ -26,6 +27,14 @@ struct Cli {
     /// Print machine-readable JSON on standard output instead of tables.
     #[arg(long, global = true)]
     json: bool,
+    /// Language of the report, the annex and the summary: zh (中文) or en (default: the
+    /// scenario's `[output] language`, else zh).
+    #[arg(long, global = true, value_parser = parse_lang)]
+    lang: Option<Lang>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("{s:?}: give zh (中文) or en (English)"))
 }
 
 #[derive(Subcommand)]
@@ -143,13 +152,14 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Some(Command::Solve { scenario, out }) => {
-            solve(&scenario, out, Progress::new(cli.quiet), cli.json)
+            solve(&scenario, out, Progress::new(cli.quiet), cli.json, cli.lang)
         }
         None => solve(
             &default_scenario(),
             None,
             Progress::new(cli.quiet),
             cli.json,
+            cli.lang,
         ),
         Some(Command::Validate { scenario }) => {
             validate(&scenario, Progress::new(cli.quiet), cli.json)
@@ -328,8 +338,17 @@ fn inspect(path: &Path, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn solve(path: &Path, out: Option<PathBuf>, progress: Progress, json: bool) -> anyhow::Result<()> {
-    let scenario = Scenario::load(path)?;
+fn solve(
+    path: &Path,
+    out: Option<PathBuf>,
+    progress: Progress,
+    json: bool,
+    lang: Option<Lang>,
+) -> anyhow::Result<()> {
+    let mut scenario = Scenario::load(path)?;
+    if let Some(lang) = lang {
+        scenario.language = lang;
+    }
     if scenario.threads > 0 {
         // A no-op when --threads already built the pool.
         let _ = rayon::ThreadPoolBuilder::new()

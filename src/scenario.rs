@@ -4,10 +4,11 @@
 
 use crate::error::{Error, Result};
 use crate::io::{Crs, TableOptions};
+use crate::lang::Lang;
 use crate::model::TownKind;
 use crate::network::{Mode, NetworkOptions, Profile};
 use crate::solve::{Limit, SolveOptions};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,13 @@ pub struct Scenario {
     pub threads: usize,
     /// Buffer around reached roads in service-area polygons, metres.
     pub service_area_buffer_m: f64,
+    /// The language of what people read (`[output] language`; `--lang` overrides it).
+    pub language: Lang,
+    /// The layout of the annex sheet of `task_table.xlsx` (`[output] annex`).
+    pub annex: AnnexLayout,
+    /// The annex's title (`[output] title`; default: the scenario's name and the annex's
+    /// own title).
+    pub title: Option<String>,
     /// The full-coverage rules, when the scenario solves its tiers as one plan (`[policy]`);
     /// `None`: each tier is an independent covering problem with its own limit.
     pub policy: Option<Policy>,
@@ -381,6 +389,9 @@ struct RawSolver {
 #[serde(deny_unknown_fields)]
 struct RawOutput {
     service_area_buffer_m: Option<f64>,
+    language: Option<String>,
+    annex: Option<String>,
+    title: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -724,9 +735,45 @@ impl Scenario {
                 100.0,
                 "output.service_area_buffer_m",
             )?,
+            language: match raw.output.language.as_deref() {
+                None => Lang::default(),
+                Some(l) => Lang::parse(l).ok_or_else(|| {
+                    Error::input(
+                        path,
+                        "[output]",
+                        format!("`language` = {l:?}: give \"zh\" (中文) or \"en\" (English)"),
+                    )
+                })?,
+            },
+            annex: match raw.output.annex.as_deref() {
+                None | Some("jiangjin") => AnnexLayout::Jiangjin,
+                Some("yongchuan") => AnnexLayout::Yongchuan,
+                Some(a) => {
+                    return Err(Error::input(
+                        path,
+                        "[output]",
+                        format!(
+                            "`annex` = {a:?}: give \"jiangjin\" (002 附件1: by township, then year) or \"yongchuan\" (000 附件2: by task, then year)"
+                        ),
+                    ));
+                }
+            },
+            title: raw.output.title,
             policy,
         })
     }
+}
+
+/// The layout of the published annex the task table's first sheet follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnnexLayout {
+    /// 002 附件1 (Jiangjin): 序号, 镇街, 村数量, 现有点, 缺口, then per year 拟建数 by facility; 合计.
+    #[default]
+    Jiangjin,
+    /// 000 附件2 (Yongchuan): 镇街, then per task (照护机构, 敬老院, 中心, 点) its years;
+    /// （单位：个）, 总计 and 注.
+    Yongchuan,
 }
 
 /// Checks the `[policy]` section against the tiers.

@@ -223,7 +223,7 @@ fn task_table_has_the_annex_columns_and_adds_up() {
     let file = tmp.path().join("t.xlsx");
     std::fs::write(
         &file,
-        carecover::report::task_table::to_xlsx(&table, &file).unwrap(),
+        carecover::report::task_table::to_xlsx(&plan, &table, &file).unwrap(),
     )
     .unwrap();
     use calamine::{Reader, open_workbook_auto};

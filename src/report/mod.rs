@@ -16,6 +16,7 @@
 //! `status` (existing / kept / upgraded / new / closed) and `build_year`; every village carries
 //! `served_by` (own_point / shared_point / centre / unserved), `served_from` and `reason`.
 
+pub mod annex;
 pub mod audit;
 pub mod check;
 pub mod compare;
@@ -75,7 +76,7 @@ pub fn write_all(
     staged.write("summary.json", summary.as_bytes())?;
     if let Some(table) = task_table::task_table(plan) {
         staged.write("task_table.csv", task_table::to_csv(&table).as_bytes())?;
-        let xlsx = task_table::to_xlsx(&table, &out_dir.join("task_table.xlsx"))?;
+        let xlsx = task_table::to_xlsx(plan, &table, &out_dir.join("task_table.xlsx"))?;
         staged.write("task_table.xlsx", &xlsx)?;
     }
     let dir = staged.commit()?;

@@ -26,6 +26,8 @@ impl Cell {
         match self {
             Cell::Text(t) => t.clone(),
             Cell::Number(x) => {
+                // Never `-0`: a sum of nothing may come out negative zero.
+                let x = if *x == 0.0 { 0.0 } else { *x };
                 let s = format!("{x:.2}");
                 s.trim_end_matches('0').trim_end_matches('.').to_string()
             }
@@ -216,14 +218,16 @@ pub fn to_csv(table: &Table) -> String {
     String::from_utf8(w.into_inner().expect("in-memory flush")).expect("UTF-8 cells")
 }
 
-/// The table as an `.xlsx` workbook: bold header, frozen first row and column, numbers as
-/// numbers.
-pub fn to_xlsx(table: &Table, file: &std::path::Path) -> Result<Vec<u8>> {
+/// The table as an `.xlsx` workbook: first the annex as the bureau publishes it
+/// ([`super::annex`]), then the whole table (sheet `task_table`: bold header, frozen first row
+/// and column, numbers as numbers).
+pub fn to_xlsx(plan: &Plan, table: &Table, file: &std::path::Path) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
     let fail = |e: rust_xlsxwriter::XlsxError| {
         Error::file(file, format!("cannot build the workbook: {e}"))
     };
     let mut book = Workbook::new();
+    super::annex::write(book.add_worksheet(), plan, table, file)?;
     let bold = Format::new().set_bold();
     let sheet = book.add_worksheet();
     sheet.set_name("task_table").map_err(fail)?;

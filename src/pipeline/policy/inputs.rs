@@ -80,7 +80,7 @@ pub(in crate::pipeline) struct Inputs<'a> {
 /// The township units of the plan: their names (sorted: the model's town indices), kinds and
 /// the order the reports list them in. With a towns roster, every township it lists (also one
 /// without villages), in its order, and every village's town must be on it; else the
-/// villages' towns, sorted.
+/// villages' towns, the subdistricts first (as the annexes list them), each kind by name.
 pub(super) struct Townships {
     pub names: Vec<String>,
     pub kinds: Vec<TownKind>,
@@ -106,7 +106,7 @@ pub(super) fn townships(inp: &Inputs) -> Result<Townships> {
     let mut names = listed.clone();
     names.sort();
     let index = |name: &str| names.binary_search_by(|t| t.as_str().cmp(name)).ok();
-    let order: Vec<usize> = listed.iter().map(|n| index(n).expect("listed")).collect();
+    let mut order: Vec<usize> = listed.iter().map(|n| index(n).expect("listed")).collect();
     // What the roster says, then what the villages say (naming the first that said it).
     let mut kinds: Vec<Option<(TownKind, String)>> = vec![None; names.len()];
     if let Some(roster) = inp.towns {
@@ -161,7 +161,11 @@ pub(super) fn townships(inp: &Inputs) -> Result<Townships> {
                 k.map_or_else(|| TownKind::of(name), |(k, _)| k)
             }
         })
-        .collect();
+        .collect::<Vec<TownKind>>();
+    if inp.towns.is_none() {
+        // The annexes list the 街道 before the 镇 (002 附件1, 000 附件2).
+        order.sort_by_key(|&t| (kinds[t] != TownKind::Subdistrict, t));
+    }
     Ok(Townships {
         names,
         kinds,
