@@ -568,11 +568,11 @@ fn bazhou_rules_reach_sixty_percent_of_townships_by_2025() {
         t.met && t.year == 2025 && t.reached >= t.needed && t.needed == 5.0,
         "{t:?}"
     );
-    // The report says so.
+    // The report says so (in Chinese, the default).
     let html = carecover::report::html::report_html(&plan, "");
     assert!(
         html.contains(&format!(
-            "2025: 60 % of the townships within a regional centre's radius — reached {:.0} of 7 (needed 5): <b>met</b>",
+            "2025 年：区域性养老服务中心覆盖 60% 的镇街——实际 {:.0} / 7（需 5）：<b>达到</b>",
             t.reached
         )),
         "{html}"

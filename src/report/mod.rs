@@ -24,6 +24,7 @@ pub mod html;
 mod output_dir;
 pub mod qgis;
 pub mod task_table;
+pub mod words;
 
 pub use output_dir::StagedDir;
 

@@ -164,6 +164,18 @@ impl PolicyPlan {
         self.solution.spend[y]
     }
 
+    /// Money left from the years before plan year `y` (index) and available in it: with
+    /// `carry_over`, the budgets so far less what was spent; else nothing. A year that spends
+    /// more than its own budget spends this.
+    pub fn carried_in(&self, y: usize) -> f64 {
+        if !self.policy.carry_over {
+            return 0.0;
+        }
+        let budget: f64 = self.policy.years[..y].iter().map(|&(_, b)| b).sum();
+        let spent: f64 = self.solution.spend[..y].iter().sum();
+        (budget - spent).max(0.0)
+    }
+
     /// Construction subsidies to the townships over the plan.
     pub fn subsidy(&self) -> f64 {
         self.sites.iter().map(|p| p.subsidy).sum()
