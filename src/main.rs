@@ -369,11 +369,12 @@ fn solve(
     } else {
         print!("{}", report::summary_table(&plan));
     }
+    let lang = plan.scenario.language;
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{}{w}", lang.pick("提示：", "warning: "));
     }
     if !json {
-        println!("wrote {}", dir.display());
+        println!("{}{}", lang.pick("已写入 ", "wrote "), dir.display());
     }
     Ok(())
 }

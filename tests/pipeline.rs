@@ -100,7 +100,7 @@ fn binary_solves_a_scenario_and_writes_valid_geojson() {
         String::from_utf8_lossy(&status.stderr)
     );
     let stdout = String::from_utf8_lossy(&status.stdout);
-    assert!(stdout.contains("elders covered by any tier"), "{stdout}");
+    assert!(stdout.contains("任一层级覆盖的老人"), "{stdout}");
     for (file, geometry) in [
         ("sites.geojson", "Point"),
         ("villages.geojson", "Point"),
@@ -167,9 +167,8 @@ fn binary_solves_a_scenario_and_writes_valid_geojson() {
             }
         }
     }
-    assert!(
-        html.contains("not built within the budget") || html.contains("no candidate site within")
-    );
+    // In Chinese, the default language.
+    assert!(html.contains("受预算限制未建") || html.contains("分钟内没有候选场地"));
     let svg = std::fs::read_to_string(out.join("map.svg")).unwrap();
     assert!(!xml_attrs(&svg, "polygon").is_empty() || !xml_attrs(&svg, "path").is_empty());
     assert!(html.contains("<svg"), "the map is inlined");

@@ -145,11 +145,15 @@ fn existing_facilities_are_kept_upgraded_or_closed() {
         .find(|s| plan.sites[s.site.index()].key == "n1")
         .unwrap();
     assert_eq!(n1.build_year, Some(2025));
-    let reasons: Vec<&str> = p
+    let reasons: Vec<String> = p
         .villages
         .iter()
         .filter_map(|v| match &v.service {
-            Service::Unserved { reason } => Some(reason.as_str()),
+            Service::Unserved { reason } => Some(carecover::report::words::unserved(
+                reason,
+                &plan.sites,
+                carecover::lang::Lang::En,
+            )),
             _ => None,
         })
         .collect();

@@ -8,11 +8,15 @@ use carecover::progress::Progress;
 use carecover::scenario::Scenario;
 use common::root;
 
-fn report(name: &str, lang: Lang) -> String {
+/// The report page and the terminal summary of a shipped scenario in `lang`.
+fn report(name: &str, lang: Lang) -> (String, String) {
     let mut sc = Scenario::load(&root().join(format!("scenarios/{name}.toml"))).unwrap();
     sc.language = lang;
     let plan = carecover::pipeline::run(sc, &Progress::new(true)).unwrap();
-    carecover::report::html::report_html(&plan, "")
+    (
+        carecover::report::html::report_html(&plan, ""),
+        carecover::report::summary_table(&plan),
+    )
 }
 
 fn plain_text(html: &str) -> String {
@@ -31,7 +35,7 @@ fn plain_text(html: &str) -> String {
 
 #[test]
 fn the_report_speaks_chinese_by_default_and_english_when_asked() {
-    let zh = report("phased", Lang::Zh);
+    let (zh, zh_summary) = report("phased", Lang::Zh);
     for term in [
         "lang=\"zh-CN\"",
         "村级互助养老点",
@@ -46,7 +50,7 @@ fn the_report_speaks_chinese_by_default_and_english_when_asked() {
     ] {
         assert!(zh.contains(term), "missing {term}");
     }
-    let en = report("phased", Lang::En);
+    let (en, en_summary) = report("phased", Lang::En);
     for term in [
         "lang=\"en\"",
         "Village point",
@@ -65,7 +69,23 @@ fn the_report_speaks_chinese_by_default_and_english_when_asked() {
         );
         assert!(!text.contains("FullCoverage"), "an enum name");
     }
+    // Reasons in the language: Encamp's villages beyond its centre's link radius.
+    assert!(zh.contains("驾车超出中心带点半径"), "Chinese reasons");
+    assert!(en.contains("farther than the link radius by car"));
     // Money with thousands separators: the default's 4,500,000 budget of 2025.
     assert!(en.contains("4,500,000"), "{en}");
     assert!(zh.contains("450 万元"));
+    // The terminal names the money carried in from earlier years beside each year's budget.
+    assert!(
+        zh_summary.contains("2026 年：预算 350 万元，上年结转 2 万元"),
+        "{zh_summary}"
+    );
+    assert!(
+        en_summary.contains("2026: budget 3,500,000 + 20,000 carried over"),
+        "{en_summary}"
+    );
+    assert!(zh_summary.contains("村级互助养老点") && zh_summary.contains("已证明最优"));
+    for s in [&zh_summary, &en_summary] {
+        assert!(!s.contains("-0") && !s.contains("FullCoverage"), "{s}");
+    }
 }

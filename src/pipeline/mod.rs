@@ -19,7 +19,9 @@ use std::time::Instant;
 
 mod policy;
 
-pub use policy::{PlannedSite, PolicyPlan, Service, SiteStatus, TargetResult, VillagePlan};
+pub use policy::{
+    NotBuilt, PlannedSite, PolicyPlan, Service, SiteStatus, TargetResult, Unserved, VillagePlan,
+};
 
 /// The result of one tier's covering problem.
 #[derive(Clone, Debug)]

@@ -3,7 +3,7 @@
 //! it is not covered. Opens in any browser, needs no internet and no GIS.
 
 use super::task_table::Cell;
-use super::words::{method, objective, plain, status, tier_label};
+use super::words::{method, objective, plain, status, tier_label, unserved};
 use crate::lang::{Lang, number};
 use crate::model::VillageId;
 use crate::pipeline::Plan;
@@ -143,12 +143,12 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
 /// Why a village is not covered by a tier: off the network, no candidate within the radius, or
 /// candidates within the radius that the limit left unbuilt (with the nearest such one).
 fn reason(plan: &Plan, tier: &crate::pipeline::TierPlan, v: usize) -> String {
+    let lang = plan.scenario.language;
     if plan.village_snaps[&tier.tier.mode][v].is_none() {
-        return format!(
-            "off the {} network (farther than {} m from a usable road)",
-            tier.tier.mode.name(),
-            plan.scenario.max_snap_m
-        );
+        let mode = crate::pipeline::Unserved::OffNetwork {
+            mode: tier.tier.mode,
+        };
+        return unserved(&mode, &plan.sites, lang);
     }
     let nearest = tier
         .coverage
@@ -160,17 +160,28 @@ fn reason(plan: &Plan, tier: &crate::pipeline::TierPlan, v: usize) -> String {
                 .map(|&(_, t)| (k, t))
         })
         .min_by(|a, b| a.1.total_cmp(&b.1));
-    match nearest {
-        Some((k, t)) => format!(
-            "candidate {} is {:.1} min away but not built within the {}",
+    let limit = match tier.tier.limit {
+        crate::solve::Limit::Budget(_) => lang.pick("预算", "budget"),
+        crate::solve::Limit::Count(_) => lang.pick("新建数量上限", "number of new sites"),
+    };
+    match (nearest, lang) {
+        (Some((k, t)), Lang::Zh) => format!(
+            "候选场地「{}」{} 分钟可达，但受{limit}限制未建",
             plan.sites[tier.candidates[k].index()].name,
-            t / 60.0,
-            match tier.tier.limit {
-                crate::solve::Limit::Budget(_) => "budget",
-                crate::solve::Limit::Count(_) => "number of new sites",
-            }
+            number(t / 60.0, 1)
         ),
-        None => format!("no candidate site within {} min", tier.tier.radius_s / 60.0),
+        (Some((k, t)), Lang::En) => format!(
+            "candidate {} is {} min away but not built within the {limit}",
+            plan.sites[tier.candidates[k].index()].name,
+            number(t / 60.0, 1)
+        ),
+        (None, _) => unserved(
+            &crate::pipeline::Unserved::NoCandidate {
+                minutes: tier.tier.radius_s / 60.0,
+            },
+            &plan.sites,
+            lang,
+        ),
     }
 }
 
@@ -414,7 +425,7 @@ pub fn report_html(plan: &Plan, map_svg: &str) -> String {
                     e(&v.name),
                     e(&v.town),
                     number(v.elders, 0),
-                    e(&plain(reason, lang))
+                    e(&unserved(reason, &plan.sites, lang))
                 );
             }
         }

@@ -24,9 +24,11 @@ pub mod html;
 mod output_dir;
 pub mod qgis;
 pub mod task_table;
+mod terminal;
 pub mod words;
 
 pub use output_dir::StagedDir;
+pub use terminal::summary_table;
 
 use crate::coverage;
 use crate::error::Result;
@@ -278,7 +280,8 @@ pub fn villages_layer(plan: &Plan) -> FeatureCollection {
                 p.insert(
                     "reason".into(),
                     json!(match &vp.service {
-                        crate::pipeline::Service::Unserved { reason } => Some(reason.clone()),
+                        crate::pipeline::Service::Unserved { reason } =>
+                            Some(words::unserved(reason, &plan.sites, plan.scenario.language)),
                         _ => None,
                     }),
                 );
@@ -517,115 +520,4 @@ pub(crate) fn pct(part: f64, whole: f64) -> f64 {
     } else {
         0.0
     }
-}
-
-/// The short table printed after a run.
-pub fn summary_table(plan: &Plan) -> String {
-    use std::fmt::Write;
-    let at_villages = plan
-        .sites
-        .iter()
-        .filter(|s| s.kind == crate::scenario::VILLAGE_SITE_KIND)
-        .count();
-    let total: f64 = plan.villages.iter().map(|v| v.elders).sum();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "scenario: {} ({} villages, {} sites{}, {:.0} km of road)",
-        plan.scenario.name,
-        plan.villages.len(),
-        plan.sites.len() - at_villages,
-        if at_villages > 0 {
-            format!(" + {at_villages} candidate points at villages")
-        } else {
-            String::new()
-        },
-        plan.network_stats.length_km
-    );
-    let _ = writeln!(
-        out,
-        "{:<16} {:>5} {:>6} {:>9} {:>12} {:>21} {:>9} {:>9} {:>7}",
-        "tier", "mode", "radius", "sites", "cost", "elders covered", "villages", "status", "gap"
-    );
-    for t in &plan.tiers {
-        let s = &t.solution;
-        let existing = t.n_existing(&plan.sites);
-        let villages = t.n_villages_covered();
-        let _ = writeln!(
-            out,
-            "{:<16} {:>5} {:>4.0}min {:>4}+{:<4} {:>12.0} {:>9.0}/{:<.0} {:>5.1}% {:>4}/{:<4} {:>9} {:>6.2}%",
-            t.tier.name,
-            t.tier.mode.name(),
-            t.tier.radius_s / 60.0,
-            existing,
-            s.open.len() - existing,
-            s.cost,
-            s.objective,
-            total,
-            pct(s.objective, total),
-            villages,
-            plan.villages.len(),
-            s.status.name(),
-            100.0 * s.gap,
-        );
-    }
-    let any: f64 = (0..plan.villages.len())
-        .filter(|&i| plan.covered(VillageId(i as u32)))
-        .map(|i| plan.villages[i].elders)
-        .sum();
-    let _ = writeln!(
-        out,
-        "elders covered by any tier: {any:.0} of {total:.0} ({:.1}%)",
-        pct(any, total)
-    );
-    if let Some(pol) = &plan.policy {
-        let s = &pol.solution;
-        let _ = writeln!(
-            out,
-            "policy ({:?}, {} {}, gap {:.2}%): villages by own point {}, shared point {}, centre {}, unserved {}; {} over capacity",
-            pol.policy.objective,
-            s.method,
-            s.status.name(),
-            100.0 * s.gap,
-            pol.n_served_by("own_point"),
-            pol.n_served_by("shared_point"),
-            pol.n_served_by("centre"),
-            pol.n_served_by("unserved"),
-            pol.n_over_capacity(),
-        );
-        for (y, &(year, budget)) in pol.policy.years.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "  {year}: spend {:.0} of {budget:.0}; elders served {:.0} of {:.0} ({:.1}%)",
-                pol.spend(y),
-                s.served[y],
-                pol.demand(),
-                pct(s.served[y], pol.demand())
-            );
-        }
-        for t in pol.targets() {
-            let _ = writeln!(
-                out,
-                "  regional target {}: {:.0}% of {} within a regional centre's radius; reached {:.0} of {:.0} (needed {:.0}){}",
-                t.year,
-                100.0 * t.share,
-                t.of,
-                t.reached,
-                t.counted,
-                t.needed,
-                if t.met { "" } else { ", NOT MET" }
-            );
-        }
-        let _ = writeln!(
-            out,
-            "  construction {:.0}, operating {:.0} a year; task table: task_table.csv",
-            pol.construction_cost(),
-            pol.operating_cost()
-        );
-    }
-    let _ = writeln!(
-        out,
-        "sites: existing+new; gap: how far the best possible coverage may lie above this plan"
-    );
-    out
 }

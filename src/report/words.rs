@@ -2,8 +2,10 @@
 //! tiers by their role, objectives, solver statuses, how a village is served. One place, so
 //! the terminal summary and `report.html` say the same thing.
 
-use crate::lang::Lang;
-use crate::model::TownKind;
+use crate::lang::{Lang, number};
+use crate::model::{Site, SiteId, TownKind};
+use crate::network::Mode;
+use crate::pipeline::{NotBuilt, Unserved};
 use crate::scenario::{Objective, Role, Tier};
 use crate::solve::Status;
 
@@ -75,6 +77,102 @@ pub fn service(name: &str, lang: Lang) -> &'static str {
         "neighbour_point" => lang.pick("邻村互助点（延伸服务）", "a neighbour's point (extension)"),
         "shared_point" => lang.pick("共用互助点", "a shared point"),
         _ => lang.pick("未服务", "not served"),
+    }
+}
+
+/// Why a village is not served, in `lang`; sites named by id and name.
+pub fn unserved(reason: &Unserved, sites: &[Site], lang: Lang) -> String {
+    let site = |s: SiteId| {
+        let s = &sites[s.index()];
+        match lang {
+            Lang::Zh => format!("「{}」（{}）", s.key, s.name),
+            Lang::En => format!("“{}” ({})", s.key, s.name),
+        }
+    };
+    let minutes = |m: f64| number(m, 1);
+    let mode = |m: Mode| match m {
+        Mode::Walk => lang.pick("步行", "walking"),
+        Mode::Drive => lang.pick("驾车", "driving"),
+    };
+    match (reason, lang) {
+        (Unserved::NoTier { kind }, Lang::Zh) => format!(
+            "没有在{}建设互助点或中心的设施层级（见各层级的 townships 设置）",
+            town_kind(*kind, lang)
+        ),
+        (Unserved::NoTier { kind }, Lang::En) => format!(
+            "no tier builds points or centres in a {} (the town and village tiers' townships)",
+            town_kind(*kind, lang)
+        ),
+        (Unserved::OffNetwork { mode: m }, Lang::Zh) => {
+            format!("距可{}的道路过远，不在路网上", mode(*m))
+        }
+        (Unserved::OffNetwork { mode: m }, Lang::En) => {
+            format!("off the {} network (too far from a usable road)", mode(*m))
+        }
+        (Unserved::NoOwnCandidate { minutes: m }, Lang::Zh) => format!(
+            "{} 分钟内没有可设本村互助点的场地（一村一点：只有本村的互助点服务本村，邻村的场地不算）",
+            minutes(*m)
+        ),
+        (Unserved::NoOwnCandidate { minutes: m }, Lang::En) => format!(
+            "no candidate site for a point of its own within {} min (一村一点: only its own point serves it; sites of neighbouring villages do not)",
+            minutes(*m)
+        ),
+        (Unserved::NoCandidate { minutes: m }, Lang::Zh) => {
+            format!("{} 分钟内没有候选场地", minutes(*m))
+        }
+        (Unserved::NoCandidate { minutes: m }, Lang::En) => {
+            format!("no candidate site within {} min", minutes(*m))
+        }
+        (
+            Unserved::Nearest {
+                site: s,
+                minutes: m,
+                why,
+            },
+            _,
+        ) => {
+            let why = match (why, lang) {
+                (NotBuilt::NoElders, Lang::Zh) => "该村没有需要服务的老人".to_string(),
+                (NotBuilt::NoElders, Lang::En) => "the village has no elders to serve".to_string(),
+                (NotBuilt::OtherCentre { centre }, Lang::Zh) => {
+                    format!("可作中心，但本镇唯一的中心设在{}", site(*centre))
+                }
+                (NotBuilt::OtherCentre { centre }, Lang::En) => {
+                    format!(
+                        "a centre candidate, but its town's one centre is {}",
+                        site(*centre)
+                    )
+                }
+                (NotBuilt::CannotLink { centre }, Lang::Zh) => format!(
+                    "在此设点无法与本镇中心{}连接（驾车超出中心带点半径）",
+                    site(*centre)
+                ),
+                (NotBuilt::CannotLink { centre }, Lang::En) => format!(
+                    "a point there could not be linked to its town's centre {} (farther than the link radius by car)",
+                    site(*centre)
+                ),
+                (NotBuilt::NoCentre, Lang::Zh) => "本镇没有可连接的中心".to_string(),
+                (NotBuilt::NoCentre, Lang::En) => {
+                    "its town has no centre to link a point to".to_string()
+                }
+                (NotBuilt::BudgetBy { year }, Lang::Zh) => {
+                    format!("到 {year} 年（该层级的最后建设年度）预算未安排")
+                }
+                (NotBuilt::BudgetBy { year }, Lang::En) => format!(
+                    "not built within the budgets by {year}, the last year its tier builds in"
+                ),
+                (NotBuilt::Budget, Lang::Zh) => "预算内未安排建设".to_string(),
+                (NotBuilt::Budget, Lang::En) => "not built within the budget".to_string(),
+            };
+            match lang {
+                Lang::Zh => format!("最近的候选场地{}，{} 分钟：{why}", site(*s), minutes(*m)),
+                Lang::En => format!(
+                    "nearest candidate {} {} min away: {why}",
+                    site(*s),
+                    minutes(*m)
+                ),
+            }
+        }
     }
 }
 

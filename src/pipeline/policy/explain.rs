@@ -1,6 +1,6 @@
 //! Explanations after the solve: why a village is not served, where a closed site's users go.
 
-use super::{Inputs, PlannedSite, SiteStatus};
+use super::{Inputs, NotBuilt, PlannedSite, SiteStatus, Unserved};
 use crate::coverage;
 use crate::model::{SiteId, TownKind};
 use crate::network::{Mode, Snap};
@@ -19,15 +19,14 @@ pub(super) fn unserved_reason(
     solution: &PolicySolution,
     fac_site: &[(usize, SiteId)],
     inp: &Inputs,
-) -> String {
+) -> Unserved {
     let Some(serve_tier) = serve_tier else {
-        return format!(
-            "no tier builds points or centres in a {} (`townships` of the town and village tiers)",
-            kind.name()
-        );
+        return Unserved::NoTier { kind };
     };
     if inp.village_snaps[&serve_tier.mode][v].is_none() {
-        return format!("off the {} network", serve_tier.mode.name());
+        return Unserved::OffNetwork {
+            mode: serve_tier.mode,
+        };
     }
     let reach = |f: usize| inp.times[&serve_tier.mode].reach(fac_site[f].1, serve_tier.radius_s);
     // Only candidates the rules let serve it: its own points, its centre, or for an exempt
@@ -57,20 +56,15 @@ pub(super) fn unserved_reason(
             problem.facilities[f].serving() && reach(f).iter().any(|(u, _)| u.index() == v)
         });
         if any_near && !inp.policy.shared_points && serve_tier.share_below_elders.is_none() {
-            return format!(
-                "no candidate site for a point of its own within {:.0} min (一村一点: only its own point serves it; sites of neighbouring villages do not)",
-                serve_tier.radius_s / 60.0
-            );
+            return Unserved::NoOwnCandidate {
+                minutes: serve_tier.radius_s / 60.0,
+            };
         }
-        return format!(
-            "no candidate site within {:.0} min",
-            serve_tier.radius_s / 60.0
-        );
+        return Unserved::NoCandidate {
+            minutes: serve_tier.radius_s / 60.0,
+        };
     };
-    let label = |f: usize| {
-        let s = &inp.sites[fac_site[f].1.index()];
-        format!("`{}` ({})", s.key, s.name)
-    };
+    let site = |f: usize| fac_site[f].1;
     let fac = &problem.facilities[f];
     let centre = (0..problem.facilities.len()).find(|&c| {
         problem.facilities[c].role == Role::Town
@@ -78,27 +72,22 @@ pub(super) fn unserved_reason(
             && solution.open_from[c].is_some()
     });
     let why = match (fac.role, centre) {
-        _ if problem.weights[v] == 0.0 => "the village has no elders to serve".to_string(),
-        (Role::Town, Some(c)) => format!(
-            "a centre candidate, but its town's one centre is {}",
-            label(c)
-        ),
-        (Role::Village, Some(c)) if !fac.links.contains(&c) => format!(
-            "a point there could not be linked to its town's centre {} (farther than the link radius by car)",
-            label(c)
-        ),
-        (Role::Village, None) => "its town has no centre to link a point to".to_string(),
-        _ if fac.due + 1 < problem.n_years() => format!(
-            "not built within the budgets by {}, the last year its tier builds in (`by_year`)",
-            inp.policy.years[fac.due].0
-        ),
-        _ => "not built within the budget".to_string(),
+        _ if problem.weights[v] == 0.0 => NotBuilt::NoElders,
+        (Role::Town, Some(c)) => NotBuilt::OtherCentre { centre: site(c) },
+        (Role::Village, Some(c)) if fac.needs_link && !fac.links.contains(&c) => {
+            NotBuilt::CannotLink { centre: site(c) }
+        }
+        (Role::Village, None) if fac.needs_link => NotBuilt::NoCentre,
+        _ if fac.due + 1 < problem.n_years() => NotBuilt::BudgetBy {
+            year: inp.policy.years[fac.due].0,
+        },
+        _ => NotBuilt::Budget,
     };
-    format!(
-        "nearest candidate {} {:.1} min away: {why}",
-        label(f),
-        t / 60.0
-    )
+    Unserved::Nearest {
+        site: site(f),
+        minutes: t / 60.0,
+        why,
+    }
 }
 
 /// Points closed sites to the nearest open site of their tier (by travel time in `mode`, or

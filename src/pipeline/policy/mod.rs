@@ -19,7 +19,8 @@ use explain::{relocate, unserved_reason};
 pub(super) use inputs::Inputs;
 use inputs::{Townships, build_cost, demand_weights, hosts, operates_as, townships};
 pub use outcome::{
-    Exemption, PlannedSite, PolicyPlan, Service, SiteStatus, TargetResult, VillagePlan,
+    Exemption, NotBuilt, PlannedSite, PolicyPlan, Service, SiteStatus, TargetResult, Unserved,
+    VillagePlan,
 };
 
 /// Builds, solves and explains the policy plan; also returns each tier's [`TierPlan`].

@@ -2,6 +2,7 @@
 //! read.
 
 use crate::model::{SiteId, TownKind};
+use crate::network::Mode;
 use crate::policy::{PolicyProblem, PolicySolution};
 use crate::scenario::Policy;
 use serde::Serialize;
@@ -73,7 +74,43 @@ pub enum Service {
     /// The town centre.
     Centre { site: SiteId, minutes: f64 },
     /// Not served, and why.
-    Unserved { reason: String },
+    Unserved { reason: Unserved },
+}
+
+/// Why a village is not served (rendered in the scenario's language by the report).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Unserved {
+    /// No town or village tier builds in its kind of township (`townships`).
+    NoTier { kind: TownKind },
+    /// Farther than `max_snap_m` from every road of the serving tier's mode.
+    OffNetwork { mode: Mode },
+    /// Sites within the radius, but none its own point may stand at (一村一点).
+    NoOwnCandidate { minutes: f64 },
+    /// No candidate site within the radius.
+    NoCandidate { minutes: f64 },
+    /// The nearest candidate that could serve it, `minutes` away, and why it does not.
+    Nearest {
+        site: SiteId,
+        minutes: f64,
+        why: NotBuilt,
+    },
+}
+
+/// Why the nearest candidate for a village stays unbuilt.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NotBuilt {
+    /// The village has no elders: nothing is gained.
+    NoElders,
+    /// A centre candidate; the town's one centre is elsewhere.
+    OtherCentre { centre: SiteId },
+    /// A point there is beyond the link radius of the town's centre.
+    CannotLink { centre: SiteId },
+    /// The town has no centre to link a point to.
+    NoCentre,
+    /// The budgets up to its tier's `by_year` did not reach it.
+    BudgetBy { year: i32 },
+    /// The budgets did not reach it.
+    Budget,
 }
 
 impl Service {
