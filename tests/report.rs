@@ -89,3 +89,48 @@ fn the_report_speaks_chinese_by_default_and_english_when_asked() {
         assert!(!s.contains("-0") && !s.contains("FullCoverage"), "{s}");
     }
 }
+
+#[test]
+fn the_interactive_map_is_inlined_with_every_layer_and_its_licence() {
+    let sc = Scenario::load(&root().join("scenarios/default.toml")).unwrap();
+    let plan = carecover::pipeline::run(sc, &Progress::new(true)).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out =
+        carecover::report::write_all(&plan, &tmp.path().join("out"), &Progress::new(true)).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<div id=\"map\"></div>"));
+    assert!(html.contains("Leaflet 1.9.4") && html.contains("BSD 2-Clause License"));
+    assert!(
+        !html.contains("<script src") && !html.contains("<link "),
+        "nothing fetched"
+    );
+    let start = html.find("id=\"map-data\">").unwrap() + "id=\"map-data\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(&html[start..end].replace("<\\/", "</")).unwrap();
+    let count = |file: &str| {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join(file)).unwrap()).unwrap();
+        v["features"].as_array().unwrap().len()
+    };
+    assert_eq!(
+        data["villages"].as_array().unwrap().len(),
+        count("villages.geojson")
+    );
+    assert_eq!(
+        data["sites"].as_array().unwrap().len(),
+        count("sites.geojson")
+    );
+    assert_eq!(
+        data["areas"].as_array().unwrap().len(),
+        count("service_areas.geojson")
+    );
+    assert!(
+        data["roads"].as_array().unwrap().len() > 1000,
+        "the road network is drawn"
+    );
+    assert_eq!(data["towns"].as_array().unwrap().len(), 7);
+    assert_eq!(data["words"]["villages"], "村");
+    // One self-contained file of modest size.
+    assert!(html.len() < 2_000_000, "{} bytes", html.len());
+}

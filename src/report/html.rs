@@ -383,8 +383,8 @@ fn policy_html(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> String {
     )
 }
 
-/// The report page, with the map inlined.
-pub fn report_html(plan: &Plan, map_svg: &str) -> String {
+/// The report page, with the interactive map section (`web_map`) inlined.
+pub fn report_html(plan: &Plan, map: &str) -> String {
     let lang = plan.scenario.language;
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let total: f64 = plan.villages.iter().map(|v| v.elders).sum();
@@ -480,7 +480,8 @@ pub fn report_html(plan: &Plan, map_svg: &str) -> String {
 <p>{gap_note}</p>
 {policy_section}
 <h2>{h_map}</h2>
-<div class="map">{map_svg}</div>
+{map}
+<p>{map_note}</p>
 <h2>{h_unserved}</h2>
 <table><tr><th>{th_tier}</th><th>{th_village}</th><th>{th_town}</th><th>{th_elders_n}</th><th>{th_reason}</th></tr>
 {uncovered}</table>
@@ -506,6 +507,10 @@ pub fn report_html(plan: &Plan, map_svg: &str) -> String {
             "The gap is how far the best possible coverage may lie above this plan (0 % when proven optimal).",
         ),
         h_map = t("地图", "Map"),
+        map_note = t(
+            "可拖动、缩放；点击村或场地查看详情；右上角切换图层（有网络时可打开 OpenStreetMap 底图）。静态地图见 map.svg。",
+            "Drag and zoom; click a village or site for its card; switch layers at the top right (the OpenStreetMap background needs internet). A static map is in map.svg.",
+        ),
         h_unserved = t("未服务的村及原因", "Villages not covered, and why"),
         th_village = t("村", "village"),
         th_town = t("镇街", "township"),

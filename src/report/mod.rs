@@ -25,6 +25,7 @@ mod output_dir;
 pub mod qgis;
 pub mod task_table;
 mod terminal;
+mod web_map;
 pub mod words;
 
 pub use output_dir::StagedDir;
@@ -52,15 +53,13 @@ pub fn write_all(
 ) -> Result<PathBuf> {
     let spinner = progress.spinner("writing outputs (service areas)");
     let staged = StagedDir::new(out_dir)?;
-    staged.write("sites.geojson", to_json(&sites_layer(plan)).as_bytes())?;
-    staged.write(
-        "villages.geojson",
-        to_json(&villages_layer(plan)).as_bytes(),
-    )?;
+    let (sites, villages) = (sites_layer(plan), villages_layer(plan));
+    staged.write("sites.geojson", to_json(&sites).as_bytes())?;
+    staged.write("villages.geojson", to_json(&villages).as_bytes())?;
     let areas = service_areas_layer(plan);
     staged.write("service_areas.geojson", to_json(&areas).as_bytes())?;
-    let map = html::map_svg(plan, &areas);
-    staged.write("map.svg", map.as_bytes())?;
+    staged.write("map.svg", html::map_svg(plan, &areas).as_bytes())?;
+    let map = web_map::map_section(plan, &villages, &sites, &areas);
     staged.write("report.html", html::report_html(plan, &map).as_bytes())?;
     staged.write(
         "assignments.geojson",

@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Opens report.html in headless Chromium: the interactive map must draw every feature of the
+GeoJSON layers (data-drawn-features), the console must show no message, and a screenshot is
+taken (report.png beside the report). Usage: check_report.py OUT_DIR"""
+import json, pathlib, re, subprocess, sys
+
+out = pathlib.Path(sys.argv[1]).resolve()
+url = (out / "report.html").as_uri()
+chrome = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000"]
+run = subprocess.run(chrome + ["--enable-logging=stderr", "--v=0", "--dump-dom", url],
+                     capture_output=True, text=True, timeout=120)
+m = re.search(r'id="map"[^>]*data-drawn-features="(\d+)"', run.stdout)
+if not m:
+    sys.exit("report.html: the map did not finish drawing (no data-drawn-features on #map)")
+drawn = int(m.group(1))
+expected = sum(len(json.loads((out / f).read_text())["features"])
+               for f in ("villages.geojson", "sites.geojson", "service_areas.geojson"))
+villages = len(json.loads((out / "villages.geojson").read_text())["features"])
+console = [l for l in run.stderr.splitlines() if ":CONSOLE" in l]
+print(f"map drew {drawn} features (layers hold {expected}; {villages} villages); "
+      f"{len(console)} console messages")
+if console:
+    sys.exit("console messages:\n" + "\n".join(console))
+if drawn != expected or drawn < villages:
+    sys.exit(f"drawn {drawn}, expected {expected}")
+shot = out / "report.png"
+subprocess.run(chrome + ["--window-size=1300,2400", f"--screenshot={shot}", url],
+               capture_output=True, timeout=120, check=True)
+if shot.stat().st_size < 10000:
+    sys.exit("the screenshot is empty")
+print(f"screenshot: {shot}")

@@ -1,0 +1,237 @@
+//! The interactive map of `report.html`: Leaflet 1.9.4 (vendored from the npm registry with its
+//! licence, `assets/leaflet/`) inlined into the page with the plan's layers, so the page stays
+//! one file that works offline. The road network itself is the base layer; an OpenStreetMap
+//! background can be switched on where there is internet. Villages are coloured by how they
+//! are served and open a card on click; each tier's sites and service areas are layers; towns
+//! and centres carry labels; a legend explains every symbol.
+//!
+//! The features drawn are those of `villages.geojson`, `sites.geojson` and
+//! `service_areas.geojson` (areas simplified to about 10 m): once drawn, the container
+//! `#map` carries `data-drawn-features` = their number (and `data-drawn-roads`), which CI
+//! checks in headless Chromium.
+
+use crate::lang::Lang;
+use crate::pipeline::Plan;
+use geo::{LineString, Simplify};
+use geojson::{FeatureCollection, GeometryValue};
+use serde_json::{Value, json};
+
+const LEAFLET_JS: &str = include_str!("../../assets/leaflet/leaflet.js");
+const LEAFLET_CSS: &str = include_str!("../../assets/leaflet/leaflet.css");
+const LEAFLET_LICENSE: &str = include_str!("../../assets/leaflet/LICENSE");
+const MAP_JS: &str = include_str!("web_map.js");
+
+/// Tier colours, as in the QGIS styles and `map.svg`.
+pub(super) const TIER_HEX: [&str; 6] = [
+    "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf",
+];
+
+/// A line as integers of 1e-5 degree (about a metre), the first point absolute and the rest
+/// as differences: compact in JSON, decoded by the page.
+fn encode(points: &[(f64, f64)]) -> Vec<i64> {
+    let (mut px, mut py) = (0i64, 0i64);
+    let mut out = Vec::with_capacity(points.len() * 2);
+    for &(x, y) in points {
+        let (qx, qy) = ((x * 1e5).round() as i64, (y * 1e5).round() as i64);
+        out.push(qx - px);
+        out.push(qy - py);
+        (px, py) = (qx, qy);
+    }
+    out
+}
+
+fn simplified(points: Vec<(f64, f64)>, epsilon: f64) -> Vec<(f64, f64)> {
+    let line: LineString<f64> = points.into();
+    line.simplify(epsilon).points().map(|p| p.x_y()).collect()
+}
+
+/// The road network as polylines: segments chained through nodes where exactly two meet,
+/// simplified to about 5 m.
+fn roads(plan: &Plan) -> Vec<Vec<i64>> {
+    let net = &plan.network;
+    let n = net.nodes.len();
+    let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, s) in net.segments.iter().enumerate() {
+        adjacent[s.a.index()].push(k);
+        adjacent[s.b.index()].push(k);
+    }
+    let mut used = vec![false; net.segments.len()];
+    let mut lines = Vec::new();
+    let point = |i: usize| (net.nodes[i].lon, net.nodes[i].lat);
+    let mut walk = |start: usize, first: usize, used: &mut Vec<bool>| {
+        let mut pts = vec![point(start)];
+        let (mut at, mut seg) = (start, first);
+        loop {
+            used[seg] = true;
+            let s = &net.segments[seg];
+            let next = if s.a.index() == at {
+                s.b.index()
+            } else {
+                s.a.index()
+            };
+            pts.push(point(next));
+            at = next;
+            match adjacent[at].iter().find(|&&k| !used[k]) {
+                Some(&k) if adjacent[at].len() == 2 => seg = k,
+                _ => break,
+            }
+        }
+        lines.push(encode(&simplified(pts, 0.00005)));
+    };
+    // From every end or junction first, then what is left (closed loops).
+    let ends: Vec<(usize, usize)> = adjacent
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.len() != 2)
+        .flat_map(|(i, a)| a.iter().map(move |&k| (i, k)))
+        .collect();
+    for (start, k) in ends {
+        if !used[k] {
+            walk(start, k, &mut used);
+        }
+    }
+    for k in 0..net.segments.len() {
+        if !used[k] {
+            walk(net.segments[k].a.index(), k, &mut used);
+        }
+    }
+    lines
+}
+
+/// Features as the page needs them: properties, and geometry as encoded rings or a point.
+fn features(fc: &FeatureCollection) -> Vec<Value> {
+    fc.features
+        .iter()
+        .map(|f| {
+            let geometry = match f.geometry.as_ref().map(|g| &g.value) {
+                Some(GeometryValue::Point { coordinates }) => json!({
+                    "point": [(coordinates[0] * 1e5).round() / 1e5, (coordinates[1] * 1e5).round() / 1e5]
+                }),
+                Some(GeometryValue::MultiPolygon { coordinates }) => json!({
+                    "polygons": coordinates
+                        .iter()
+                        .map(|poly| {
+                            poly.iter()
+                                .map(|ring| {
+                                    let pts = ring.iter().map(|p| (p[0], p[1])).collect();
+                                    encode(&simplified(pts, 0.0001))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                        .collect::<Vec<_>>()
+                }),
+                _ => Value::Null,
+            };
+            json!({ "p": f.properties, "g": geometry })
+        })
+        .collect()
+}
+
+/// The words of the page in the scenario's language.
+fn words(lang: Lang) -> Value {
+    let t = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    json!({
+        "roads": t("道路", "Roads"),
+        "osm": t("OpenStreetMap 在线底图", "OpenStreetMap background (online)"),
+        "none": t("仅路网（离线）", "Road network only (offline)"),
+        "villages": t("村", "Villages"),
+        "towns": t("镇街名称", "Township names"),
+        "sites": t("场地", "sites"),
+        "areas": t("服务范围", "service area"),
+        "legend": t("图例", "Legend"),
+        "elders": t("老人", "elders"),
+        "town": t("镇街", "township"),
+        "served_by": t("服务方式", "served by"),
+        "site": t("服务场地", "site"),
+        "minutes": t("分钟", "min"),
+        "reason": t("原因", "reason"),
+        "status": t("状态", "status"),
+        "built": t("建设年度", "built in"),
+        "service": {
+            "own_point": t("本村互助点服务", "its own point"),
+            "shared_point": t("共用互助点服务", "a shared point"),
+            "neighbour_point": t("邻村互助点延伸服务", "a neighbour's point (extension)"),
+            "centre": t("镇（街道）中心服务", "the town centre"),
+            "unserved": t("未服务", "not served"),
+            "covered": t("已覆盖", "covered"),
+            "uncovered": t("未覆盖", "not covered"),
+            "off_network": t("不在路网上", "off the network"),
+        },
+        "site_status": {
+            "existing": t("现有", "existing"),
+            "kept": t("保留", "kept"),
+            "upgraded": t("改造提升", "upgraded"),
+            "new": t("新建", "new"),
+            "closed": t("撤并", "closed"),
+        },
+    })
+}
+
+/// The map section: Leaflet's CSS and code, the data, and the drawing code.
+pub fn map_section(
+    plan: &Plan,
+    villages: &FeatureCollection,
+    sites: &FeatureCollection,
+    areas: &FeatureCollection,
+) -> String {
+    let lang = plan.scenario.language;
+    let tiers: Vec<Value> = plan
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            json!({
+                "name": t.tier.name,
+                "label": super::words::tier_label(&t.tier, lang),
+                "role": t.tier.role.map(|r| format!("{r:?}").to_lowercase()),
+                "colour": TIER_HEX[k % TIER_HEX.len()],
+            })
+        })
+        .collect();
+    // Township labels at the mean position of their villages.
+    let mut towns: std::collections::BTreeMap<&str, (f64, f64, f64)> = Default::default();
+    for v in &plan.villages {
+        let e = towns.entry(v.town.as_str()).or_default();
+        (e.0, e.1, e.2) = (e.0 + v.location.lon, e.1 + v.location.lat, e.2 + 1.0);
+    }
+    let towns: Vec<Value> = towns
+        .into_iter()
+        .filter(|(name, _)| !name.is_empty())
+        .map(|(name, (x, y, n))| json!({ "name": name, "point": [x / n, y / n] }))
+        .collect();
+    let data = json!({
+        "words": words(lang),
+        "tiers": tiers,
+        "towns": towns,
+        "policy": plan.policy.is_some(),
+        "roads": roads(plan),
+        "villages": features(villages),
+        "sites": features(sites),
+        "areas": features(areas),
+    });
+    // `</` must not end the script element early.
+    let data = serde_json::to_string(&data)
+        .expect("map data serializes")
+        .replace("</", "<\\/");
+    // The control icons are not vendored: the layers control stays open.
+    let css = LEAFLET_CSS
+        .replace("url(images/layers.png)", "none")
+        .replace("url(images/layers-2x.png)", "none");
+    let css = css.replace("url(images/marker-icon.png)", "none");
+    format!(
+        "<style>{css}\n#map{{height:640px;border:1px solid #ccc}}.cc-legend{{background:#fff;padding:6px 8px;font-size:12px;line-height:18px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)}}.cc-legend i{{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;border-radius:50%}}.cc-legend i.sq{{border-radius:2px;opacity:.5}}.cc-town{{background:transparent;border:0;box-shadow:none;font-weight:bold;font-size:13px;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff}}.cc-town::before,.cc-site::before{{display:none}}.cc-site{{background:rgba(255,255,255,.75);border:0;box-shadow:none;padding:0 3px;font-size:11px}}</style>\n<div id=\"map\"></div>\n<!--\nLeaflet 1.9.4, https://leafletjs.com (npm package leaflet@1.9.4), inlined under its licence:\n{LEAFLET_LICENSE}-->\n<script>{LEAFLET_JS}</script>\n<script type=\"application/json\" id=\"map-data\">{data}</script>\n<script>{MAP_JS}</script>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_encode_as_differences_of_1e5_degrees() {
+        assert_eq!(
+            encode(&[(1.5, 42.5), (1.50001, 42.49999)]),
+            [150000, 4250000, 1, -1]
+        );
+    }
+}
