@@ -134,3 +134,17 @@ fn the_interactive_map_is_inlined_with_every_layer_and_its_licence() {
     // One self-contained file of modest size.
     assert!(html.len() < 2_000_000, "{} bytes", html.len());
 }
+
+#[test]
+fn the_chinese_readme_scenario_is_a_valid_scenario() {
+    // README.zh-CN.md shows a scenario in pieces; together they must parse.
+    let readme = std::fs::read_to_string(root().join("README.zh-CN.md")).unwrap();
+    let mut toml = String::new();
+    for block in readme.split("```toml").skip(1) {
+        toml += block.split("```").next().unwrap();
+    }
+    let sc = Scenario::parse(&toml, &root().join("x.toml")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sc.tiers.len(), 3);
+    assert_eq!(sc.language, Lang::Zh);
+    assert!(sc.policy.unwrap().subsidy.len() == 2);
+}
