@@ -38,6 +38,17 @@ fn validate_describes_the_problem_and_writes_nothing() {
     assert_eq!(v["villages"]["count"], 8);
     assert_eq!(v["tiers"][1]["candidates"], 5, "2 schools and 3 halls");
     assert_eq!(v["tiers"][0]["existing"], 1);
+    // Sites are counted as solve counts them: the file's, then the candidates at villages.
+    let default = root().join("scenarios/default.toml");
+    let out = carecover(
+        &["--json", "validate", default.to_str().unwrap()],
+        tmp.path(),
+    );
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&d["sites"]["count"], &d["sites"]["at_villages"]),
+        (&96.into(), &66.into())
+    );
     assert_eq!(
         std::fs::read_dir(tmp.path()).unwrap().count(),
         0,
@@ -226,6 +237,15 @@ fn compare_two_results_town_by_town() {
         text.contains("sites only in B") && text.contains("total"),
         "{text}"
     );
+    // Sites are named, with their id and tier to find them in the layers.
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("sites only in B"))
+        .unwrap();
+    for key in &only_b {
+        let name = c["site_names"][key.as_str()].as_str().unwrap();
+        assert!(line.contains(&format!("{name} [{key}]")), "{line}");
+    }
     assert_eq!(
         carecover(&["compare", "a", "missing"], tmp.path())
             .status

@@ -86,7 +86,8 @@ pub fn validation(p: &Prepared) -> Value {
         "scenario": sc.name,
         "file": sc.file,
         "villages": { "file": sc.villages, "crs": sc.villages_crs.name(), "count": p.villages.len(), "elders": p.villages.iter().map(|v| v.elders).sum::<f64>(), "bbox": vb },
-        "sites": { "file": sc.sites, "crs": sc.sites_crs.name(), "count": p.sites.len(), "existing": p.sites.iter().filter(|s| s.existing).count() },
+        // As `solve` counts them: the file's sites, then the candidates placed at villages.
+        "sites": { "file": sc.sites, "crs": sc.sites_crs.name(), "count": p.sites.iter().filter(|s| s.kind != crate::scenario::VILLAGE_SITE_KIND).count(), "at_villages": p.sites.iter().filter(|s| s.kind == crate::scenario::VILLAGE_SITE_KIND).count(), "existing": p.sites.iter().filter(|s| s.existing).count() },
         "roads": { "file": sc.roads, "crs": sc.roads_crs.name(), "network": p.network_stats },
         "villages_off_network": off,
         "tiers": tiers,
@@ -115,13 +116,17 @@ pub fn plain(v: &Value) -> String {
 pub fn validation_text(v: &Value) -> String {
     let p = |x: &Value| plain(x);
     let mut out = format!(
-        "scenario {}: inputs are valid\n  villages: {} ({} elders, {}) from {}\n  sites: {} ({} existing, {}) from {}\n  roads: {} nodes, {:.0} km ({}) from {}\n",
+        "scenario {}: inputs are valid\n  villages: {} ({} elders, {}) from {}\n  sites: {}{} ({} existing, {}) from {}\n  roads: {} nodes, {:.0} km ({}) from {}\n",
         p(&v["scenario"]),
         p(&v["villages"]["count"]),
         p(&v["villages"]["elders"]),
         p(&v["villages"]["crs"]),
         p(&v["villages"]["file"]),
         p(&v["sites"]["count"]),
+        match v["sites"]["at_villages"].as_u64() {
+            Some(n) if n > 0 => format!(" + {n} candidate points at villages"),
+            _ => String::new(),
+        },
         p(&v["sites"]["existing"]),
         p(&v["sites"]["crs"]),
         p(&v["sites"]["file"]),

@@ -54,6 +54,8 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
     let mut towns: BTreeMap<String, Town> = BTreeMap::new();
     let mut names = Vec::new();
     let mut all_sites: [BTreeSet<String>; 2] = Default::default();
+    // Each site key's name, so people read names, not ids.
+    let mut site_names: BTreeMap<String, String> = BTreeMap::new();
     for (k, dir) in [a, b].into_iter().enumerate() {
         if !dir.is_dir() {
             return Err(Error::file(
@@ -93,6 +95,9 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
             let town = towns
                 .entry(s["town"].as_str().unwrap_or_default().to_string())
                 .or_default();
+            if let Some(name) = s["name"].as_str() {
+                site_names.insert(key.clone(), name.to_string());
+            }
             town.sites[k].insert(key.clone());
             town.cost[k] += s["cost"].as_f64().unwrap_or(0.0);
             all_sites[k].insert(key);
@@ -133,6 +138,7 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
         },
         "only_in_a": all_sites[0].difference(&all_sites[1]).collect::<Vec<_>>(),
         "only_in_b": all_sites[1].difference(&all_sites[0]).collect::<Vec<_>>(),
+        "site_names": site_names,
     }))
 }
 
@@ -181,9 +187,21 @@ pub fn compare_text(c: &Value) -> String {
             r["cost_b"].as_f64().unwrap_or(0.0)
         );
     }
+    // "name (id (tier))": what a planner recognizes, then what finds it in the layers.
     let list = |v: &Value| {
         v.as_array()
-            .map(|a| a.iter().map(p).collect::<Vec<_>>().join(", "))
+            .map(|a| {
+                a.iter()
+                    .map(|k| {
+                        let key = p(k);
+                        match c["site_names"][&key].as_str() {
+                            Some(name) if !key.starts_with(name) => format!("{name} [{key}]"),
+                            _ => key,
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
             .unwrap_or_default()
     };
     let _ = writeln!(out, "sites only in A: {}", list(&c["only_in_a"]));
