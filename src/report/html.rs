@@ -20,9 +20,11 @@ const TIER_COLOURS: [RGBColor; 6] = [
 ];
 
 /// The map as SVG: service areas, assignment lines, villages (green covered, red not, grey off
-/// the network) and open sites by tier, in longitude/latitude with the aspect of the middle
-/// latitude.
+/// the network) and open sites by tier with the county-level centres on top, township names,
+/// and a legend for every symbol in a margin kept free of data on the east; in
+/// longitude/latitude with the aspect of the middle latitude.
 pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
+    let lang = plan.scenario.language;
     let pts: Vec<(f64, f64)> = plan
         .villages
         .iter()
@@ -39,7 +41,8 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
         (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
     }
     let (dx, dy) = ((x1 - x0).max(1e-3) * 0.05, (y1 - y0).max(1e-3) * 0.05);
-    let (x0, x1, y0, y1) = (x0 - dx, x1 + dx, y0 - dy, y1 + dy);
+    // Room on the east for the legend, clear of the data.
+    let (x0, x1, y0, y1) = (x0 - dx, x1 + dx + (x1 - x0) * 0.6, y0 - dy, y1 + dy);
     let k = ((y0 + y1) / 2.0).to_radians().cos();
     let width = 900u32;
     let height =
@@ -49,10 +52,7 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         let _ = root.fill(&WHITE);
         let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("carecover: {}", plan.scenario.name),
-                ("sans-serif", 18),
-            )
+            .caption(&plan.scenario.name, ("sans-serif", 18))
             .margin(10)
             .x_label_area_size(25)
             .y_label_area_size(45)
@@ -61,8 +61,8 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
         let _ = chart
             .configure_mesh()
             .light_line_style(WHITE.mix(0.0))
-            .x_desc("longitude")
-            .y_desc("latitude")
+            .x_desc(lang.pick("经度", "longitude"))
+            .y_desc(lang.pick("纬度", "latitude"))
             .draw();
         let tier_colour = |name: &str| {
             TIER_COLOURS[plan
@@ -104,13 +104,16 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
             });
             let _ = chart.draw_series(lines);
         }
+        let covered = RGBColor(26, 150, 65);
+        let uncovered = RGBColor(215, 25, 28);
+        let off = RGBColor(120, 120, 120);
         for (i, v) in plan.villages.iter().enumerate() {
             let colour = if plan.covered(VillageId(i as u32)) {
-                RGBColor(26, 150, 65)
+                covered
             } else if plan.village_snaps.values().all(|s| s[i].is_none()) {
-                RGBColor(120, 120, 120)
+                off
             } else {
-                RGBColor(215, 25, 28)
+                uncovered
             };
             let size = (2.0 + (v.elders.max(0.0)).sqrt() / 6.0).min(9.0) as i32;
             let _ = chart.draw_series(std::iter::once(Circle::new(
@@ -119,19 +122,69 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
                 colour.filled(),
             )));
         }
-        for t in &plan.tiers {
+        // Legend entries for the villages (drawn as empty series).
+        for (colour, zh, en) in [
+            (covered, "村：已覆盖", "village: covered"),
+            (uncovered, "村：未覆盖", "village: not covered"),
+            (off, "村：不在路网上", "village: off the network"),
+        ] {
+            let _ = chart
+                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+                .map(|s| {
+                    s.label(lang.pick(zh, en))
+                        .legend(move |(x, y)| Circle::new((x, y), 4, colour.filled()))
+                });
+        }
+        // Sites, the last tiers first so the county-level centres end on top.
+        for t in plan.tiers.iter().rev() {
             let c = tier_colour(&t.tier.name);
+            let size = match t.tier.role {
+                Some(crate::scenario::Role::County | crate::scenario::Role::Regional) => 11,
+                Some(crate::scenario::Role::Town) => 9,
+                _ => 6,
+            };
             let sites = t
                 .open_sites()
                 .map(|s| plan.sites[s.index()].location)
-                .map(|p| TriangleMarker::new((p.lon, p.lat), 7, c.filled()));
+                .map(move |p| TriangleMarker::new((p.lon, p.lat), size, c.filled()));
+            let label = tier_label(&t.tier, lang);
             let _ = chart.draw_series(sites).map(|s| {
-                s.label(format!("{} site", t.tier.name))
+                s.label(label)
                     .legend(move |(x, y)| TriangleMarker::new((x, y), 6, c.filled()))
             });
+            let _ = chart
+                .draw_series(std::iter::empty::<Polygon<(f64, f64)>>())
+                .map(|s| {
+                    s.label(format!(
+                        "{}{}",
+                        tier_label(&t.tier, lang),
+                        lang.pick(" 服务范围", " service area")
+                    ))
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x - 5, y - 4), (x + 5, y + 4)], c.mix(0.3).filled())
+                    })
+                });
+        }
+        // Township names at the mean position of their villages.
+        let mut towns: std::collections::BTreeMap<&str, (f64, f64, f64)> = Default::default();
+        for v in &plan.villages {
+            let e = towns.entry(v.town.as_str()).or_default();
+            (e.0, e.1, e.2) = (e.0 + v.location.lon, e.1 + v.location.lat, e.2 + 1.0);
+        }
+        let font = ("sans-serif", 13)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&BLACK);
+        for (name, (x, y, n)) in towns.into_iter().filter(|(name, _)| !name.is_empty()) {
+            let _ = chart.draw_series(std::iter::once(Text::new(
+                name.to_string(),
+                (x / n, y / n),
+                font.clone(),
+            )));
         }
         let _ = chart
             .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
             .draw();
