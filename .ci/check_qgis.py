@@ -15,12 +15,14 @@ from qgis.PyQt.QtGui import QColor
 out = sys.argv[1]
 summary = json.load(open(f"{out}/summary.json"))
 n_open = sum(len(t["open_sites"]) for t in summary["tiers"])
+# By source file: layer names are in the scenario's language (场地, 村, 服务关系, 服务范围).
 expected = {
-    "sites": (n_open, "tier"),
-    "villages": (summary["inputs"]["n_villages"], "service"),
-    "assignments": (sum(t["villages_covered"] for t in summary["tiers"]), "tier"),
-    "service areas": (n_open, "tier"),
+    "sites.geojson": (n_open, "tier"),
+    "villages.geojson": (summary["inputs"]["n_villages"], "service"),
+    "assignments.geojson": (sum(t["villages_covered"] for t in summary["tiers"]), "tier"),
+    "service_areas.geojson": (n_open, "tier"),
 }
+source = lambda layer: layer.source().split("|")[0].replace("\\", "/").split("/")[-1]
 app = QgsApplication([], False)
 app.initQgis()
 project = QgsProject.instance()
@@ -32,13 +34,21 @@ if project.crs().authid() != "EPSG:4326":
 layers = project.layerTreeRoot().layerOrder()
 names = [layer.name() for layer in layers]
 for layer in layers:
-    count, field = expected.pop(layer.name(), (None, None))
+    count, field = expected.pop(source(layer), (None, None))
     renderer = layer.renderer()
     ok = layer.isValid() and layer.featureCount() == count and renderer.type() == "categorizedSymbol" and renderer.classAttribute() == field
     print(f"QGIS layer {layer.name()}: valid={layer.isValid()} features={layer.featureCount()} (expected {count}) style={renderer.type()} on {renderer.classAttribute()}: {'ok' if ok else 'FAILED'}")
     if not ok:
         failures.append(layer.name())
 failures += [f"layer {name} missing" for name in expected]
+# Chinese projects name the fields for people (the keys stay English for scripts).
+if "<aliases>" in open(f"{out}/plan.qgs", encoding="utf-8").read():
+    for layer in layers:
+        if source(layer) == "villages.geojson":
+            alias = layer.attributeAlias(layer.fields().indexOf("elders"))
+            print(f"QGIS field alias of elders: {alias!r}")
+            if alias != "老人数":
+                failures.append("villages: no Chinese alias for elders")
 settings = QgsMapSettings()
 settings.setLayers(layers)
 settings.setDestinationCrs(project.crs())

@@ -384,6 +384,19 @@ fn qgis_project_and_styles_reference_existing_layers_and_fields() {
         }
     }
     assert!(project.contains("<authid>EPSG:4326</authid>"));
+    // In Chinese (the default): layer names, tier labels, and an alias for every aliased field
+    // that the layer has.
+    assert_eq!(
+        xml_texts(&project, "layername"),
+        ["场地", "村", "服务关系", "服务范围"]
+    );
+    assert!(project.contains("村级互助养老点"), "tier labels");
+    let aliases = xml_attrs(&project, "alias");
+    assert!(
+        aliases
+            .iter()
+            .any(|a| a["field"] == "elders" && a["name"] == "老人数")
+    );
     let layers = xml_attrs(&project, "layer-tree-layer");
     assert!(
         layers.iter().all(|l| sources.contains(&l["source"])),

@@ -65,8 +65,13 @@ pub fn write_all(
         "assignments.geojson",
         to_json(&assignments_layer(plan)).as_bytes(),
     )?;
-    let tiers: Vec<String> = plan.tiers.iter().map(|t| t.tier.name.clone()).collect();
-    let styles = qgis::styles(&tiers);
+    let lang = plan.scenario.language;
+    let tiers: Vec<(String, String)> = plan
+        .tiers
+        .iter()
+        .map(|t| (t.tier.name.clone(), words::tier_label(&t.tier, lang)))
+        .collect();
+    let styles = qgis::styles(&tiers, lang);
     staged.write(
         "plan.qgs",
         qgis::project(&format!("carecover: {}", plan.scenario.name), &styles).as_bytes(),

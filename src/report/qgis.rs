@@ -4,6 +4,7 @@
 //! villages are labelled with their names. Layer sources are relative paths, so the output
 //! folder can be moved or shared as a whole.
 
+use crate::lang::Lang;
 use quick_xml::escape::escape;
 
 /// A colour as QGIS writes it: "r,g,b,a".
@@ -34,7 +35,48 @@ pub struct LayerStyle {
     pub label: Option<String>,
     /// Marker shape and size (points only): sites are larger triangles, villages circles.
     pub marker: (&'static str, f64),
+    /// Field aliases QGIS shows in the attribute table and forms (the keys stay English for
+    /// scripts).
+    pub aliases: Vec<(&'static str, &'static str)>,
 }
+
+/// Chinese names of the layers' fields, as the attribute table shows them.
+const ALIASES_ZH: [(&str, &str); 34] = [
+    ("id", "编号"),
+    ("name", "名称"),
+    ("town", "镇街"),
+    ("kind", "场地类型"),
+    ("tier", "设施层级"),
+    ("status", "状态"),
+    ("build_year", "建设年度"),
+    ("cost", "建设费用（元）"),
+    ("subsidy", "建设补助（元）"),
+    ("operating_cost", "运营补贴（元/年）"),
+    ("capacity", "容量（人）"),
+    ("villages_served", "服务村数"),
+    ("elders_served", "服务老人数"),
+    ("villages_within", "半径内村数"),
+    ("elders_within", "半径内老人数"),
+    ("over_capacity", "超出容量"),
+    ("beds", "床位"),
+    ("moved_to", "撤并后迁往"),
+    ("mode", "出行方式"),
+    ("radius_min", "服务半径（分钟）"),
+    ("population", "人口"),
+    ("elders", "老人数"),
+    ("covered", "已覆盖"),
+    ("service", "覆盖情况"),
+    ("served_by", "服务方式"),
+    ("served_site", "服务场地"),
+    ("served_min", "到服务场地（分钟）"),
+    ("served_from", "开始服务年度"),
+    ("exemption", "不设点原因"),
+    ("reason", "未服务原因"),
+    ("village_name", "村名"),
+    ("site_name", "场地名称"),
+    ("minutes", "分钟"),
+    ("area_km2", "面积（平方公里）"),
+];
 
 fn option(name: &str, value: &str) -> String {
     format!(
@@ -133,9 +175,29 @@ pub fn qml(style: &LayerStyle) -> String {
 
 const WGS84: &str = r#"<spatialrefsys nativeFormat="Wkt"><wkt>GEOGCRS["WGS 84",DATUM["World Geodetic System 1984",ELLIPSOID["WGS 84",6378137,298.257223563,LENGTHUNIT["metre",1]]],PRIMEM["Greenwich",0,ANGLEUNIT["degree",0.0174532925199433]],CS[ellipsoidal,2],AXIS["geodetic latitude (Lat)",north,ORDER[1],ANGLEUNIT["degree",0.0174532925199433]],AXIS["geodetic longitude (Lon)",east,ORDER[2],ANGLEUNIT["degree",0.0174532925199433]],ID["EPSG",4326]]</wkt><proj4>+proj=longlat +datum=WGS84 +no_defs</proj4><srsid>3452</srsid><srid>4326</srid><authid>EPSG:4326</authid><description>WGS 84</description><projectionacronym>longlat</projectionacronym><ellipsoidacronym>EPSG:7030</ellipsoidacronym><geographicflag>true</geographicflag></spatialrefsys>"#;
 
+/// The `<aliases>` element of a layer.
+fn aliases(style: &LayerStyle) -> String {
+    if style.aliases.is_empty() {
+        return String::new();
+    }
+    let items: String = style
+        .aliases
+        .iter()
+        .enumerate()
+        .map(|(i, (field, alias))| {
+            format!(
+                r#"<alias field="{}" index="{i}" name="{}"/>"#,
+                escape(*field),
+                escape(*alias)
+            )
+        })
+        .collect();
+    format!("<aliases>{items}</aliases>")
+}
+
 /// The project file: every layer (drawn in the given order, first on top), styled, in WGS-84.
 pub fn project(title: &str, layers: &[LayerStyle]) -> String {
-    let id = |s: &LayerStyle| format!("{}_layer", s.name);
+    let id = |s: &LayerStyle| format!("{}_layer", s.file.trim_end_matches(".geojson"));
     let tree: String = layers
         .iter()
         .map(|s| format!(r#"<layer-tree-layer id="{}" name="{}" source="./{}" providerKey="ogr" checked="Qt::Checked" expanded="1"/>"#, id(s), escape(s.name.as_str()), escape(s.file.as_str())))
@@ -145,13 +207,14 @@ pub fn project(title: &str, layers: &[LayerStyle]) -> String {
         .iter()
         .map(|s| {
             format!(
-                r#"<maplayer type="vector" geometry="{}" labelsEnabled="{}"><id>{}</id><datasource>./{}</datasource><layername>{}</layername><srs>{WGS84}</srs><provider encoding="UTF-8">ogr</provider>{}</maplayer>"#,
+                r#"<maplayer type="vector" geometry="{}" labelsEnabled="{}"><id>{}</id><datasource>./{}</datasource><layername>{}</layername><srs>{WGS84}</srs><provider encoding="UTF-8">ogr</provider>{}{}</maplayer>"#,
                 s.geometry,
                 s.label.is_some() as u8,
                 id(s),
                 escape(s.file.as_str()),
                 escape(s.name.as_str()),
-                renderer(s)
+                renderer(s),
+                aliases(s)
             )
         })
         .collect::<Vec<_>>()
@@ -167,63 +230,79 @@ pub fn project(title: &str, layers: &[LayerStyle]) -> String {
     )
 }
 
-/// The styles of carecover's four layers for a plan with these tiers.
-pub fn styles(tiers: &[String]) -> Vec<LayerStyle> {
+/// The styles of carecover's four layers for a plan with these tiers (name and the label
+/// people read), in `lang`: layer names, category labels and field aliases.
+pub fn styles(tiers: &[(String, String)], lang: Lang) -> Vec<LayerStyle> {
+    let t = |zh: &str, en: &str| lang.pick(zh, en).to_string();
     let by_tier = || {
         tiers
             .iter()
             .enumerate()
-            .map(|(k, t)| (t.clone(), t.clone(), TIER_COLOURS[k % TIER_COLOURS.len()]))
+            .map(|(k, (name, label))| {
+                (
+                    name.clone(),
+                    label.clone(),
+                    TIER_COLOURS[k % TIER_COLOURS.len()],
+                )
+            })
             .collect::<Vec<_>>()
+    };
+    let aliases = match lang {
+        Lang::Zh => ALIASES_ZH.to_vec(),
+        Lang::En => Vec::new(),
     };
     vec![
         LayerStyle {
             file: "sites.geojson".into(),
-            name: "sites".into(),
+            name: t("场地", "sites"),
             geometry: "Point",
             field: "tier".into(),
             categories: by_tier(),
             label: Some("name".into()),
             marker: ("triangle", 5.0),
+            aliases: aliases.clone(),
         },
         LayerStyle {
             file: "villages.geojson".into(),
-            name: "villages".into(),
+            name: t("村", "villages"),
             geometry: "Point",
             field: "service".into(),
             categories: vec![
-                ("covered".into(), "covered".into(), (26, 150, 65, 255)),
+                ("covered".into(), t("已覆盖", "covered"), (26, 150, 65, 255)),
                 (
                     "uncovered".into(),
-                    "outside every radius".into(),
+                    t("不在任何服务半径内", "outside every radius"),
                     (215, 25, 28, 255),
                 ),
                 (
                     "off_network".into(),
-                    "off the road network".into(),
+                    t("不在路网上", "off the road network"),
                     (120, 120, 120, 255),
                 ),
             ],
             label: Some("name".into()),
             marker: ("circle", 2.6),
+            aliases: aliases.clone(),
         },
         LayerStyle {
             file: "assignments.geojson".into(),
-            name: "assignments".into(),
+            name: t("服务关系", "assignments"),
             geometry: "Line",
             field: "tier".into(),
             categories: by_tier(),
             label: None,
             marker: ("circle", 2.0),
+            aliases: aliases.clone(),
         },
         LayerStyle {
             file: "service_areas.geojson".into(),
-            name: "service areas".into(),
+            name: t("服务范围", "service areas"),
             geometry: "Polygon",
             field: "tier".into(),
             categories: by_tier(),
             label: None,
             marker: ("circle", 2.0),
+            aliases,
         },
     ]
 }
