@@ -172,6 +172,23 @@ fn count(
     Ok(())
 }
 
+/// `text` across columns `c0..=c1` of row `r`: merged where that is more than one cell (a
+/// merged range of one cell is an error).
+fn across(
+    sheet: &mut Worksheet,
+    r: u32,
+    (c0, c1): (u16, u16),
+    text: &str,
+    f: &Format,
+) -> Result<(), XlsxError> {
+    if c1 > c0 {
+        sheet.merge_range(r, c0, r, c1, text, f)?;
+    } else {
+        sheet.write_string_with_format(r, c0, text, f)?;
+    }
+    Ok(())
+}
+
 /// Writes the annex of `plan`'s task `table` into `sheet`, in the scenario's layout and
 /// language.
 pub fn write(
@@ -248,11 +265,7 @@ fn jiangjin(sheet: &mut Worksheet, a: &AnnexInput) -> Result<(), XlsxError> {
         sheet.merge_range(1, c as u16, 3, c as u16, h, &f.head)?;
     }
     let group = lang.pick("农村养老服务设施", "Rural elderly-care facilities");
-    if n_cols > 6 {
-        sheet.merge_range(1, 5, 1, last_col, group, &f.head)?;
-    } else {
-        sheet.write_string_with_format(1, 5, group, &f.head)?;
-    }
+    across(sheet, 1, (5, last_col), group, &f.head)?;
     let mut c = 5u16;
     for (y, tasks) in &per_year {
         let heading = match lang {
@@ -260,11 +273,7 @@ fn jiangjin(sheet: &mut Worksheet, a: &AnnexInput) -> Result<(), XlsxError> {
             Lang::En => format!("To build in {y}"),
         };
         let end = c + tasks.len() as u16 - 1;
-        if end > c {
-            sheet.merge_range(2, c, 2, end, &heading, &f.head)?;
-        } else {
-            sheet.write_string_with_format(2, c, &heading, &f.head)?;
-        }
+        across(sheet, 2, (c, end), &heading, &f.head)?;
         for (i, t) in tasks.iter().enumerate() {
             let h = lang.pick(t.facility[0], t.facility[1]);
             sheet.write_string_with_format(3, c + i as u16, h, &f.head)?;
@@ -370,11 +379,7 @@ fn yongchuan(sheet: &mut Worksheet, a: &AnnexInput) -> Result<(), XlsxError> {
     for (t, years) in &groups {
         let end = c + years.len() as u16 - 1;
         let h = lang.pick(t.task[0], t.task[1]);
-        if end > c {
-            sheet.merge_range(2, c, 2, end, h, &f.head)?;
-        } else {
-            sheet.write_string_with_format(2, c, h, &f.head)?;
-        }
+        across(sheet, 2, (c, end), h, &f.head)?;
         for (i, y) in years.iter().enumerate() {
             sheet.write_number_with_format(3, c + i as u16, *y as f64, &f.head)?;
         }
@@ -410,9 +415,7 @@ fn yongchuan(sheet: &mut Worksheet, a: &AnnexInput) -> Result<(), XlsxError> {
             .map(|y| cols.value(n_rows - 1, &format!("{}_{y}", t.key)))
             .sum();
         let end = c + years.len() as u16 - 1;
-        if end > c {
-            sheet.merge_range(r, c, r, end, "", &f.head)?;
-        }
+        across(sheet, r, (c, end), "", &f.head)?;
         sheet.write_number_with_format(r, c, sum.round(), &f.head)?;
         c = end + 1;
     }

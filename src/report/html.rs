@@ -3,21 +3,12 @@
 //! it is not covered. Opens in any browser, needs no internet and no GIS.
 
 use super::task_table::Cell;
-use super::words::{method, objective, plain, status, tier_label, unserved};
+use super::words::{method, mode, objective, plain, status, tier_label, unserved};
 use crate::lang::{Lang, number};
 use crate::model::VillageId;
 use crate::pipeline::Plan;
 use plotters::prelude::*;
 use quick_xml::escape::escape;
-
-const TIER_COLOURS: [RGBColor; 6] = [
-    RGBColor(55, 126, 184),
-    RGBColor(77, 175, 74),
-    RGBColor(152, 78, 163),
-    RGBColor(255, 127, 0),
-    RGBColor(166, 86, 40),
-    RGBColor(247, 129, 191),
-];
 
 /// The map as SVG: service areas, assignment lines, villages (green covered, red not, grey off
 /// the network) and open sites by tier with the county-level centres on top, township names,
@@ -65,12 +56,9 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
             .y_desc(lang.pick("纬度", "latitude"))
             .draw();
         let tier_colour = |name: &str| {
-            TIER_COLOURS[plan
-                .tiers
-                .iter()
-                .position(|t| t.tier.name == name)
-                .unwrap_or(0)
-                % TIER_COLOURS.len()]
+            let k = plan.tiers.iter().position(|t| t.tier.name == name);
+            let (r, g, b) = super::tier_rgb(k.unwrap_or(0));
+            RGBColor(r, g, b)
         };
         for f in &areas.features {
             let tier = f
@@ -166,19 +154,14 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
                 });
         }
         // Township names at the mean position of their villages.
-        let mut towns: std::collections::BTreeMap<&str, (f64, f64, f64)> = Default::default();
-        for v in &plan.villages {
-            let e = towns.entry(v.town.as_str()).or_default();
-            (e.0, e.1, e.2) = (e.0 + v.location.lon, e.1 + v.location.lat, e.2 + 1.0);
-        }
         let font = ("sans-serif", 13)
             .into_font()
             .style(FontStyle::Bold)
             .color(&BLACK);
-        for (name, (x, y, n)) in towns.into_iter().filter(|(name, _)| !name.is_empty()) {
+        for (name, at) in super::town_positions(plan) {
             let _ = chart.draw_series(std::iter::once(Text::new(
                 name.to_string(),
-                (x / n, y / n),
+                at,
                 font.clone(),
             )));
         }
@@ -450,10 +433,7 @@ pub fn report_html(plan: &Plan, map: &str) -> String {
             "<tr><td title=\"{}\">{}</td><td>{}</td><td class=n>{}</td><td class=n>{} + {}</td><td class=n>{}</td><td class=n>{} ({})</td><td class=n>{}</td><td>{}</td><td class=n>{}%</td></tr>\n",
             e(&tier.tier.name),
             e(&tier_label(&tier.tier, lang)),
-            match tier.tier.mode {
-                crate::network::Mode::Walk => t("步行", "walk"),
-                crate::network::Mode::Drive => t("驾车", "drive"),
-            },
+            mode(tier.tier.mode, lang),
             number(tier.tier.radius_s / 60.0, 1),
             existing,
             s.open.len() - existing,

@@ -42,6 +42,36 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 /// Attribution required by the OpenStreetMap data the default scenario uses.
+/// Tier colours, in tier order (ColorBrewer Set1, colour-blind safe for the first three): the
+/// same in `map.svg`, the interactive map and the QGIS styles.
+pub(crate) const TIER_RGB: [(u8, u8, u8); 6] = [
+    (55, 126, 184),
+    (77, 175, 74),
+    (152, 78, 163),
+    (255, 127, 0),
+    (166, 86, 40),
+    (247, 129, 191),
+];
+
+/// The colour of tier `k`.
+pub(crate) fn tier_rgb(k: usize) -> (u8, u8, u8) {
+    TIER_RGB[k % TIER_RGB.len()]
+}
+
+/// Each named township and the mean position of its villages (lon, lat), by name: where the
+/// maps put its label.
+pub(crate) fn town_positions(plan: &Plan) -> Vec<(&str, (f64, f64))> {
+    let mut sums: std::collections::BTreeMap<&str, (f64, f64, f64)> = Default::default();
+    for v in &plan.villages {
+        let e = sums.entry(v.town.as_str()).or_default();
+        (e.0, e.1, e.2) = (e.0 + v.location.lon, e.1 + v.location.lat, e.2 + 1.0);
+    }
+    sums.into_iter()
+        .filter(|(name, _)| !name.is_empty())
+        .map(|(name, (x, y, n))| (name, (x / n, y / n)))
+        .collect()
+}
+
 pub const OSM_ATTRIBUTION: &str =
     "Map data © OpenStreetMap contributors, available under the Open Database Licence (ODbL)";
 

@@ -10,16 +10,6 @@ use quick_xml::escape::escape;
 /// A colour as QGIS writes it: "r,g,b,a".
 type Rgba = (u8, u8, u8, u8);
 
-/// Colours for tiers, in tier order (ColorBrewer Set1, colour-blind safe for the first three).
-const TIER_COLOURS: [Rgba; 6] = [
-    (55, 126, 184, 255),
-    (77, 175, 74, 255),
-    (152, 78, 163, 255),
-    (255, 127, 0, 255),
-    (166, 86, 40, 255),
-    (247, 129, 191, 255),
-];
-
 /// How one layer is drawn.
 #[derive(Clone, Debug)]
 pub struct LayerStyle {
@@ -239,11 +229,10 @@ pub fn styles(tiers: &[(String, String)], lang: Lang) -> Vec<LayerStyle> {
             .iter()
             .enumerate()
             .map(|(k, (name, label))| {
-                (
-                    name.clone(),
-                    label.clone(),
-                    TIER_COLOURS[k % TIER_COLOURS.len()],
-                )
+                (name.clone(), label.clone(), {
+                    let (r, g, b) = super::tier_rgb(k);
+                    (r, g, b, 255)
+                })
             })
             .collect::<Vec<_>>()
     };

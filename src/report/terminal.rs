@@ -4,7 +4,7 @@
 //! budget reads as carry-over, not as overspending.
 
 use super::pct;
-use super::words::{method, objective, status, tier_label};
+use super::words::{method, mode, objective, status, tier_label};
 use crate::lang::{Lang, number};
 use crate::model::VillageId;
 use crate::pipeline::Plan;
@@ -37,26 +37,20 @@ pub fn summary_table(plan: &Plan) -> String {
         plan.sites.len() - at_villages,
         number(plan.network_stats.length_km, 0),
     );
+    let name = &plan.scenario.name;
+    let extra = match (at_villages, lang) {
+        (0, _) => String::new(),
+        (n, Lang::Zh) => format!(" + {n} 处村内候选点"),
+        (n, Lang::En) => format!(" + {n} candidate points at villages"),
+    };
     let _ = match lang {
         Lang::Zh => writeln!(
             out,
-            "方案：{}（{n_v} 个村，{n_s} 处场地{}，道路 {km} 公里）",
-            plan.scenario.name,
-            if at_villages > 0 {
-                format!(" + {at_villages} 处村内候选点")
-            } else {
-                String::new()
-            }
+            "方案：{name}（{n_v} 个村，{n_s} 处场地{extra}，道路 {km} 公里）"
         ),
         Lang::En => writeln!(
             out,
-            "scenario: {} ({n_v} villages, {n_s} sites{}, {km} km of road)",
-            plan.scenario.name,
-            if at_villages > 0 {
-                format!(" + {at_villages} candidate points at villages")
-            } else {
-                String::new()
-            }
+            "scenario: {name} ({n_v} villages, {n_s} sites{extra}, {km} km of road)"
         ),
     };
     let widths = [24, 6, 7, 10, 14, 22, 10, 14, 8];
@@ -87,13 +81,9 @@ pub fn summary_table(plan: &Plan) -> String {
             Lang::Zh => tier_label(&tier.tier, lang),
             Lang::En => tier.tier.name.clone(),
         };
-        let mode = match tier.tier.mode {
-            crate::network::Mode::Walk => t("步行", "walk"),
-            crate::network::Mode::Drive => t("驾车", "drive"),
-        };
         let cells = [
             label,
-            mode.to_string(),
+            mode(tier.tier.mode, lang).to_string(),
             format!(
                 "{}{}",
                 number(tier.tier.radius_s / 60.0, 1),

@@ -21,11 +21,6 @@ const LEAFLET_CSS: &str = include_str!("../../assets/leaflet/leaflet.css");
 const LEAFLET_LICENSE: &str = include_str!("../../assets/leaflet/LICENSE");
 const MAP_JS: &str = include_str!("web_map.js");
 
-/// Tier colours, as in the QGIS styles and `map.svg`.
-pub(super) const TIER_HEX: [&str; 6] = [
-    "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf",
-];
-
 /// A line as integers of 1e-5 degree (about a metre), the first point absolute and the rest
 /// as differences: compact in JSON, decoded by the page.
 fn encode(points: &[(f64, f64)]) -> Vec<i64> {
@@ -180,24 +175,18 @@ pub fn map_section(
         .iter()
         .enumerate()
         .map(|(k, t)| {
+            let (r, g, b) = super::tier_rgb(k);
             json!({
                 "name": t.tier.name,
                 "label": super::words::tier_label(&t.tier, lang),
                 "role": t.tier.role.map(|r| format!("{r:?}").to_lowercase()),
-                "colour": TIER_HEX[k % TIER_HEX.len()],
+                "colour": format!("#{r:02x}{g:02x}{b:02x}"),
             })
         })
         .collect();
-    // Township labels at the mean position of their villages.
-    let mut towns: std::collections::BTreeMap<&str, (f64, f64, f64)> = Default::default();
-    for v in &plan.villages {
-        let e = towns.entry(v.town.as_str()).or_default();
-        (e.0, e.1, e.2) = (e.0 + v.location.lon, e.1 + v.location.lat, e.2 + 1.0);
-    }
-    let towns: Vec<Value> = towns
+    let towns: Vec<Value> = super::town_positions(plan)
         .into_iter()
-        .filter(|(name, _)| !name.is_empty())
-        .map(|(name, (x, y, n))| json!({ "name": name, "point": [x / n, y / n] }))
+        .map(|(name, (x, y))| json!({ "name": name, "point": [x, y] }))
         .collect();
     let data = json!({
         "words": words(lang),

@@ -29,6 +29,14 @@ pub fn tier_label(tier: &Tier, lang: Lang) -> String {
     lang.pick(zh, en).to_string()
 }
 
+/// A travel mode as the tables name it.
+pub fn mode(m: Mode, lang: Lang) -> &'static str {
+    match m {
+        Mode::Walk => lang.pick("步行", "walk"),
+        Mode::Drive => lang.pick("驾车", "drive"),
+    }
+}
+
 /// A kind of township: 镇 or 街道.
 pub fn town_kind(kind: TownKind, lang: Lang) -> &'static str {
     match kind {

@@ -106,6 +106,15 @@ pub(super) fn plan(
     // County centres, town centres and village points.
     let mut facilities: Vec<Facility> = Vec::new();
     let mut fac_site: Vec<(usize, SiteId)> = Vec::new();
+    // Townships whose kind some town tier builds in: there 中心带点 applies and a centre is due.
+    let town_tier_builds: Vec<bool> = kinds
+        .iter()
+        .map(|&k| {
+            tiers
+                .iter()
+                .any(|x| x.role == Some(Role::Town) && x.covers(k))
+        })
+        .collect();
     for (k, tier) in tiers.iter().enumerate() {
         let Some(r) = tier.role else { continue };
         for &s in &inp.candidates[k] {
@@ -154,11 +163,7 @@ pub(super) fn plan(
                     _ => serves_from(s, r),
                 },
                 links: Vec::new(),
-                needs_link: town.is_some_and(|t| {
-                    tiers
-                        .iter()
-                        .any(|x| x.role == Some(Role::Town) && x.covers(kinds[t]))
-                }),
+                needs_link: town.is_some_and(|t| town_tier_builds[t]),
                 // County-level `by_year` is the year of their minimum (`CountyRule::by`).
                 due: match (r, tier.by_year) {
                     (Role::Town | Role::Village, Some(by)) => policy
@@ -226,11 +231,7 @@ pub(super) fn plan(
     // scenario's `townships`, a township has no centre by design).
     let missing: Vec<&str> = (0..towns.len())
         .filter(|&t| !needs_centre[t])
-        .filter(|&t| {
-            tiers
-                .iter()
-                .any(|x| x.role == Some(Role::Town) && x.covers(kinds[t]))
-        })
+        .filter(|&t| town_tier_builds[t])
         .map(|t| towns[t].as_str())
         .collect();
     if !missing.is_empty() {
