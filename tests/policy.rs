@@ -353,12 +353,10 @@ fn demand_weights_on_a_missing_column_name_the_village() {
 // Published plans and the audit.
 
 #[test]
+#[ignore = "reads ../shared/data/plans, which the repository does not hold; CI runs it with --ignored"]
 fn jiangjin_plan_table_reads_with_its_published_totals() {
     let path = root().join("../shared/data/plans/jiangjin_2021_plan.csv");
-    if !path.exists() {
-        eprintln!("skipped: {} not present", path.display());
-        return;
-    }
+    assert!(path.exists(), "{} absent", path.display());
     let towns = carecover::io::read_plan_table(&path).unwrap();
     let sum = |f: &dyn Fn(&carecover::io::PlannedTown) -> f64| towns.iter().map(f).sum::<f64>();
     // DOMAIN.md: 30 towns, 175 villages, 60 existing points; 25 new centres, 95 new points.
