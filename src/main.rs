@@ -66,17 +66,21 @@ enum Command {
         /// Output folder of the second result (B).
         b: PathBuf,
     },
-    /// Audit a published per-town plan (a table like the Jiangjin annex: town, new_points_<year>,
-    /// ...) against what each town of a policy scenario needs: the fewest points that serve
-    /// every village, and the most elders the plan's number of points can serve.
+    /// Audit a published per-town plan against what each town of a policy scenario needs: the
+    /// fewest points that serve every village, and the most elders the plan's number of points
+    /// can serve. The plan is the annex as published (附件1 / 附件2 Chinese headings, xlsx or
+    /// CSV, e.g. a task_table.xlsx) or an English-keyed table (town, new_points_<year>, ...).
     ///
     /// Example: carecover audit scenarios/default.toml --plan scenarios/andorra_plan_2025.csv
     Audit {
         /// A scenario with a [policy] section.
         scenario: PathBuf,
-        /// The published plan (CSV with `town` and `new_points…` columns).
+        /// The published plan (.xlsx, .xls, .ods or .csv).
         #[arg(long)]
         plan: PathBuf,
+        /// The plan's sheet (spreadsheets; default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
         /// Time limit of each exact per-town solve, seconds.
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
@@ -162,20 +166,23 @@ fn main() -> ExitCode {
             cli.lang,
         ),
         Some(Command::Validate { scenario }) => {
-            validate(&scenario, Progress::new(cli.quiet), cli.json)
+            validate(&scenario, Progress::new(cli.quiet), cli.json, cli.lang)
         }
         Some(Command::Inspect { file }) => inspect(&file, cli.json),
-        Some(Command::Compare { a, b }) => compare(&a, &b, cli.json),
+        Some(Command::Compare { a, b }) => compare(&a, &b, cli.json, cli.lang),
         Some(Command::Audit {
             scenario,
             plan,
+            sheet,
             time_limit,
         }) => audit(
             &scenario,
             &plan,
+            sheet.as_deref(),
             time_limit,
             Progress::new(cli.quiet),
             cli.json,
+            cli.lang,
         ),
         Some(Command::Instance {
             path,
@@ -214,6 +221,15 @@ fn main() -> ExitCode {
             ExitCode::from(code as u8)
         }
     }
+}
+
+/// Loads a scenario, `--lang` overriding its `[output] language`.
+fn load(path: &Path, lang: Option<Lang>) -> anyhow::Result<Scenario> {
+    let mut scenario = Scenario::load(path)?;
+    if let Some(lang) = lang {
+        scenario.language = lang;
+    }
+    Ok(scenario)
 }
 
 /// `scenarios/default.toml` in the working folder, else the one shipped with the source.
@@ -266,26 +282,36 @@ fn instance(
     Ok(())
 }
 
-fn validate(path: &Path, progress: Progress, json: bool) -> anyhow::Result<()> {
-    let prepared = pipeline::prepare(Scenario::load(path)?, &progress)?;
+fn validate(path: &Path, progress: Progress, json: bool, lang: Option<Lang>) -> anyhow::Result<()> {
+    let prepared = pipeline::prepare(load(path, lang)?, &progress)?;
     let v = report::check::validation(&prepared);
     if json {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        print!("{}", report::check::validation_text(&v));
-        for w in &prepared.warnings {
-            eprintln!("warning: {w}");
+        let lang = prepared.scenario.language;
+        print!("{}", report::check::validation_text(&v, lang));
+        for w in report::warning_texts(
+            &prepared.warnings,
+            &prepared.villages,
+            &prepared.sites,
+            &prepared.scenario,
+        ) {
+            eprintln!("{}{w}", lang.pick("提示：", "warning: "));
         }
     }
     Ok(())
 }
 
-fn compare(a: &Path, b: &Path, json: bool) -> anyhow::Result<()> {
+fn compare(a: &Path, b: &Path, json: bool, lang: Option<Lang>) -> anyhow::Result<()> {
     let c = report::compare::compare(a, b)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&c)?);
     } else {
-        print!("{}", report::compare::compare_text(&c));
+        // --lang, else the language result A was written in.
+        let lang = lang
+            .or_else(|| c["language"].as_str().and_then(Lang::parse))
+            .unwrap_or_default();
+        print!("{}", report::compare::compare_text(&c, lang));
     }
     Ok(())
 }
@@ -293,18 +319,20 @@ fn compare(a: &Path, b: &Path, json: bool) -> anyhow::Result<()> {
 fn audit(
     scenario: &Path,
     plan_file: &Path,
+    sheet: Option<&str>,
     time_limit: f64,
     progress: Progress,
     json: bool,
+    lang: Option<Lang>,
 ) -> anyhow::Result<()> {
-    let sc = Scenario::load(scenario)?;
+    let sc = load(scenario, lang)?;
     if sc.policy.is_none() {
         anyhow::bail!(carecover::Error::file(
             scenario,
             "has no [policy] section: the audit needs towns, centres and points (see README, Policy scenarios)"
         ));
     }
-    let planned = carecover::io::read_plan_table(plan_file)?;
+    let planned = carecover::io::read_plan_table(plan_file, sheet)?;
     let plan = pipeline::run(sc, &progress)?;
     let a = report::audit::audit(&plan, &planned, time_limit);
     if json {
@@ -345,10 +373,7 @@ fn solve(
     json: bool,
     lang: Option<Lang>,
 ) -> anyhow::Result<()> {
-    let mut scenario = Scenario::load(path)?;
-    if let Some(lang) = lang {
-        scenario.language = lang;
-    }
+    let scenario = load(path, lang)?;
     if scenario.threads > 0 {
         // A no-op when --threads already built the pool.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -363,18 +388,24 @@ fn solve(
         PathBuf::from("out").join(stem)
     });
     let plan = pipeline::run(scenario, &progress)?;
-    let dir = report::write_all(&plan, &out, &progress)?;
+    let written = report::write_all(&plan, &out, &progress)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report::summary(&plan))?);
     } else {
         print!("{}", report::summary_table(&plan));
     }
     let lang = plan.scenario.language;
-    for w in &plan.warnings {
+    let warnings =
+        report::warning_texts(&plan.warnings, &plan.villages, &plan.sites, &plan.scenario);
+    for w in warnings.iter().chain(&written.notes) {
         eprintln!("{}{w}", lang.pick("提示：", "warning: "));
     }
     if !json {
-        println!("{}{}", lang.pick("已写入 ", "wrote "), dir.display());
+        println!(
+            "{}{}",
+            lang.pick("已写入 ", "wrote "),
+            written.dir.display()
+        );
     }
     Ok(())
 }

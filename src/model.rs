@@ -75,6 +75,9 @@ pub struct Village {
     /// Whether its township is a 镇/乡 or a 街道 (roster column `town_kind`; `None`: read from
     /// the township's name, see [`TownKind::of`]).
     pub town_kind: Option<TownKind>,
+    /// The township's statistical division code (统计用区划代码, roster column `town_code`):
+    /// the reports list townships by it when every township has one.
+    pub town_code: Option<String>,
     /// Further columns or properties of the input, passed through to the outputs.
     pub extra: Vec<(String, String)>,
 }
@@ -86,6 +89,9 @@ pub struct Town {
     pub name: String,
     /// 镇/乡 or 街道 (column `kind`); `None`: from the villages or the name.
     pub kind: Option<TownKind>,
+    /// Statistical division code (统计用区划代码, column `code`): 9 digits, or 12 ending in
+    /// 000. The codes put 街道 (0xx) before 镇 (1xx) and 乡 (2xx), as the annexes list them.
+    pub code: Option<String>,
 }
 
 /// A place where a facility exists or could be built.

@@ -144,6 +144,7 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
                 elders,
                 merging: false,
                 town_kind: None,
+                town_code: None,
                 extra: Vec::new(),
             }
         })

@@ -21,8 +21,9 @@ fn workbook(
     sc.annex = annex;
     let plan = carecover::pipeline::run(sc, &Progress::new(true)).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let out =
-        carecover::report::write_all(&plan, &tmp.path().join("out"), &Progress::new(true)).unwrap();
+    let out = carecover::report::write_all(&plan, &tmp.path().join("out"), &Progress::new(true))
+        .unwrap()
+        .dir;
     (open_workbook(out.join("task_table.xlsx")).unwrap(), tmp)
 }
 
@@ -227,4 +228,164 @@ fn the_annex_speaks_english_when_asked() {
         assert_eq!(e.exit_code(), 2);
         assert!(e.to_string().contains(expected), "{e}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `audit` reads the annex as published: Chinese headings over merged header rows.
+
+/// The annex sheet and the machine-readable CSV of one run, read as plan tables.
+fn both_tables(
+    name: &str,
+    annex: AnnexLayout,
+) -> (
+    Vec<carecover::io::PlannedTown>,
+    Vec<carecover::io::PlannedTown>,
+) {
+    let mut sc = Scenario::load(&root().join(format!("scenarios/{name}.toml"))).unwrap();
+    sc.annex = annex;
+    let plan = carecover::pipeline::run(sc, &Progress::new(true)).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = carecover::report::write_all(&plan, &tmp.path().join("out"), &Progress::new(true))
+        .unwrap()
+        .dir;
+    let read = |f: &str| carecover::io::read_plan_table(&out.join(f), None).unwrap();
+    (read("task_table.xlsx"), read("task_table.csv"))
+}
+
+#[test]
+fn audit_reads_both_published_annex_layouts_as_the_csv_says() {
+    for (name, annex) in [
+        ("jiangjin_rules", AnnexLayout::Jiangjin),
+        ("yongchuan_rules", AnnexLayout::Yongchuan),
+    ] {
+        let (annex_rows, csv_rows) = both_tables(name, annex);
+        let towns = |rows: &[carecover::io::PlannedTown]| {
+            rows.iter().map(|t| t.town.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            towns(&annex_rows),
+            towns(&csv_rows),
+            "{name}: 合计/总计 ends the towns"
+        );
+        for (a, c) in annex_rows.iter().zip(&csv_rows) {
+            assert_eq!(
+                (a.new_points, a.new_centres),
+                (c.new_points, c.new_centres),
+                "{name} {}",
+                a.town
+            );
+            assert!(a.place.starts_with("sheet `附件`, row "), "{}", a.place);
+            if annex == AnnexLayout::Jiangjin {
+                // 村数量（个）and 现有村级互助养老点数量 are columns of 附件1 only.
+                assert_eq!(
+                    (a.villages, a.existing_points),
+                    (c.villages, c.existing_points)
+                );
+            } else {
+                assert_eq!((a.villages, a.existing_points), (None, None));
+            }
+        }
+        assert!(csv_rows.iter().map(|t| t.new_points).sum::<f64>() > 0.0);
+    }
+}
+
+/// A CSV export of an annex in the 附件1 layout (merged cells leave their text in the first).
+const ANNEX_CSV: &str = "\
+某区农村养老服务设施建设全覆盖工作计划表,,,,,,,
+序号,镇街,村数量（个）,现有村级互助养老点数量,村级互助养老点缺口数,2021年拟建数,,2022年拟建数
+,,,,,镇养老服务中心,村级互助养老点,村级互助养老点
+1,甲街道,2,1,1,,,1
+2,乙镇,5,0,5,1,3,2
+合计,,7,1,6,1,3,3
+";
+
+#[test]
+fn audit_reads_a_chinese_csv_annex_and_names_sheet_row_and_heading_in_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let towns = carecover::io::read_plan_table(&write("plan.csv", ANNEX_CSV), None).unwrap();
+    assert_eq!(towns.len(), 2);
+    assert_eq!(
+        (
+            towns[1].town.as_str(),
+            towns[1].villages,
+            towns[1].existing_points
+        ),
+        ("乙镇", Some(5.0), Some(0.0))
+    );
+    assert_eq!((towns[1].new_centres, towns[1].new_points), (1.0, 5.0));
+    assert_eq!((towns[0].new_centres, towns[0].new_points), (0.0, 1.0));
+    // A bad cell is named by its line and its heading as the table writes it.
+    let e = carecover::io::read_plan_table(
+        &write(
+            "bad.csv",
+            &ANNEX_CSV.replace("2,乙镇,5,0,5,1,3,2", "2,乙镇,5,0,5,1,三,2"),
+        ),
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("line 5") && e.contains("2021年拟建数 / 村级互助养老点") && e.contains("`三`"),
+        "{e}"
+    );
+    let e = carecover::io::read_plan_table(
+        &write(
+            "half.csv",
+            &ANNEX_CSV.replace("2,乙镇,5,0,5,1,3,2", "2,乙镇,5,0,5,1,2.5,2"),
+        ),
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("whole number"), "{e}");
+    // No points column: the headings found are listed.
+    let e = carecover::io::read_plan_table(
+        &write("none.csv", "序号,镇街,村数量（个）\n1,甲街道,2\n"),
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("村级互助养老点") && e.contains("村数量（个）"),
+        "{e}"
+    );
+    let e = carecover::io::read_plan_table(&write("plan.csv", ANNEX_CSV), Some("附件"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--sheet"), "{e}");
+}
+
+#[test]
+fn audit_names_the_sheet_and_row_of_a_bad_workbook_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("plan.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("附件1").unwrap();
+    for (r, line) in ANNEX_CSV.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let text = if (r, c) == (4, 6) { "x" } else { cell };
+            match text.parse::<f64>() {
+                Ok(x) => sheet.write_number(r as u32, c as u16, x).unwrap(),
+                Err(_) if !text.is_empty() => sheet.write_string(r as u32, c as u16, text).unwrap(),
+                Err(_) => sheet,
+            };
+        }
+    }
+    book.save(&path).unwrap();
+    let e = carecover::io::read_plan_table(&path, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("sheet `附件1`, row 5") && e.contains("2021年拟建数 / 村级互助养老点"),
+        "{e}"
+    );
+    let e = carecover::io::read_plan_table(&path, Some("附件2"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no sheet `附件2`") && e.contains("附件1"), "{e}");
 }

@@ -17,7 +17,10 @@ fn carecover(args: &[&str], dir: &std::path::Path) -> Output {
 fn validate_describes_the_problem_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = fixture("tiny/scenario.toml");
-    let out = carecover(&["validate", scenario.to_str().unwrap()], tmp.path());
+    let out = carecover(
+        &["--lang", "en", "validate", scenario.to_str().unwrap()],
+        tmp.path(),
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -28,6 +31,15 @@ fn validate_describes_the_problem_and_writes_nothing() {
         text.contains("inputs are valid")
             && text.contains("would solve tier centre")
             && text.contains("budget 100000"),
+        "{text}"
+    );
+    // In the scenario's language (Chinese by default).
+    let out = carecover(&["validate", scenario.to_str().unwrap()], tmp.path());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("输入有效")
+            && text.contains("将求解层级 centre")
+            && text.contains("预算 10 万元"),
         "{text}"
     );
     let out = carecover(
@@ -232,7 +244,9 @@ fn compare_two_results_town_by_town() {
             .sum::<u64>(),
         8
     );
-    let text = String::from_utf8(carecover(&["compare", "a", "b"], tmp.path()).stdout).unwrap();
+    let text =
+        String::from_utf8(carecover(&["--lang", "en", "compare", "a", "b"], tmp.path()).stdout)
+            .unwrap();
     assert!(
         text.contains("sites only in B") && text.contains("total"),
         "{text}"

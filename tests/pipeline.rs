@@ -343,8 +343,9 @@ fn xml_texts(xml: &str, name: &str) -> Vec<String> {
 fn qgis_project_and_styles_reference_existing_layers_and_fields() {
     let tmp = tempfile::tempdir().unwrap();
     let plan = run(&root().join("scenarios/default.toml"));
-    let dir =
-        carecover::report::write_all(&plan, &tmp.path().join("out"), &Progress::new(true)).unwrap();
+    let dir = carecover::report::write_all(&plan, &tmp.path().join("out"), &Progress::new(true))
+        .unwrap()
+        .dir;
     let project = std::fs::read_to_string(dir.join("plan.qgs")).unwrap();
     let sources = xml_texts(&project, "datasource");
     assert_eq!(sources.len(), 4, "{sources:?}");

@@ -357,7 +357,7 @@ fn demand_weights_on_a_missing_column_name_the_village() {
 fn jiangjin_plan_table_reads_with_its_published_totals() {
     let path = root().join("../shared/data/plans/jiangjin_2021_plan.csv");
     assert!(path.exists(), "{} absent", path.display());
-    let towns = carecover::io::read_plan_table(&path).unwrap();
+    let towns = carecover::io::read_plan_table(&path, None).unwrap();
     let sum = |f: &dyn Fn(&carecover::io::PlannedTown) -> f64| towns.iter().map(f).sum::<f64>();
     // DOMAIN.md: 30 towns, 175 villages, 60 existing points; 25 new centres, 95 new points.
     assert_eq!(towns.len(), 30);
@@ -377,22 +377,25 @@ fn plan_table_errors_name_file_line_and_column() {
         std::fs::write(&p, text).unwrap();
         p
     };
-    let e = carecover::io::read_plan_table(&write("town,villages\nA,3\n"))
+    let e = carecover::io::read_plan_table(&write("town,villages\nA,3\n"), None)
         .unwrap_err()
         .to_string();
-    assert!(e.contains("no `new_points"), "{e}");
-    let e = carecover::io::read_plan_table(&write("town,new_points_2025\nA,3\nA,2\n"))
+    assert!(
+        e.contains("no column of new village points") && e.contains("`new_points_<year>`"),
+        "{e}"
+    );
+    let e = carecover::io::read_plan_table(&write("town,new_points_2025\nA,3\nA,2\n"), None)
         .unwrap_err()
         .to_string();
     assert!(e.contains("line 3") && e.contains("appears twice"), "{e}");
-    let e = carecover::io::read_plan_table(&write("town,new_points_2025\nA,2.5\n"))
+    let e = carecover::io::read_plan_table(&write("town,new_points_2025\nA,2.5\n"), None)
         .unwrap_err()
         .to_string();
     assert!(
         e.contains("line 2") && e.contains("new_points_2025") && e.contains("whole number"),
         "{e}"
     );
-    let e = carecover::io::read_plan_table(&write("town,new_points_2025\nA,-1\n"))
+    let e = carecover::io::read_plan_table(&write("town,new_points_2025\nA,-1\n"), None)
         .unwrap_err()
         .to_string();
     assert!(e.contains("negative"), "{e}");
@@ -402,7 +405,8 @@ fn plan_table_errors_name_file_line_and_column() {
 fn audit_finds_towns_that_build_more_or_fewer_points_than_coverage_needs() {
     let plan = run(&root().join("scenarios/default.toml"));
     let planned =
-        carecover::io::read_plan_table(&root().join("scenarios/andorra_plan_2025.csv")).unwrap();
+        carecover::io::read_plan_table(&root().join("scenarios/andorra_plan_2025.csv"), None)
+            .unwrap();
     let a = carecover::report::audit::audit(&plan, &planned, 30.0);
     let rows = a["towns"].as_array().unwrap();
     assert_eq!(rows.len(), 7);
@@ -433,8 +437,21 @@ fn audit_finds_towns_that_build_more_or_fewer_points_than_coverage_needs() {
             .unwrap()
             .to_string()
     };
-    assert!(verdict("Sant Julià de Lòria").contains("fewer"));
-    assert!(verdict("La Massana").contains("more"));
+    // The default scenario speaks Chinese (少建 / 多建); --lang en gives English.
+    assert!(verdict("Sant Julià de Lòria").contains("少建"));
+    assert!(verdict("La Massana").contains("多建"));
+    let mut en = plan.scenario.clone();
+    en.language = carecover::lang::Lang::En;
+    let plan_en = carecover::pipeline::Plan {
+        scenario: en,
+        ..plan
+    };
+    let a = carecover::report::audit::audit(&plan_en, &planned, 30.0);
+    let text = carecover::report::audit::audit_text(&a);
+    assert!(
+        text.contains("fewer") && text.contains("more than needed"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -445,7 +462,8 @@ fn compare_walk_15_and_20_minutes_town_by_town() {
         let plan = run(&root().join(format!("scenarios/{name}.toml")));
         dirs.push(
             carecover::report::write_all(&plan, &tmp.path().join(name), &Progress::new(true))
-                .unwrap(),
+                .unwrap()
+                .dir,
         );
     }
     let c = carecover::report::compare::compare(&dirs[0], &dirs[1]).unwrap();
@@ -475,6 +493,11 @@ fn compare_walk_15_and_20_minutes_town_by_town() {
         !c["only_in_a"].as_array().unwrap().is_empty(),
         "the plans differ"
     );
-    let text = carecover::report::compare::compare_text(&c);
+    let text = carecover::report::compare::compare_text(&c, carecover::lang::Lang::En);
     assert!(text.contains("over cap A/B") && text.contains("Escaldes-Engordany"));
+    let text = carecover::report::compare::compare_text(&c, carecover::lang::Lang::Zh);
+    assert!(
+        text.contains("超容量 A / B") && text.contains("合计"),
+        "{text}"
+    );
 }

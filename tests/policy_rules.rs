@@ -157,6 +157,55 @@ fn towns_roster_lists_every_township_in_its_order_with_its_kind() {
 }
 
 #[test]
+fn statistical_division_codes_order_the_townships() {
+    // The codes (统计用区划代码) put 街道 (0xx) before 镇 (1xx): here against the roster's order.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("towns.csv"),
+        "town,kind,code\nT1,镇,500116101\nT2,town,500116102000\nT3,街道,500116001\n",
+    )
+    .unwrap();
+    let path = tiny_with(tmp.path(), "towns = \"towns.csv\"");
+    let plan = run(&path);
+    let table = carecover::report::task_table::task_table(&plan).unwrap();
+    let names: Vec<String> = table
+        .rows
+        .iter()
+        .map(|r| match &r[0] {
+            Cell::Text(t) => t.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(names, ["T3", "T1", "T2", "total"]);
+    // Some but not all: an error, not a silent fallback to the roster's order.
+    std::fs::write(
+        tmp.path().join("towns.csv"),
+        "town,kind,code\nT1,镇,500116101\nT2,town,\nT3,街道,500116001\n",
+    )
+    .unwrap();
+    let e = pipeline::run(Scenario::load(&path).unwrap(), &Progress::new(true)).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    let e = e.to_string();
+    assert!(
+        e.contains("towns.csv") && e.contains("`code`") && e.contains("`T2`"),
+        "{e}"
+    );
+    // Not a code: named with its line.
+    std::fs::write(
+        tmp.path().join("towns.csv"),
+        "town,kind,code\nT1,镇,5001161\nT2,town,500116102\nT3,街道,500116001\n",
+    )
+    .unwrap();
+    let e = pipeline::run(Scenario::load(&path).unwrap(), &Progress::new(true))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("line 2") && e.contains("5001161") && e.contains("统计用区划代码"),
+        "{e}"
+    );
+}
+
+#[test]
 fn towns_roster_errors_name_file_row_and_value() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tiny_with(tmp.path(), "towns = \"towns.csv\"");
@@ -304,7 +353,7 @@ fn a_town_centre_tier_for_towns_only_leaves_subdistricts_without_centres() {
     let warned = |plan: &pipeline::Plan, town: &str| {
         plan.warnings
             .iter()
-            .any(|w| w.contains("no candidate site for their centre") && w.contains(town))
+            .any(|w| matches!(w, pipeline::Warning::NoCentreCandidate { towns } if towns.iter().any(|t| t == town)))
     };
     assert!(!warned(&plan, "T2"), "{:?}", plan.warnings);
     let text = std::fs::read_to_string(&path).unwrap().replacen(

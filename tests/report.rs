@@ -95,8 +95,9 @@ fn the_interactive_map_is_inlined_with_every_layer_and_its_licence() {
     let sc = Scenario::load(&root().join("scenarios/default.toml")).unwrap();
     let plan = carecover::pipeline::run(sc, &Progress::new(true)).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let out =
-        carecover::report::write_all(&plan, &tmp.path().join("out"), &Progress::new(true)).unwrap();
+    let out = carecover::report::write_all(&plan, &tmp.path().join("out"), &Progress::new(true))
+        .unwrap()
+        .dir;
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<div id=\"map\"></div>"));
     assert!(html.contains("Leaflet 1.9.4") && html.contains("BSD 2-Clause License"));
@@ -133,6 +134,79 @@ fn the_interactive_map_is_inlined_with_every_layer_and_its_licence() {
     assert_eq!(data["words"]["villages"], "村");
     // One self-contained file of modest size.
     assert!(html.len() < 2_000_000, "{} bytes", html.len());
+    // map.png for Word: 2.5 × map.svg's 900 px.
+    let png = std::fs::read(out.join("map.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    assert_eq!(width, 2250);
+    // Warnings: a kind for scripts, the message in the scenario's language.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let warnings = summary["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), plan.warnings.len());
+    let off = warnings
+        .iter()
+        .find(|w| w["kind"] == "off_network")
+        .unwrap();
+    assert!(
+        off["message"]
+            .as_str()
+            .unwrap()
+            .contains("距可驾车的道路超过 1,000 米")
+            && off["message"].as_str().unwrap().contains("Ràmio"),
+        "{off}"
+    );
+}
+
+#[test]
+fn warnings_speak_the_scenario_language() {
+    let mut sc = Scenario::load(&root().join("scenarios/default.toml")).unwrap();
+    sc.language = Lang::En;
+    let plan = carecover::pipeline::run(sc, &Progress::new(true)).unwrap();
+    let texts = carecover::report::warning_texts(
+        &plan.warnings,
+        &plan.villages,
+        &plan.sites,
+        &plan.scenario,
+    );
+    assert!(
+        texts.iter().any(
+            |t| t.starts_with("1 village and 1 site farther than 1,000 m") && t.contains("drive")
+        ),
+        "{texts:?}"
+    );
+    assert!(texts.iter().all(|t| !t.contains('`')), "{texts:?}");
+}
+
+#[test]
+fn a_font_that_is_not_a_font_is_an_error_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("scenarios/default.toml")).unwrap();
+    let bad = tmp.path().join("not_a_font.ttf");
+    std::fs::write(&bad, "hello").unwrap();
+    // The default scenario, moved beside the font, its inputs by absolute path.
+    let data = format!("\"{}/", root().join("data").display());
+    let with_font = |font: &std::path::Path| {
+        let p = tmp.path().join("scenario.toml");
+        let t = format!(
+            "{}\n[output]\nfont = {:?}\n",
+            text.replace("\"../data/", &data),
+            font.file_name().unwrap().to_string_lossy()
+        );
+        std::fs::write(&p, t).unwrap();
+        Scenario::load(&p)
+    };
+    let e = with_font(&tmp.path().join("absent.ttf"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`font`") && e.contains("absent.ttf"), "{e}");
+    let plan = carecover::pipeline::run(with_font(&bad).unwrap(), &Progress::new(true)).unwrap();
+    let out = tmp.path().join("out");
+    let e = carecover::report::write_all(&plan, &out, &Progress::new(true))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not_a_font.ttf"), "{e}");
+    assert!(!out.exists(), "nothing written");
 }
 
 #[test]

@@ -104,6 +104,7 @@ const VILLAGE_KNOWN: &[&str] = &[
     "elders",
     "merging",
     "town_kind",
+    "town_code",
 ];
 
 /// Columns a site record must have.
@@ -127,6 +128,23 @@ fn town_kind(row: &Row, field: &str) -> Result<Option<TownKind>> {
     }
 }
 
+/// A township's statistical division code (`field`): 9 digits, or 12 ending in 000 (read as
+/// its first 9); empty is `None`.
+fn division_code(row: &Row, field: &str) -> Result<Option<String>> {
+    let code = row.text(field);
+    let digits = code.len() == 9 || (code.len() == 12 && code.ends_with("000"));
+    match code {
+        c if c.is_empty() => Ok(None),
+        c if digits && c.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(c[..9].to_string())),
+        c => Err(row.err(
+            field,
+            format!(
+                "`{c}` is not a township's statistical division code (统计用区划代码: 9 digits, or 12 ending in 000, e.g. 500116100)"
+            ),
+        )),
+    }
+}
+
 pub(crate) fn town(row: &Row) -> Result<Town> {
     let name = row.text("town");
     if name.is_empty() {
@@ -135,6 +153,7 @@ pub(crate) fn town(row: &Row) -> Result<Town> {
     Ok(Town {
         name,
         kind: town_kind(row, "kind")?,
+        code: division_code(row, "code")?,
     })
 }
 
@@ -154,6 +173,7 @@ pub(crate) fn village(row: &Row) -> Result<Village> {
         elders,
         merging: row.flag("merging")?,
         town_kind,
+        town_code: division_code(row, "town_code")?,
         extra: row.extra(VILLAGE_KNOWN),
         key,
     })

@@ -5,7 +5,7 @@
 
 use super::row::Row;
 use crate::error::{Error, Result};
-use calamine::{Data, Reader};
+use calamine::{Data, Range, Reader};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -42,7 +42,7 @@ impl TableOptions {
     }
 }
 
-fn cell_text(d: &Data) -> String {
+pub(crate) fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
@@ -54,19 +54,13 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
-/// Reads a spreadsheet's sheet as rows: the first non-empty row is the header; blank rows are
-/// skipped. Each row's place is "sheet `name`, row N" with N as the spreadsheet shows it.
-pub(crate) fn for_each_sheet_row<'a>(
-    file: &'a Path,
-    options: &TableOptions,
-    required: &[&str],
-    mut each: impl FnMut(Row<'a>) -> Result<()>,
-) -> Result<()> {
+/// A workbook's sheet by name (default: the first), with an error listing the sheets there are.
+pub(crate) fn open_sheet(file: &Path, sheet: Option<&str>) -> Result<(String, Range<Data>)> {
     let mut book = calamine::open_workbook_auto(file)
         .map_err(|e| Error::file(file, format!("not a readable spreadsheet: {e}")))?;
     let names = book.sheet_names();
-    let sheet = match &options.sheet {
-        Some(s) if names.contains(s) => s.clone(),
+    let sheet = match sheet {
+        Some(s) if names.iter().any(|n| n == s) => s.to_string(),
         Some(s) => {
             return Err(Error::file(
                 file,
@@ -81,6 +75,18 @@ pub(crate) fn for_each_sheet_row<'a>(
     let range = book
         .worksheet_range(&sheet)
         .map_err(|e| Error::file(file, format!("cannot read sheet `{sheet}`: {e}")))?;
+    Ok((sheet, range))
+}
+
+/// Reads a spreadsheet's sheet as rows: the first non-empty row is the header; blank rows are
+/// skipped. Each row's place is "sheet `name`, row N" with N as the spreadsheet shows it.
+pub(crate) fn for_each_sheet_row<'a>(
+    file: &'a Path,
+    options: &TableOptions,
+    required: &[&str],
+    mut each: impl FnMut(Row<'a>) -> Result<()>,
+) -> Result<()> {
+    let (sheet, range) = open_sheet(file, options.sheet.as_deref())?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let mut rows = range
         .rows()

@@ -18,10 +18,12 @@ use std::path::Path;
 use std::time::Instant;
 
 mod policy;
+mod warning;
 
 pub use policy::{
     NotBuilt, PlannedSite, PolicyPlan, Service, SiteStatus, TargetResult, Unserved, VillagePlan,
 };
+pub use warning::{Place, Warning};
 
 /// The result of one tier's covering problem.
 #[derive(Clone, Debug)]
@@ -106,7 +108,7 @@ pub struct Plan {
     /// Wall time of each stage, seconds, in order.
     pub timings: Vec<(&'static str, f64)>,
     /// Things the user should know that did not stop the run.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The policy plan, for scenarios with `[policy]`.
     pub policy: Option<PolicyPlan>,
 }
@@ -190,7 +192,7 @@ pub struct Prepared {
     /// Eligible sites of each tier, in scenario order.
     pub candidates: Vec<Vec<SiteId>>,
     pub timings: Vec<(&'static str, f64)>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Reads and checks the inputs, builds the network and snaps every place (see [`Prepared`]).
@@ -311,33 +313,19 @@ pub fn prepare_loaded(
     for &mode in &modes {
         let vs = coverage::snap_all(&network, mode, &village_points, scenario.max_snap_m);
         let ss = coverage::snap_all(&network, mode, &site_points, scenario.max_snap_m);
-        snap_warnings(
-            &mut warnings,
-            mode,
-            "village",
-            villages.iter().map(|v| (&v.key, &v.name)),
-            &vs,
-            scenario.max_snap_m,
-        );
-        snap_warnings(
-            &mut warnings,
-            mode,
-            "site",
-            sites.iter().map(|s| (&s.key, &s.name)),
-            &ss,
-            scenario.max_snap_m,
-        );
+        snap_warnings(&mut warnings, mode, &vs, &ss, scenario.max_snap_m);
         village_snaps.insert(mode, vs);
         site_snaps.insert(mode, ss);
     }
-    for v in &villages {
+    for (i, v) in villages.iter().enumerate() {
         if let Some(p) = v.population
             && v.elders > p
         {
-            warnings.push(format!(
-                "village `{}` ({}): {} elders exceed its population {p}",
-                v.key, v.name, v.elders
-            ));
+            warnings.push(Warning::EldersAbovePopulation {
+                village: VillageId(i as u32),
+                elders: v.elders,
+                population: p,
+            });
         }
     }
     lap("snap places", &mut timings);
@@ -591,51 +579,46 @@ fn check_extent(
     ))
 }
 
-fn snap_warnings<'a>(
-    warnings: &mut Vec<String>,
+/// Warns of villages and sites off the `mode` network or snapped past a tiny piece of road.
+fn snap_warnings(
+    warnings: &mut Vec<Warning>,
     mode: Mode,
-    what: &str,
-    names: impl Iterator<Item = (&'a String, &'a String)>,
-    snaps: &[Option<Snap>],
+    villages: &[Option<Snap>],
+    sites: &[Option<Snap>],
     max_snap_m: f64,
 ) {
-    let mut off = Vec::new();
-    let mut small = Vec::new();
-    for ((key, name), snap) in names.zip(snaps) {
-        match snap {
-            None => off.push(format!("`{key}` ({name})")),
-            Some(s) if s.skipped_small_component => {
-                small.push(format!("`{key}` ({name}) {:.0} m", s.distance_m))
-            }
-            _ => {}
-        }
-    }
-    let list = |v: &[String]| {
-        let shown: Vec<&str> = v.iter().take(10).map(String::as_str).collect();
-        format!(
-            "{}{}",
-            shown.join(", "),
-            if v.len() > 10 {
-                format!(" and {} more", v.len() - 10)
-            } else {
-                String::new()
-            }
-        )
+    let places = || {
+        let v = villages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (Place::Village(VillageId(i as u32)), s));
+        let s = sites
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (Place::Site(SiteId(i as u32)), s));
+        v.chain(s)
     };
+    let off: Vec<Place> = places()
+        .filter(|(_, s)| s.is_none())
+        .map(|(p, _)| p)
+        .collect();
+    let small: Vec<(Place, f64)> = places()
+        .filter_map(|(p, s)| {
+            s.filter(|s| s.skipped_small_component)
+                .map(|s| (p, s.distance_m))
+        })
+        .collect();
     if !off.is_empty() {
-        warnings.push(format!(
-            "{} {what}(s) farther than {max_snap_m} m from any road usable to {}: not reachable in that mode: {}",
-            off.len(),
-            mode.name(),
-            list(&off)
-        ));
+        warnings.push(Warning::OffNetwork {
+            mode,
+            max_snap_m,
+            places: off,
+        });
     }
     if !small.is_empty() {
-        warnings.push(format!(
-            "{} {what}(s) nearest a tiny disconnected piece of road ({}); snapped to the main network instead: {}",
-            small.len(),
-            mode.name(),
-            list(&small)
-        ));
+        warnings.push(Warning::SmallComponent {
+            mode,
+            places: small,
+        });
     }
 }

@@ -36,7 +36,6 @@ pub struct TownAudit {
     pub served_with_plan: f64,
     /// `planned_points − needed_points`.
     pub difference: i64,
-    pub verdict: String,
 }
 
 /// Audits town `town` (index into the problem's towns) whose villages are `villages`, against
@@ -128,15 +127,6 @@ pub fn audit_town(
     }
     let (served_max, needed, _) = best.unwrap_or((0.0, 0, 0.0));
     let difference = planned_points as i64 - needed as i64;
-    let verdict = match difference {
-        0 => "matches what coverage needs".to_string(),
-        d if d > 0 => format!("builds {d} more point(s) than coverage needs"),
-        d => format!(
-            "builds {} fewer point(s) than coverage needs: {:.0} elders left unserved at best",
-            -d,
-            served_max - served_with_plan
-        ),
-    };
     TownAudit {
         town: name.to_string(),
         villages: villages.len(),
@@ -146,6 +136,5 @@ pub fn audit_town(
         served_max,
         served_with_plan,
         difference,
-        verdict,
     }
 }

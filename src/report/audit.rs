@@ -1,7 +1,9 @@
 //! `carecover audit SCENARIO --plan PLAN.csv`: a published per-town plan beside what each town
 //! needs ([`crate::policy::audit`]), as JSON and as a table.
 
+use super::terminal::pad;
 use crate::io::PlannedTown;
+use crate::lang::{Lang, number};
 use crate::pipeline::Plan;
 use crate::policy::audit::{TownAudit, audit_town};
 use serde_json::{Value, json};
@@ -9,6 +11,7 @@ use serde_json::{Value, json};
 /// Audits every town of `planned` that the scenario has; lists the towns only one side has.
 /// `plan` must come from a policy scenario.
 pub fn audit(plan: &Plan, planned: &[PlannedTown], time_limit_s: f64) -> Value {
+    let lang = plan.scenario.language;
     let pol = plan.policy.as_ref().expect("audit needs a policy scenario");
     let rows: Vec<TownAudit> = planned
         .iter()
@@ -39,9 +42,18 @@ pub fn audit(plan: &Plan, planned: &[PlannedTown], time_limit_s: f64) -> Value {
         .filter(|t| !planned.iter().any(|p| &p.town == *t))
         .collect();
     let total = |f: &dyn Fn(&TownAudit) -> f64| rows.iter().map(f).sum::<f64>();
+    let towns: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let mut v = json!(r);
+            v["verdict"] = json!(verdict(r, lang));
+            v
+        })
+        .collect();
     json!({
         "scenario": plan.scenario.name,
-        "towns": rows,
+        "language": lang,
+        "towns": towns,
         "totals": {
             "planned_points": rows.iter().map(|r| r.planned_points).sum::<usize>(),
             "needed_points": rows.iter().map(|r| r.needed_points).sum::<usize>(),
@@ -56,60 +68,127 @@ pub fn audit(plan: &Plan, planned: &[PlannedTown], time_limit_s: f64) -> Value {
     })
 }
 
-/// The audit as a table.
+/// One town's verdict in `lang`.
+fn verdict(r: &TownAudit, lang: Lang) -> String {
+    let left = number(r.served_max - r.served_with_plan, 0);
+    match (r.difference, lang) {
+        (0, Lang::Zh) => "与覆盖所需一致".to_string(),
+        (0, Lang::En) => "matches what coverage needs".to_string(),
+        (d, Lang::Zh) if d > 0 => format!("比覆盖所需多建 {d} 个互助点"),
+        (d, Lang::En) if d > 0 => format!("builds {d} more point(s) than coverage needs"),
+        (d, Lang::Zh) if left == "0" => {
+            format!("比覆盖所需少建 {} 个互助点（缺点的村没有老人需要服务）", -d)
+        }
+        (d, Lang::En) if left == "0" => format!(
+            "builds {} fewer point(s) than coverage needs (the villages left without one have no elders to serve)",
+            -d
+        ),
+        (d, Lang::Zh) => format!(
+            "比覆盖所需少建 {} 个互助点：至少 {left} 名老人得不到服务",
+            -d
+        ),
+        (d, Lang::En) => format!(
+            "builds {} fewer point(s) than coverage needs: {left} elders left unserved at best",
+            -d
+        ),
+    }
+}
+
+/// The audit as a table, in the language it was made in.
 pub fn audit_text(a: &Value) -> String {
     use std::fmt::Write;
     let p = super::check::plain;
-    let mut out = format!(
-        "audit of the published plan against scenario {}\n",
-        p(&a["scenario"])
-    );
-    let _ = writeln!(
-        out,
-        "{:<22} {:>8} {:>8} {:>8} {:>8} {:>14} {:>14}  verdict",
-        "town", "villages", "elders", "planned", "needed", "served at most", "with plan"
-    );
+    let lang = a["language"]
+        .as_str()
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let n = |v: &Value| number(v.as_f64().unwrap_or(0.0), 0);
+    let widths = [22, 8, 8, 8, 8, 14, 14];
+    let line = |cells: [String; 7], last: String| {
+        let mut l: String = cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(k, (c, w))| pad(c, w, k > 0))
+            .collect::<Vec<_>>()
+            .join(" ");
+        l += "  ";
+        l += &last;
+        l
+    };
+    let mut out = match lang {
+        Lang::Zh => format!("已发布计划与方案 {} 的逐镇核对\n", p(&a["scenario"])),
+        Lang::En => format!(
+            "audit of the published plan against scenario {}\n",
+            p(&a["scenario"])
+        ),
+    };
+    let head = [
+        t("镇街", "town"),
+        t("村数", "villages"),
+        t("老人数", "elders"),
+        t("计划点数", "planned"),
+        t("所需点数", "needed"),
+        t("最多可服务", "served at most"),
+        t("按计划服务", "with plan"),
+    ]
+    .map(str::to_string);
+    let _ = writeln!(out, "{}", line(head, t("结论", "verdict").to_string()));
     for r in a["towns"].as_array().into_iter().flatten() {
-        let _ = writeln!(
-            out,
-            "{:<22} {:>8} {:>8.0} {:>8} {:>8} {:>14.0} {:>14.0}  {}",
+        let cells = [
             p(&r["town"]),
             p(&r["villages"]),
-            r["elders"].as_f64().unwrap_or(0.0),
+            n(&r["elders"]),
             p(&r["planned_points"]),
             p(&r["needed_points"]),
-            r["served_max"].as_f64().unwrap_or(0.0),
-            r["served_with_plan"].as_f64().unwrap_or(0.0),
-            p(&r["verdict"]),
-        );
+            n(&r["served_max"]),
+            n(&r["served_with_plan"]),
+        ];
+        let _ = writeln!(out, "{}", line(cells, p(&r["verdict"])));
     }
-    let t = &a["totals"];
-    let _ = writeln!(
-        out,
-        "{:<22} {:>8} {:>8.0} {:>8} {:>8} {:>14.0} {:>14.0}  {} town(s) build more than needed, {} fewer",
-        "total",
-        "",
-        t["elders"].as_f64().unwrap_or(0.0),
-        p(&t["planned_points"]),
-        p(&t["needed_points"]),
-        t["served_max"].as_f64().unwrap_or(0.0),
-        t["served_with_plan"].as_f64().unwrap_or(0.0),
-        p(&t["towns_over"]),
-        p(&t["towns_under"]),
-    );
+    let totals = &a["totals"];
+    let summary = match lang {
+        Lang::Zh => format!(
+            "{} 个镇街多建，{} 个少建",
+            p(&totals["towns_over"]),
+            p(&totals["towns_under"])
+        ),
+        Lang::En => format!(
+            "{} town(s) build more than needed, {} fewer",
+            p(&totals["towns_over"]),
+            p(&totals["towns_under"])
+        ),
+    };
+    let cells = [
+        t("合计", "total").to_string(),
+        String::new(),
+        n(&totals["elders"]),
+        p(&totals["planned_points"]),
+        p(&totals["needed_points"]),
+        n(&totals["served_max"]),
+        n(&totals["served_with_plan"]),
+    ];
+    let _ = writeln!(out, "{}", line(cells, summary));
     for (key, what) in [
         (
             "towns_only_in_plan",
-            "towns in the plan but not in the scenario",
+            t(
+                "计划中有、方案中没有的镇街",
+                "towns in the plan but not in the scenario",
+            ),
         ),
         (
             "towns_only_in_scenario",
-            "towns in the scenario but not in the plan",
+            t(
+                "方案中有、计划中没有的镇街",
+                "towns in the scenario but not in the plan",
+            ),
         ),
     ] {
         let list: Vec<String> = a[key].as_array().into_iter().flatten().map(p).collect();
         if !list.is_empty() {
-            let _ = writeln!(out, "{what}: {}", list.join(", "));
+            let _ = writeln!(out, "{what}{}{}", t("：", ": "), list.join(t("、", ", ")));
         }
     }
     out

@@ -2,6 +2,7 @@
 //! scenario (what would be solved) and of a single input file, as JSON and as text.
 
 use crate::io;
+use crate::lang::{Lang, number};
 use crate::model::LonLat;
 use crate::pipeline::Prepared;
 use serde_json::{Value, json};
@@ -99,7 +100,7 @@ pub fn validation(p: &Prepared) -> Value {
             "operating_years": pol.operating_years,
             "demand": pol.demand,
         })),
-        "warnings": p.warnings,
+        "warnings": super::warnings_json(&p.warnings, &p.villages, &p.sites, &p.scenario),
         "ok": true,
     })
 }
@@ -112,70 +113,138 @@ pub fn plain(v: &Value) -> String {
     }
 }
 
-/// Text form of [`validation`].
-pub fn validation_text(v: &Value) -> String {
+/// Text form of [`validation`], in `lang`.
+pub fn validation_text(v: &Value, lang: Lang) -> String {
     let p = |x: &Value| plain(x);
-    let mut out = format!(
-        "scenario {}: inputs are valid\n  villages: {} ({} elders, {}) from {}\n  sites: {}{} ({} existing, {}) from {}\n  roads: {} nodes, {:.0} km ({}) from {}\n",
-        p(&v["scenario"]),
-        p(&v["villages"]["count"]),
-        p(&v["villages"]["elders"]),
-        p(&v["villages"]["crs"]),
-        p(&v["villages"]["file"]),
-        p(&v["sites"]["count"]),
-        match v["sites"]["at_villages"].as_u64() {
-            Some(n) if n > 0 => format!(" + {n} candidate points at villages"),
-            _ => String::new(),
-        },
-        p(&v["sites"]["existing"]),
-        p(&v["sites"]["crs"]),
-        p(&v["sites"]["file"]),
-        p(&v["roads"]["network"]["nodes"]),
-        v["roads"]["network"]["length_km"].as_f64().unwrap_or(0.0),
-        p(&v["roads"]["crs"]),
-        p(&v["roads"]["file"])
-    );
+    let zh = lang == Lang::Zh;
+    let n = |x: &Value| number(x.as_f64().unwrap_or(0.0), 0);
+    let at_villages = v["sites"]["at_villages"].as_u64().filter(|&n| n > 0);
+    let mut out = if zh {
+        format!(
+            "方案 {}：输入有效\n  村：{} 个（老人 {} 人，{}），来自 {}\n  场地：{} 处{}（现有 {} 处，{}），来自 {}\n  道路：{} 个节点，{} 公里（{}），来自 {}\n",
+            p(&v["scenario"]),
+            p(&v["villages"]["count"]),
+            n(&v["villages"]["elders"]),
+            p(&v["villages"]["crs"]),
+            p(&v["villages"]["file"]),
+            p(&v["sites"]["count"]),
+            at_villages.map_or(String::new(), |k| format!(
+                "，另有设在村内的候选互助点 {k} 处"
+            )),
+            p(&v["sites"]["existing"]),
+            p(&v["sites"]["crs"]),
+            p(&v["sites"]["file"]),
+            n(&v["roads"]["network"]["nodes"]),
+            n(&v["roads"]["network"]["length_km"]),
+            p(&v["roads"]["crs"]),
+            p(&v["roads"]["file"])
+        )
+    } else {
+        format!(
+            "scenario {}: inputs are valid\n  villages: {} ({} elders, {}) from {}\n  sites: {}{} ({} existing, {}) from {}\n  roads: {} nodes, {} km ({}) from {}\n",
+            p(&v["scenario"]),
+            p(&v["villages"]["count"]),
+            n(&v["villages"]["elders"]),
+            p(&v["villages"]["crs"]),
+            p(&v["villages"]["file"]),
+            p(&v["sites"]["count"]),
+            at_villages.map_or(String::new(), |k| format!(
+                " + {k} candidate points at villages"
+            )),
+            p(&v["sites"]["existing"]),
+            p(&v["sites"]["crs"]),
+            p(&v["sites"]["file"]),
+            n(&v["roads"]["network"]["nodes"]),
+            n(&v["roads"]["network"]["length_km"]),
+            p(&v["roads"]["crs"]),
+            p(&v["roads"]["file"])
+        )
+    };
     for t in v["tiers"].as_array().into_iter().flatten() {
-        let limit = match (t["limit"].get("budget"), t["limit"].get("count")) {
-            (Some(b), _) => format!("budget {}", plain(b)),
-            (_, Some(c)) => format!("{} new sites", plain(c)),
-            _ if !t["role"].is_null() => format!(
-                "role {}{}",
-                plain(&t["role"]),
-                match t["link_radius_min"].as_f64() {
-                    Some(m) => format!(", points within {m} min drive of their centre"),
-                    None => String::new(),
-                }
-            ),
+        let link = t["link_radius_min"].as_f64();
+        let limit = match (t["limit"].get("budget"), t["limit"].get("count"), zh) {
+            (Some(b), _, false) => format!("budget {}", plain(b)),
+            (Some(b), _, true) => format!("预算 {}", lang.money(b.as_f64().unwrap_or(0.0))),
+            (_, Some(c), false) => format!("{} new sites", plain(c)),
+            (_, Some(c), true) => format!("新建 {} 处", plain(c)),
+            _ if !t["role"].is_null() => match (link, zh) {
+                (Some(m), false) => format!(
+                    "role {}, points within {m} min drive of their centre",
+                    plain(&t["role"])
+                ),
+                (Some(m), true) => format!(
+                    "角色 {}，互助点距本镇中心驾车 {m} 分钟以内",
+                    plain(&t["role"])
+                ),
+                (None, false) => format!("role {}", plain(&t["role"])),
+                (None, true) => format!("角色 {}", plain(&t["role"])),
+            },
             _ => plain(&t["limit"]),
         };
-        out += &format!(
-            "  would solve tier {}: {} within {} min, {} candidates ({} existing, {} off the network), {limit}\n",
-            p(&t["name"]),
-            p(&t["mode"]),
-            p(&t["radius_min"]),
-            p(&t["candidates"]),
-            p(&t["existing"]),
-            p(&t["candidates_off_network"])
-        );
+        out += &if zh {
+            format!(
+                "  将求解层级 {}：{} {} 分钟以内，候选 {} 处（现有 {} 处，不在路网上 {} 处），{limit}\n",
+                p(&t["name"]),
+                if t["mode"] == "walk" {
+                    "步行"
+                } else {
+                    "驾车"
+                },
+                p(&t["radius_min"]),
+                p(&t["candidates"]),
+                p(&t["existing"]),
+                p(&t["candidates_off_network"])
+            )
+        } else {
+            format!(
+                "  would solve tier {}: {} within {} min, {} candidates ({} existing, {} off the network), {limit}\n",
+                p(&t["name"]),
+                p(&t["mode"]),
+                p(&t["radius_min"]),
+                p(&t["candidates"]),
+                p(&t["existing"]),
+                p(&t["candidates_off_network"])
+            )
+        };
     }
     if let Some(pol) = v.get("policy").filter(|x| !x.is_null()) {
         let years: Vec<String> = pol["years"]
             .as_array()
             .into_iter()
             .flatten()
-            .map(|y| format!("{} budget {}", p(&y["year"]), p(&y["budget"])))
+            .map(|y| {
+                let b = lang.money(y["budget"].as_f64().unwrap_or(0.0));
+                match lang {
+                    Lang::Zh => format!("{} 年预算 {b}", p(&y["year"])),
+                    Lang::En => format!("{} budget {b}", p(&y["year"])),
+                }
+            })
             .collect();
-        out += &format!(
-            "  policy: {} over {}{}\n",
-            p(&pol["objective"]),
-            years.join(", "),
-            if pol["carry_over"] == true && years.len() > 1 {
-                " (unspent money carries over)"
-            } else {
-                ""
-            }
-        );
+        let carry = pol["carry_over"] == true && years.len() > 1;
+        out += &match lang {
+            Lang::Zh => format!(
+                "  政策：{}；{}{}\n",
+                serde_json::from_value(pol["objective"].clone())
+                    .map_or(String::new(), |o| super::words::objective(o, lang)
+                        .to_string()),
+                years.join("，"),
+                if carry {
+                    "（未用完的资金结转下年）"
+                } else {
+                    ""
+                }
+            ),
+            Lang::En => format!(
+                "  policy: {} over {}{}\n",
+                p(&pol["objective"]),
+                years.join(", "),
+                if carry {
+                    " (unspent money carries over)"
+                } else {
+                    ""
+                }
+            ),
+        };
     }
     out
 }

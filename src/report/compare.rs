@@ -2,7 +2,9 @@
 //! only the output folders (villages.geojson, sites.geojson, summary.json), so results can be
 //! compared long after they were computed, or on another machine.
 
+use super::terminal::pad;
 use crate::error::{Error, Result};
+use crate::lang::{Lang, number};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -53,6 +55,7 @@ struct Town {
 pub fn compare(a: &Path, b: &Path) -> Result<Value> {
     let mut towns: BTreeMap<String, Town> = BTreeMap::new();
     let mut names = Vec::new();
+    let mut languages = Vec::new();
     let mut all_sites: [BTreeSet<String>; 2] = Default::default();
     // Each site key's name, so people read names, not ids.
     let mut site_names: BTreeMap<String, String> = BTreeMap::new();
@@ -63,7 +66,9 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
                 "not an output folder (run `carecover solve` first)",
             ));
         }
-        names.push(read_json(&dir.join("summary.json"))?["scenario"].clone());
+        let summary = read_json(&dir.join("summary.json"))?;
+        names.push(summary["scenario"].clone());
+        languages.push(summary["language"].clone());
         for v in properties(&dir.join("villages.geojson"))? {
             let town = towns
                 .entry(v["town"].as_str().unwrap_or_default().to_string())
@@ -124,6 +129,7 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
     let sum = |f: &dyn Fn(&Town) -> f64| towns.values().map(f).sum::<f64>();
     Ok(json!({
         "a": names[0], "b": names[1],
+        "language": languages[0],
         "towns": rows,
         "totals": {
             "villages": towns.values().map(|t| t.villages).sum::<usize>(), "elders": sum(&|t| t.elders),
@@ -142,50 +148,58 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
     }))
 }
 
-/// The comparison as a table.
-pub fn compare_text(c: &Value) -> String {
+/// The comparison as a table, in `lang`.
+pub fn compare_text(c: &Value, lang: Lang) -> String {
     use std::fmt::Write;
     let p = super::check::plain;
+    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let n = |v: &Value| number(v.as_f64().unwrap_or(0.0), 0);
+    let pair = |a: String, b: String| format!("{a} / {b}");
+    let widths = [24, 8, 9, 15, 13, 13, 19, 11, 27];
+    let line = |cells: [String; 9]| {
+        cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(k, (c, w))| pad(c, w, k > 0))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut out = format!("A = {}, B = {}\n", p(&c["a"]), p(&c["b"]));
-    let _ = writeln!(
-        out,
-        "{:<24} {:>8} {:>9} {:>15} {:>13} {:>13} {:>19} {:>11} {:>23}",
-        "town",
-        "villages",
-        "elders",
-        "served A / B",
-        "over cap A/B",
-        "outside A/B",
-        "elders covered A/B",
-        "sites A/B",
-        "cost A / B"
-    );
+    let head = [
+        t("镇街", "town"),
+        t("村数", "villages"),
+        t("老人数", "elders"),
+        t("服务村数 A / B", "served A / B"),
+        t("超容量 A / B", "over cap A/B"),
+        t("未服务 A / B", "outside A/B"),
+        t("服务老人 A / B", "elders covered A/B"),
+        t("场地 A / B", "sites A/B"),
+        t("费用 A / B", "cost A / B"),
+    ]
+    .map(str::to_string);
+    let _ = writeln!(out, "{}", line(head));
     let rows = c["towns"].as_array().cloned().unwrap_or_default();
     for r in rows.iter().chain(std::iter::once(&c["totals"])) {
-        let name = r.get("town").map_or("total".to_string(), p);
+        let name = r.get("town").map_or(t("合计", "total").to_string(), p);
         let sites = if r.get("town").is_some() {
-            format!("{}/{}", p(&r["sites_a"]), p(&r["sites_b"]))
+            pair(p(&r["sites_a"]), p(&r["sites_b"]))
         } else {
             String::new()
         };
-        let _ = writeln!(
-            out,
-            "{:<24} {:>8} {:>9.0} {:>7}/{:<7} {:>6}/{:<6} {:>6}/{:<6} {:>9.0}/{:<9.0} {:>11} {:>11.0}/{:<11.0}",
+        let money = |v: &Value| lang.money(v.as_f64().unwrap_or(0.0));
+        let cells = [
             name,
             p(&r["villages"]),
-            r["elders"].as_f64().unwrap_or(0.0),
-            p(&r["covered_a"]),
-            p(&r["covered_b"]),
-            p(&r["over_capacity_a"]),
-            p(&r["over_capacity_b"]),
-            p(&r["outside_a"]),
-            p(&r["outside_b"]),
-            r["elders_covered_a"].as_f64().unwrap_or(0.0),
-            r["elders_covered_b"].as_f64().unwrap_or(0.0),
+            n(&r["elders"]),
+            pair(p(&r["covered_a"]), p(&r["covered_b"])),
+            pair(p(&r["over_capacity_a"]), p(&r["over_capacity_b"])),
+            pair(p(&r["outside_a"]), p(&r["outside_b"])),
+            pair(n(&r["elders_covered_a"]), n(&r["elders_covered_b"])),
             sites,
-            r["cost_a"].as_f64().unwrap_or(0.0),
-            r["cost_b"].as_f64().unwrap_or(0.0)
-        );
+            pair(money(&r["cost_a"]), money(&r["cost_b"])),
+        ];
+        let _ = writeln!(out, "{}", line(cells));
     }
     // "name (id (tier))": what a planner recognizes, then what finds it in the layers.
     let list = |v: &Value| {
@@ -200,11 +214,21 @@ pub fn compare_text(c: &Value) -> String {
                         }
                     })
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(t("、", ", "))
             })
             .unwrap_or_default()
     };
-    let _ = writeln!(out, "sites only in A: {}", list(&c["only_in_a"]));
-    let _ = writeln!(out, "sites only in B: {}", list(&c["only_in_b"]));
+    let _ = writeln!(
+        out,
+        "{}{}",
+        t("仅 A 有的场地：", "sites only in A: "),
+        list(&c["only_in_a"])
+    );
+    let _ = writeln!(
+        out,
+        "{}{}",
+        t("仅 B 有的场地：", "sites only in B: "),
+        list(&c["only_in_b"])
+    );
     out
 }

@@ -478,11 +478,11 @@ pub fn report_html(plan: &Plan, map: &str) -> String {
             }
         }
     }
-    let warnings: String = plan
-        .warnings
-        .iter()
-        .map(|w| format!("<li>{}</li>", e(&plain(w, lang))))
-        .collect();
+    let warnings: String =
+        super::warning_texts(&plan.warnings, &plan.villages, &plan.sites, &plan.scenario)
+            .iter()
+            .map(|w| format!("<li>{}</li>", e(w)))
+            .collect();
     let facts = match lang {
         Lang::Zh => format!(
             "共 {} 个村、{} 名老人（60 岁以上）；候选与现有场地 {} 处；道路 {} 公里。坐标系：WGS-84。",
@@ -541,8 +541,8 @@ pub fn report_html(plan: &Plan, map: &str) -> String {
         ),
         h_map = t("地图", "Map"),
         map_note = t(
-            "可拖动、缩放；点击村或场地查看详情；右上角切换图层（有网络时可打开 OpenStreetMap 底图）。静态地图见 map.svg。",
-            "Drag and zoom; click a village or site for its card; switch layers at the top right (the OpenStreetMap background needs internet). A static map is in map.svg.",
+            "可拖动、缩放；点击村或场地查看详情；右上角切换图层（有网络时可打开 OpenStreetMap 底图）。静态地图见 map.svg、map.png（可粘贴到 Word）。",
+            "Drag and zoom; click a village or site for its card; switch layers at the top right (the OpenStreetMap background needs internet). A static map is in map.svg and map.png (for Word).",
         ),
         h_unserved = t("未服务的村及原因", "Villages not covered, and why"),
         th_village = t("村", "village"),

@@ -8,7 +8,7 @@
 //! | `service_areas.geojson` | open site and tier | polygon of reached roads buffered; `minutes`, `area_km2` |
 //! | `assignments.geojson` | covered village and tier | line village → serving site; `minutes` |
 //! | `plan.qgs`, `*.qml` | project, layer | QGIS project and layer styles ([`qgis`]) |
-//! | `map.svg`, `report.html` | run | map preview and report page ([`html`]) |
+//! | `map.svg`, `map.png`, `report.html` | run | map preview (PNG for Word) and report page ([`html`]) |
 //! | `summary.json` | run | totals, per-tier objective / bound / gap, timings, warnings |
 //! | `task_table.csv`, `.xlsx` | town (policy scenarios) | the annex-table columns: villages, existing points, gap, new centres / points / upgrades per year; served elders, cost ([`task_table`]) |
 //!
@@ -22,6 +22,7 @@ pub mod check;
 pub mod compare;
 pub mod html;
 mod output_dir;
+mod png;
 pub mod qgis;
 pub mod task_table;
 mod terminal;
@@ -33,9 +34,10 @@ pub use terminal::summary_table;
 
 use crate::coverage;
 use crate::error::Result;
-use crate::model::VillageId;
+use crate::model::{Site, Village, VillageId};
 use crate::network::DijkstraWorkspace;
-use crate::pipeline::{Plan, TierPlan};
+use crate::pipeline::{Plan, TierPlan, Warning};
+use crate::scenario::Scenario;
 use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
 use rayon::prelude::*;
 use serde_json::json;
@@ -75,12 +77,21 @@ pub(crate) fn town_positions(plan: &Plan) -> Vec<(&str, (f64, f64))> {
 pub const OSM_ATTRIBUTION: &str =
     "Map data © OpenStreetMap contributors, available under the Open Database Licence (ODbL)";
 
+/// What [`write_all`] wrote: the folder, and notes for the user about the outputs.
+#[derive(Debug)]
+pub struct Written {
+    pub dir: PathBuf,
+    /// In the scenario's language, e.g. that map.png found no Chinese font.
+    pub notes: Vec<String>,
+}
+
 /// Writes every output file of `plan` into `out_dir`, replacing the folder as a whole.
 pub fn write_all(
     plan: &Plan,
     out_dir: &Path,
     progress: &crate::progress::Progress,
-) -> Result<PathBuf> {
+) -> Result<Written> {
+    let mut notes = Vec::new();
     let spinner = progress.spinner("writing outputs (service areas)");
     let staged = StagedDir::new(out_dir)?;
     let (sites, villages) = (sites_layer(plan), villages_layer(plan));
@@ -88,7 +99,21 @@ pub fn write_all(
     staged.write("villages.geojson", to_json(&villages).as_bytes())?;
     let areas = service_areas_layer(plan);
     staged.write("service_areas.geojson", to_json(&areas).as_bytes())?;
-    staged.write("map.svg", html::map_svg(plan, &areas).as_bytes())?;
+    let svg = html::map_svg(plan, &areas);
+    staged.write("map.svg", svg.as_bytes())?;
+    let png = png::render(&svg, plan.scenario.font.as_deref())?;
+    if png.font.is_none() && !svg.is_ascii() {
+        notes.push(
+            plan.scenario
+                .language
+                .pick(
+                    "map.png：本机未找到中文字体，图中中文标注无法显示；请安装中文字体（如 Noto Sans CJK SC、微软雅黑）或在方案 [output] 中用 font 指定字体文件",
+                    "map.png: no Chinese font found on this machine, so Chinese labels do not show; install one (e.g. Noto Sans CJK SC, Microsoft YaHei) or name a font file with [output] font",
+                )
+                .to_string(),
+        );
+    }
+    staged.write("map.png", &png.png)?;
     let map = web_map::map_section(plan, &villages, &sites, &areas);
     staged.write("report.html", html::report_html(plan, &map).as_bytes())?;
     staged.write(
@@ -118,7 +143,7 @@ pub fn write_all(
     }
     let dir = staged.commit()?;
     spinner.finish_and_clear();
-    Ok(dir)
+    Ok(Written { dir, notes })
 }
 
 fn to_json(fc: &FeatureCollection) -> String {
@@ -462,6 +487,7 @@ pub fn summary(plan: &Plan) -> JsonValue {
         .collect();
     json!({
         "scenario": plan.scenario.name,
+        "language": plan.scenario.language,
         "scenario_file": plan.scenario.file,
         "description": plan.scenario.description,
         "inputs": {
@@ -485,10 +511,38 @@ pub fn summary(plan: &Plan) -> JsonValue {
         "policy": plan.policy.as_ref().map(|p| policy_summary(plan, p)),
         "seed": plan.scenario.solver.seed,
         "timings_s": plan.timings.iter().map(|(k, v)| json!({"stage": k, "seconds": v})).collect::<Vec<_>>(),
-        "warnings": plan.warnings,
+        "warnings": warnings_json(&plan.warnings, &plan.villages, &plan.sites, &plan.scenario),
         "crs": "EPSG:4326 (WGS-84 longitude, latitude)",
         "attribution": OSM_ATTRIBUTION,
     })
+}
+
+/// The warnings in the scenario's language, as the terminal and the report show them.
+pub fn warning_texts(
+    warnings: &[Warning],
+    villages: &[Village],
+    sites: &[Site],
+    scenario: &Scenario,
+) -> Vec<String> {
+    warnings
+        .iter()
+        .map(|w| words::warning(w, villages, sites, &scenario.tiers, scenario.language))
+        .collect()
+}
+
+/// summary.json's warnings: a stable `kind` for scripts and the message.
+pub(crate) fn warnings_json(
+    warnings: &[Warning],
+    villages: &[Village],
+    sites: &[Site],
+    scenario: &Scenario,
+) -> JsonValue {
+    let texts = warning_texts(warnings, villages, sites, scenario);
+    warnings
+        .iter()
+        .zip(texts)
+        .map(|(w, m)| json!({"kind": w.kind(), "message": m}))
+        .collect()
 }
 
 /// The policy plan's totals: objective and its bound, and each year's spend and service.

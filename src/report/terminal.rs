@@ -12,7 +12,7 @@ use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
 /// `s` padded to `width` terminal columns (Chinese characters take two), on the left or right.
-fn pad(s: &str, width: usize, right: bool) -> String {
+pub(super) fn pad(s: &str, width: usize, right: bool) -> String {
     let fill = " ".repeat(width.saturating_sub(s.width()));
     if right {
         format!("{fill}{s}")

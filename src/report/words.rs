@@ -3,9 +3,9 @@
 //! the terminal summary and `report.html` say the same thing.
 
 use crate::lang::{Lang, number};
-use crate::model::{Site, SiteId, TownKind};
+use crate::model::{Site, SiteId, TownKind, Village};
 use crate::network::Mode;
-use crate::pipeline::{NotBuilt, Unserved};
+use crate::pipeline::{NotBuilt, Place, Unserved, Warning};
 use crate::scenario::{Objective, Role, Tier};
 use crate::solve::Status;
 
@@ -201,6 +201,158 @@ pub fn plain(text: &str, lang: Lang) -> String {
         }
     }
     out
+}
+
+/// A pipeline warning in `lang`, places named by id and name (at most ten listed).
+pub fn warning(
+    w: &Warning,
+    villages: &[Village],
+    sites: &[Site],
+    tiers: &[Tier],
+    lang: Lang,
+) -> String {
+    let zh = lang == Lang::Zh;
+    let quote = |key: &str, name: &str| match lang {
+        Lang::Zh => format!("「{key}」（{name}）"),
+        Lang::En => format!("“{key}” ({name})"),
+    };
+    let place = |p: &Place| match *p {
+        Place::Village(v) => quote(&villages[v.index()].key, &villages[v.index()].name),
+        Place::Site(s) => quote(&sites[s.index()].key, &sites[s.index()].name),
+    };
+    let list = |items: Vec<String>| {
+        let n = items.len();
+        let mut shown = items
+            .into_iter()
+            .take(10)
+            .collect::<Vec<_>>()
+            .join(lang.pick("、", ", "));
+        if n > 10 {
+            shown += &match lang {
+                Lang::Zh => format!("等 {n} 处"),
+                Lang::En => format!(" and {} more", n - 10),
+            };
+        }
+        shown
+    };
+    // "3 villages and 1 site" / "3 个村、1 处场地".
+    let counted = |places: &mut dyn Iterator<Item = &Place>| {
+        let (mut v, mut s) = (0, 0);
+        for p in places {
+            match p {
+                Place::Village(_) => v += 1,
+                Place::Site(_) => s += 1,
+            }
+        }
+        let mut parts = Vec::new();
+        if v > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!("{v} 个村"),
+                Lang::En => format!("{v} village{}", if v == 1 { "" } else { "s" }),
+            });
+        }
+        if s > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!("{s} 处场地"),
+                Lang::En => format!("{s} site{}", if s == 1 { "" } else { "s" }),
+            });
+        }
+        parts.join(lang.pick("、", " and "))
+    };
+    match w {
+        Warning::OffNetwork {
+            mode: m,
+            max_snap_m,
+            places,
+        } => {
+            let who = counted(&mut places.iter());
+            let names = list(places.iter().map(place).collect());
+            let d = number(*max_snap_m, 0);
+            if zh {
+                format!(
+                    "{who}距可{}的道路超过 {d} 米，该方式无法到达：{names}",
+                    mode(*m, lang)
+                )
+            } else {
+                format!(
+                    "{who} farther than {d} m from any road usable to {}: not reachable in that mode: {names}",
+                    m.name()
+                )
+            }
+        }
+        Warning::SmallComponent { mode: m, places } => {
+            let who = counted(&mut places.iter().map(|(p, _)| p));
+            let names = list(
+                places
+                    .iter()
+                    .map(|(p, d)| {
+                        format!("{} {} {}", place(p), number(*d, 0), lang.pick("米", "m"))
+                    })
+                    .collect(),
+            );
+            if zh {
+                format!(
+                    "{who}最近的道路是一段孤立的小路（{}），已改接到主路网：{names}",
+                    mode(*m, lang)
+                )
+            } else {
+                format!(
+                    "{who} nearest a tiny disconnected piece of road ({}); snapped to the main network instead: {names}",
+                    m.name()
+                )
+            }
+        }
+        Warning::EldersAbovePopulation {
+            village,
+            elders,
+            population,
+        } => {
+            let v = &villages[village.index()];
+            let (e, p) = (number(*elders, 0), number(*population, 0));
+            if zh {
+                format!(
+                    "村{}：老人数 {e} 超过总人口 {p}，请核对名册",
+                    quote(&v.key, &v.name)
+                )
+            } else {
+                format!(
+                    "village {}: {e} elders exceed its population {p}",
+                    quote(&v.key, &v.name)
+                )
+            }
+        }
+        Warning::UnknownTown { tier, site } => {
+            let s = &sites[site.index()];
+            let t = tier_label(&tiers[*tier], lang);
+            if zh {
+                format!(
+                    "{t}候选场地{}所在的镇街「{}」不是本规划的镇街（没有村，也不在镇街名册上），未予考虑",
+                    quote(&s.key, &s.name),
+                    s.town
+                )
+            } else {
+                format!(
+                    "{t} candidate {}: its town “{}” is not a township of the plan (no village, not on a towns roster); not considered",
+                    quote(&s.key, &s.name),
+                    s.town
+                )
+            }
+        }
+        Warning::NoCentreCandidate { towns } => {
+            let names = list(towns.clone());
+            if zh {
+                format!(
+                    "{} 个镇街没有可建中心的候选场地（该层级的场地类型在当地都没有），不建中心：{names}",
+                    towns.len()
+                )
+            } else {
+                format!(
+                    "{} township(s) have no candidate site for their centre (none of the town tier's site kinds stands there); they get none: {names}",
+                    towns.len()
+                )
+            }
+        }
+    }
 }
 
 #[cfg(test)]

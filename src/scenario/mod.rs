@@ -53,6 +53,9 @@ pub struct Scenario {
     /// The annex's title (`[output] title`; default: the scenario's name and the annex's
     /// own title).
     pub title: Option<String>,
+    /// A font file for `map.png`'s labels (`[output] font`, relative to the scenario file);
+    /// default: a Chinese font found among the system's fonts.
+    pub font: Option<PathBuf>,
     /// The full-coverage rules, when the scenario solves its tiers as one plan (`[policy]`);
     /// `None`: each tier is an independent covering problem with its own limit.
     pub policy: Option<Policy>,
@@ -234,6 +237,7 @@ struct RawOutput {
     language: Option<String>,
     annex: Option<String>,
     title: Option<String>,
+    font: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -601,6 +605,19 @@ impl Scenario {
                 }
             },
             title: raw.output.title,
+            font: match raw.output.font.map(|f| base.join(f)) {
+                Some(f) if !f.is_file() => {
+                    return Err(Error::input(
+                        path,
+                        "[output]",
+                        format!(
+                            "`font` = {:?}: no such file (paths are relative to the scenario file)",
+                            f.display().to_string()
+                        ),
+                    ));
+                }
+                f => f,
+            },
             policy,
         })
     }

@@ -162,15 +162,72 @@ pub(super) fn townships(inp: &Inputs) -> Result<Townships> {
             }
         })
         .collect::<Vec<TownKind>>();
-    if inp.towns.is_none() {
+    match division_codes(inp, &names, &index)? {
+        // The statistical division codes put 街道 (0xx) before 镇 (1xx) and 乡 (2xx).
+        Some(codes) => order.sort_by(|&a, &b| codes[a].cmp(&codes[b]).then(a.cmp(&b))),
         // The annexes list the 街道 before the 镇 (002 附件1, 000 附件2).
-        order.sort_by_key(|&t| (kinds[t] != TownKind::Subdistrict, t));
+        None if inp.towns.is_none() => {
+            order.sort_by_key(|&t| (kinds[t] != TownKind::Subdistrict, t))
+        }
+        None => {}
     }
     Ok(Townships {
         names,
         kinds,
         order,
     })
+}
+
+/// Each township's statistical division code, from the towns roster's `code` or its villages'
+/// `town_code` (which must agree), when every township has one; `None` when none has. Some
+/// but not all is an error: the order would silently fall back.
+fn division_codes(
+    inp: &Inputs,
+    names: &[String],
+    index: &dyn Fn(&str) -> Option<usize>,
+) -> Result<Option<Vec<String>>> {
+    let scenario = inp.scenario;
+    let mut codes: Vec<Option<(String, String)>> = vec![None; names.len()];
+    for t in inp.towns.into_iter().flatten() {
+        if let Some(c) = &t.code {
+            codes[index(&t.name).expect("listed")] = Some((c.clone(), "the towns roster".into()));
+        }
+    }
+    for v in inp.villages {
+        let (Some(c), Some(t)) = (&v.town_code, index(&v.town)) else {
+            continue;
+        };
+        match &codes[t] {
+            Some((k, who)) if k != c => {
+                return Err(Error::input(
+                    &scenario.villages,
+                    format!("village `{}`, field `town_code`", v.key),
+                    format!("`{c}`: its township `{}` has code {k} by {who}", v.town),
+                ));
+            }
+            Some(_) => {}
+            None => codes[t] = Some((c.clone(), format!("village `{}`", v.key))),
+        }
+    }
+    if codes.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    if let Some(t) = codes.iter().position(Option::is_none) {
+        let (file, column) = match &scenario.towns {
+            Some(f) => (f.clone(), "code"),
+            None => (scenario.villages.clone(), "town_code"),
+        };
+        return Err(Error::file(
+            &file,
+            format!(
+                "column `{column}` gives the statistical division code of some townships but not of `{}`: give it for all (the tables list townships by it) or for none",
+                names[t]
+            ),
+        ));
+    }
+    Ok(Some(
+        codes.into_iter().map(|c| c.expect("all given").0).collect(),
+    ))
 }
 
 /// The village each site stands in: its `village` column, else the village of its town it

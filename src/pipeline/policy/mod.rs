@@ -1,7 +1,7 @@
 //! The policy path of [`super::solve`]: travel times → [`PolicyProblem`] → a plan per site
 //! (tier, status, build year) and per village (how it is served, or why not).
 
-use super::{TierPlan, Times};
+use super::{TierPlan, Times, Warning};
 use crate::coverage;
 use crate::error::{Error, Result};
 use crate::model::{SiteId, VillageId};
@@ -26,7 +26,7 @@ pub use outcome::{
 /// Builds, solves and explains the policy plan; also returns each tier's [`TierPlan`].
 pub(super) fn plan(
     inp: &Inputs,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<(Vec<TierPlan>, PolicyPlan)> {
     let scenario = inp.scenario;
     let policy = inp.policy;
@@ -127,10 +127,7 @@ pub(super) fn plan(
                     Some(t) => Some(t),
                     None => {
                         if r == Role::Town {
-                            warnings.push(format!(
-                                "{} candidate `{}` ({}): its town `{}` is not a township of the plan (no village, not on a towns roster); not considered",
-                                tier.name, site.key, site.name, site.town
-                            ));
+                            warnings.push(Warning::UnknownTown { tier: k, site: s });
                         }
                         continue;
                     }
@@ -235,11 +232,9 @@ pub(super) fn plan(
         .map(|t| towns[t].as_str())
         .collect();
     if !missing.is_empty() {
-        warnings.push(format!(
-            "{} township(s) have no candidate site for their centre (none of the town tier's site kinds stands there); they get none: {}",
-            missing.len(),
-            missing.join(", ")
-        ));
+        warnings.push(Warning::NoCentreCandidate {
+            towns: missing.iter().map(|t| t.to_string()).collect(),
+        });
     }
     let years: Vec<i32> = policy.years.iter().map(|&(y, _)| y).collect();
     let last = years.len() - 1;
