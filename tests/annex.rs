@@ -233,13 +233,15 @@ fn the_annex_speaks_english_when_asked() {
 // ---------------------------------------------------------------------------------------------
 // `audit` reads the annex as published: Chinese headings over merged header rows.
 
-/// The annex sheet and the machine-readable CSV of one run, read as plan tables.
+/// The annex sheet and the machine-readable CSV of one run, read as plan tables, and the
+/// audit of the plan against its own annex.
 fn both_tables(
     name: &str,
     annex: AnnexLayout,
 ) -> (
     Vec<carecover::io::PlannedTown>,
     Vec<carecover::io::PlannedTown>,
+    serde_json::Value,
 ) {
     let mut sc = Scenario::load(&root().join(format!("scenarios/{name}.toml"))).unwrap();
     sc.annex = annex;
@@ -249,7 +251,9 @@ fn both_tables(
         .unwrap()
         .dir;
     let read = |f: &str| carecover::io::read_plan_table(&out.join(f), None).unwrap();
-    (read("task_table.xlsx"), read("task_table.csv"))
+    let annex_rows = read("task_table.xlsx");
+    let audit = carecover::report::audit::audit(&plan, &annex_rows, 30.0);
+    (annex_rows, read("task_table.csv"), audit)
 }
 
 #[test]
@@ -258,7 +262,13 @@ fn audit_reads_both_published_annex_layouts_as_the_csv_says() {
         ("jiangjin_rules", AnnexLayout::Jiangjin),
         ("yongchuan_rules", AnnexLayout::Yongchuan),
     ] {
-        let (annex_rows, csv_rows) = both_tables(name, annex);
+        let (annex_rows, csv_rows, audit) = both_tables(name, annex);
+        // A full-coverage plan at least cost builds, town by town, what the audit says each
+        // town needs: the audit and the model agree on the rules.
+        for t in audit["towns"].as_array().unwrap() {
+            assert_eq!(t["difference"], 0, "{name}: {t}");
+        }
+        assert_eq!(audit["towns_only_in_plan"].as_array().unwrap().len(), 0);
         let towns = |rows: &[carecover::io::PlannedTown]| {
             rows.iter().map(|t| t.town.clone()).collect::<Vec<_>>()
         };

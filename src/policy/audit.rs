@@ -4,8 +4,8 @@
 //! For each town and each of its centre candidates, the points that may serve the town's
 //! villages are its existing points and the new points linkable to that centre. Then:
 //!
-//! - **needed**: the fewest new points that serve every village of the town that this centre
-//!   and its points can serve (exact set covering, [`crate::solve::milp::lscp`]), for the
+//! - **needed**: the fewest new points that serve every village with elders of the town that
+//!   this centre and its points can serve (exact set covering, [`crate::solve::milp::lscp`]), for the
 //!   centre that can serve the most elders (ties: fewest points);
 //! - **with the plan's count**: the most elders the town's villages can have served with
 //!   exactly the plan's number of new points, best centre and best places (exact maximal
@@ -102,7 +102,17 @@ pub fn audit_town(
             .filter(|&i| reach[i])
             .map(|i| weights[i])
             .sum();
-        let needed = solve::milp::lscp(&covers, villages.len(), &fixed, &[], time_limit_s)
+        // Villages without elders need no point (the model builds none for them either).
+        let with_elders: Vec<Vec<u32>> = covers
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .copied()
+                    .filter(|&i| weights[i as usize] > 0.0)
+                    .collect()
+            })
+            .collect();
+        let needed = solve::milp::lscp(&with_elders, villages.len(), &fixed, &[], time_limit_s)
             .map(|o| o.open.iter().filter(|&&j| !fixed[j]).count())
             .unwrap_or(usize::MAX);
         let with_plan = solve::solve_mclp_exact(
