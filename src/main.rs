@@ -154,6 +154,8 @@ fn main() -> ExitCode {
             .num_threads(t)
             .build_global();
     }
+    // Outputs are all or nothing: a failed solve has written nothing.
+    let writes = matches!(cli.command, None | Some(Command::Solve { .. }));
     let result = match cli.command {
         Some(Command::Solve { scenario, out }) => {
             solve(&scenario, out, Progress::new(cli.quiet), cli.json, cli.lang)
@@ -215,6 +217,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
+            if writes {
+                eprintln!("nothing was written (an earlier output folder, if any, is unchanged)");
+            }
             let code = e
                 .downcast_ref::<carecover::Error>()
                 .map_or(1, |e| e.exit_code());
@@ -387,6 +392,7 @@ fn solve(
             .unwrap_or_else(|| "out".into());
         PathBuf::from("out").join(stem)
     });
+    report::check_out_dir(&out, &scenario)?;
     let plan = pipeline::run(scenario, &progress)?;
     let written = report::write_all(&plan, &out, &progress)?;
     if json {

@@ -267,3 +267,59 @@ fn compare_two_results_town_by_town() {
         Some(2)
     );
 }
+
+#[test]
+fn out_never_replaces_a_users_file_or_the_inputs() {
+    // A copy of the tiny scenario with its inputs, in a folder of the user's.
+    let tmp = tempfile::tempdir().unwrap();
+    let county = tmp.path().join("county");
+    std::fs::create_dir(&county).unwrap();
+    for f in ["scenario.toml", "villages.csv", "sites.csv", "roads.csv"] {
+        std::fs::copy(fixture(&format!("tiny/{f}")), county.join(f)).unwrap();
+    }
+    std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    let before = |dir: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let (top, inside) = (before(tmp.path()), before(&county));
+    for out in ["notes.txt", "county", ".", "county/.."] {
+        let o = carecover(
+            &["-q", "solve", "county/scenario.toml", "--out", out],
+            tmp.path(),
+        );
+        assert_eq!(o.status.code(), Some(2), "--out {out}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&format!("--out {out}")) && err.contains("nothing was written"),
+            "{err}"
+        );
+        assert_eq!(
+            (before(tmp.path()), before(&county)),
+            (top.clone(), inside.clone())
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+    // A folder beside the inputs is fine, and so is running again into it.
+    for _ in 0..2 {
+        let o = carecover(
+            &[
+                "-q",
+                "solve",
+                "county/scenario.toml",
+                "--out",
+                "county/result",
+            ],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(county.join("result/summary.json").is_file());
+}

@@ -77,6 +77,19 @@ pub(crate) fn town_positions(plan: &Plan) -> Vec<(&str, (f64, f64))> {
 pub const OSM_ATTRIBUTION: &str =
     "Map data © OpenStreetMap contributors, available under the Open Database Licence (ODbL)";
 
+/// Refuses an output folder whose replacement would lose files: an existing file, a folder
+/// that is not an earlier output, or one that holds the scenario or an input
+/// ([`output_dir::check_target`]). [`write_all`] checks too; callers check before long work.
+pub fn check_out_dir(out_dir: &Path, sc: &Scenario) -> Result<()> {
+    let inputs: Vec<&Path> = [&sc.file, &sc.villages, &sc.sites, &sc.roads]
+        .into_iter()
+        .map(PathBuf::as_path)
+        .chain(sc.towns.as_deref())
+        .chain(sc.font.as_deref())
+        .collect();
+    output_dir::check_target(out_dir, &inputs)
+}
+
 /// What [`write_all`] wrote: the folder, and notes for the user about the outputs.
 #[derive(Debug)]
 pub struct Written {
@@ -91,6 +104,7 @@ pub fn write_all(
     out_dir: &Path,
     progress: &crate::progress::Progress,
 ) -> Result<Written> {
+    check_out_dir(out_dir, &plan.scenario)?;
     let mut notes = Vec::new();
     let spinner = progress.spinner("writing outputs (service areas)");
     let staged = StagedDir::new(out_dir)?;
