@@ -105,6 +105,29 @@ pub fn run(inst: &FacilityInstance, o: &RunOptions, read_s: f64) -> Result<Recor
         place: None,
         message: m,
     };
+    // One boundary for the instance's own values and the flags that override them.
+    use crate::limits::{MAX_INSTANCE_NUMBER as MAX, in_range, time_limit};
+    if let Some(r) = radius {
+        in_range("radius", r, 0.0, true, MAX).map_err(usage)?;
+    }
+    if let Some(b) = budget {
+        in_range("budget", b, 0.0, false, MAX).map_err(usage)?;
+    }
+    time_limit("time limit", o.time_limit_s).map_err(usage)?;
+    if inst.weights.is_empty() || inst.site_ids.is_empty() {
+        return Err(usage(
+            "the instance has no demand points or no sites".into(),
+        ));
+    }
+    // p beyond the sites is refused by every problem alike (README, `instance`).
+    if let Some(p) = p
+        && !(1..=inst.site_ids.len()).contains(&p)
+    {
+        return Err(usage(format!(
+            "p = {p} must be from 1 to the instance's {} sites",
+            inst.site_ids.len()
+        )));
+    }
     let costs = CostMatrix::from_pairs(
         inst.weights.len(),
         inst.site_ids.len(),

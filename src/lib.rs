@@ -31,6 +31,7 @@ pub mod error;
 pub mod instance;
 pub mod io;
 pub mod lang;
+pub mod limits;
 pub mod model;
 pub mod network;
 pub mod pipeline;

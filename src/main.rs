@@ -33,6 +33,37 @@ struct Cli {
     lang: Option<Lang>,
 }
 
+/// A time limit in seconds (`--time-limit`): > 0 and at most 30 days.
+fn parse_time_limit(s: &str) -> Result<f64, String> {
+    let x: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    carecover::limits::time_limit("--time-limit", x)
+}
+
+/// A radius or budget of an instance (`--radius`, `--budget`): finite, >= 0 (radius > 0).
+fn parse_positive(s: &str) -> Result<f64, String> {
+    let x: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    carecover::limits::in_range(
+        "the value",
+        x,
+        0.0,
+        true,
+        carecover::limits::MAX_INSTANCE_NUMBER,
+    )
+}
+
+fn parse_nonneg(s: &str) -> Result<f64, String> {
+    let x: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    carecover::limits::in_range(
+        "the value",
+        x,
+        0.0,
+        false,
+        carecover::limits::MAX_INSTANCE_NUMBER,
+    )
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("{s:?}: give zh (中文) or en (English)"))
 }
@@ -82,7 +113,7 @@ enum Command {
         #[arg(long)]
         sheet: Option<String>,
         /// Time limit of each exact per-town solve, seconds.
-        #[arg(long, default_value_t = 30.0)]
+        #[arg(long, default_value_t = 30.0, value_parser = parse_time_limit, allow_negative_numbers = true)]
         time_limit: f64,
     },
     /// Describe an input file: what it holds, counts, extent, a coordinate-system note, problems.
@@ -109,15 +140,15 @@ enum Command {
         #[arg(long)]
         p: Option<usize>,
         /// Coverage radius, in the instance's cost unit.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
         radius: Option<f64>,
         /// Money for all open sites.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_nonneg, allow_negative_numbers = true)]
         budget: Option<f64>,
         /// Prove optimality (or stop at --time-limit with the best solution and its gap).
         #[arg(long)]
         exact: bool,
-        #[arg(long, default_value_t = 600.0)]
+        #[arg(long, default_value_t = 600.0, value_parser = parse_time_limit, allow_negative_numbers = true)]
         time_limit: f64,
         #[arg(long, default_value_t = 42)]
         seed: u64,

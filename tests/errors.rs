@@ -60,7 +60,10 @@ fn assert_error(code: i32, stderr: &str, needles: &[&str]) {
     for n in needles {
         assert!(stderr.contains(n), "stderr lacks `{n}`: {stderr}");
     }
-    assert_eq!(stderr.trim().lines().count(), 1, "one paragraph: {stderr}");
+    // One paragraph, then that nothing was written.
+    let lines: Vec<&str> = stderr.trim().lines().collect();
+    assert_eq!(lines.len(), 2, "one paragraph: {stderr}");
+    assert!(lines[1].starts_with("nothing was written"), "{stderr}");
 }
 
 #[test]
@@ -318,4 +321,166 @@ fn shapefile_without_its_dbf() {
         edit(d, "scenario.toml", "roads.csv", "shp/roads.shp");
     });
     assert_error(code, &err, &["roads.shp", "Shapefile", ".dbf"]);
+}
+
+#[test]
+fn elders_so_many_that_sums_overflow_are_refused() {
+    // Two villages of 1e308 elders would sum to infinity and print "inf/inf NaN%".
+    let (code, err) = run_broken(|d| edit(d, "villages.csv", "800,200,", "800,1e308,"));
+    assert_error(code, &err, &["villages.csv", "line 2", "`elders`", "1e308"]);
+    let (code, err) = run_broken(|d| edit(d, "villages.csv", "800,200,", "1e200,200,"));
+    assert_error(code, &err, &["line 2", "`population`"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile `instance` folders and flags: never a panic, never "optimal" on an invalid problem.
+
+/// A facloc-instance folder with the given files, run as `instance … extra`.
+fn instance(files: &[(&str, &str)], extra: &[&str]) -> (i32, String, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let defaults = [
+        ("demand.csv", "id,x,y,weight\nd1,0,0,5\nd2,1,0,3\n"),
+        ("sites.csv", "id,x,y,cost\ns1,0,0,1\ns2,1,0,1\ns3,5,5,1\n"),
+        ("problem.json", "{\"name\": \"t\"}"),
+    ];
+    for (name, text) in defaults {
+        let text = files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(text, |(_, t)| *t);
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    for (name, text) in files {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let dir = tmp.path().to_str().unwrap().to_string();
+    let mut args = vec!["instance", dir.as_str()];
+    args.extend_from_slice(extra);
+    let out = Command::new(env!("CARGO_BIN_EXE_carecover"))
+        .args(&args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn hostile_instances_are_refused_with_the_column_and_value() {
+    let mclp = ["--problem", "mclp", "--radius", "2", "--p", "1"];
+    let cases: Vec<(Vec<(&str, &str)>, Vec<&str>, Vec<&str>)> = vec![
+        // NaN, negative or infinite numbers, named by column and value.
+        (
+            vec![("sites.csv", "id,x,y,cost\ns1,0,0,NaN\n")],
+            mclp.to_vec(),
+            vec!["sites.csv", "line 2", "`cost`", "NaN"],
+        ),
+        (
+            vec![("demand.csv", "id,x,y,weight\nd1,0,0,-4\n")],
+            mclp.to_vec(),
+            vec!["demand.csv", "line 2", "`weight`", "negative"],
+        ),
+        (
+            vec![("demand.csv", "id,x,y,weight\nd1,0,0,inf\n")],
+            mclp.to_vec(),
+            vec!["demand.csv", "`weight`", "inf"],
+        ),
+        (
+            vec![("demand.csv", "id,x,y,weight\nd1,0,zero,4\n")],
+            mclp.to_vec(),
+            vec!["demand.csv", "line 2", "`y`", "zero"],
+        ),
+        // An empty demand file, duplicate ids.
+        (
+            vec![("demand.csv", "id,x,y,weight\n")],
+            mclp.to_vec(),
+            vec!["demand.csv", "no rows"],
+        ),
+        (
+            vec![("demand.csv", "id,x,y,weight\nd1,0,0,4\nd1,1,1,2\n")],
+            mclp.to_vec(),
+            vec![
+                "demand.csv",
+                "line 3",
+                "`d1` appears twice (first at line 2)",
+            ],
+        ),
+        (
+            vec![("costs.csv", "demand_id,site_id,cost\nd1,s9,1\n")],
+            mclp.to_vec(),
+            vec!["costs.csv", "line 2", "`site_id`", "s9"],
+        ),
+        // Radii, budgets and time limits out of range, from the file or the flags.
+        (
+            vec![("problem.json", "{\"radius\": -3}")],
+            vec!["--problem", "mclp", "--p", "1"],
+            vec!["radius = -3"],
+        ),
+        (
+            vec![],
+            vec!["--problem", "mclp", "--radius", "NaN", "--p", "1"],
+            vec!["--radius"],
+        ),
+        (
+            vec![],
+            vec!["--problem", "mclp", "--radius", "2", "--budget", "-1"],
+            vec!["--budget"],
+        ),
+        (
+            vec![],
+            vec![
+                "--problem",
+                "mclp",
+                "--radius",
+                "2",
+                "--p",
+                "1",
+                "--time-limit",
+                "NaN",
+            ],
+            vec!["--time-limit"],
+        ),
+        (
+            vec![],
+            vec![
+                "--problem",
+                "pmedian",
+                "--p",
+                "1",
+                "--exact",
+                "--time-limit",
+                "1e300",
+            ],
+            vec!["--time-limit"],
+        ),
+    ];
+    for (files, args, needles) in cases {
+        let (code, stdout, stderr) = instance(&files, &args);
+        assert_eq!(code, 2, "{files:?} {args:?}: {stderr}");
+        assert!(!stdout.contains("optimal"), "{stdout}");
+        for n in needles {
+            assert!(
+                stderr.contains(n),
+                "{files:?} {args:?}: no `{n}` in {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn p_beyond_the_sites_is_refused_by_every_problem_alike() {
+    for problem in ["mclp", "pmedian", "pcenter"] {
+        let (code, stdout, stderr) =
+            instance(&[], &["--problem", problem, "--radius", "2", "--p", "500"]);
+        assert_eq!(code, 2, "{problem}: {stdout} {stderr}");
+        assert!(
+            stderr.contains("p = 500 must be from 1 to the instance's 3 sites"),
+            "{stderr}"
+        );
+    }
+    let (code, stdout, _) = instance(&[], &["--problem", "mclp", "--radius", "2", "--p", "3"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("\"objective\":8"), "{stdout}");
 }

@@ -272,6 +272,22 @@ fn policy_scenario_errors_name_the_key() {
         "{INPUTS}[policy]\nobjective = \"full_coverage\"\n[[policy.years]]\nyear = 2026\nbudget = 1\n[[policy.years]]\nyear = 2025\nbudget = 1\n[[tier]]\nname = \"c\"\nrole = \"town\"\nmode = \"drive\"\nradius_min = 10\n"
     ));
     assert!(e.contains("plan years must increase"), "{e}");
+    // Finite but huge numbers are refused where they enter, not where they overflow.
+    let tier = "[[tier]]\nname = \"c\"\nrole = \"town\"\nmode = \"drive\"\nradius_min = 10\n";
+    let e = parse_err(&format!("{base}time_limit_s = 1e300\n{tier}"));
+    assert!(
+        e.contains("`time_limit_s` = 1e300") && e.contains("at most"),
+        "{e}"
+    );
+    let e = parse_err(&format!(
+        "{INPUTS}[policy]\nobjective = \"full_coverage\"\nbudget = 1e300\n{tier}"
+    ));
+    assert!(e.contains("budget") && e.contains("at most"), "{e}");
+    let e = parse_err(&format!(
+        "{base}{}",
+        tier.replace("radius_min = 10", "radius_min = 1e9")
+    ));
+    assert!(e.contains("`radius_min` = 1000000000"), "{e}");
     // A plan without town centres is allowed (004 asks none); `min_sites` is for counting
     // county-level centres.
     let e = parse_err(&format!(

@@ -6,6 +6,7 @@
 use crate::error::{Error, Result};
 use rayon::prelude::*;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
@@ -57,13 +58,16 @@ pub fn read_orlib_pmed(path: &Path) -> Result<FacilityInstance> {
     let nums = |(k, l): (usize, &str)| -> Result<Vec<f64>> {
         l.split_whitespace()
             .map(|t| {
-                t.parse::<f64>().map_err(|_| {
-                    Error::input(
-                        path,
-                        format!("line {}", k + 1),
-                        format!("`{t}` is not a number"),
-                    )
-                })
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.abs() <= crate::limits::MAX_INSTANCE_NUMBER)
+                    .ok_or_else(|| {
+                        Error::input(
+                            path,
+                            format!("line {}", k + 1),
+                            format!("`{t}` is not a finite number in range"),
+                        )
+                    })
             })
             .collect()
     };
@@ -190,12 +194,27 @@ pub fn read_tsplib_mclp(path: &Path, radius: f64) -> Result<FacilityInstance> {
         let nums: Vec<f64> = t
             .split_whitespace()
             .map(|x| {
-                x.parse()
-                    .map_err(|_| Error::input(path, place(), format!("`{x}` is not a number")))
+                x.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.abs() <= crate::limits::MAX_INSTANCE_NUMBER)
+                    .ok_or_else(|| {
+                        Error::input(
+                            path,
+                            place(),
+                            format!("`{x}` is not a finite number in range"),
+                        )
+                    })
             })
             .collect::<Result<_>>()?;
         match (section, &nums[..]) {
             ("coords", [lat, lon, ..]) => coords.push((*lat, *lon)),
+            ("demand", [w, ..]) if *w < 0.0 => {
+                return Err(Error::input(
+                    path,
+                    place(),
+                    format!("demand {w} is negative"),
+                ));
+            }
             ("demand", [w, ..]) => demand.push(*w),
             _ => return Err(Error::input(path, place(), format!("unexpected `{t}`"))),
         }
@@ -273,100 +292,130 @@ pub fn read_facloc_radius(dir: &Path) -> Result<Option<f64>> {
 /// Pairs costing more than `max_cost` are not kept: covering problems need only the pairs within
 /// their radius, which keeps a dense Euclidean instance from filling memory.
 pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInstance> {
+    use super::row::Row;
+    use crate::limits::MAX_INSTANCE_NUMBER as MAX;
     let keep = |c: f64| max_cost.is_none_or(|m| c <= m);
-    #[derive(Deserialize)]
-    struct Demand {
-        id: String,
-        x: f64,
-        y: f64,
-        weight: f64,
+    /// Every row of a CSV file with the `required` columns, through `each`; the file must
+    /// have a row. Errors name the file, the line, the column and the value.
+    fn table<'a>(
+        path: &'a Path,
+        required: &[&str],
+        optional: bool,
+        mut each: impl FnMut(&Row<'a>) -> Result<()>,
+    ) -> Result<()> {
+        let mut n = 0;
+        super::csv_input::for_each_row(
+            super::open(path)?,
+            path,
+            |h| super::check_columns(path, h, required),
+            |row| {
+                n += 1;
+                each(&row)
+            },
+        )?;
+        if n == 0 && !optional {
+            return Err(Error::file(path, "the file has a header but no rows"));
+        }
+        Ok(())
     }
-    #[derive(Deserialize)]
-    struct SiteRow {
-        id: String,
-        x: f64,
-        y: f64,
-        #[serde(default)]
-        cost: f64,
-        #[serde(default)]
-        required: u8,
-        #[serde(default)]
-        capacity: Option<f64>,
-        #[serde(default)]
-        close_cost: Option<f64>,
-    }
-    #[derive(Deserialize)]
-    struct Cost {
-        demand_id: String,
-        site_id: String,
-        cost: f64,
-    }
-    fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
-        let mut rdr = csv::Reader::from_reader(super::open(path)?);
-        rdr.deserialize()
-            .enumerate()
-            .map(|(k, r)| {
-                r.map_err(|e| Error::input(path, format!("line {}", k + 2), e.to_string()))
-            })
-            .collect()
-    }
-    let demand: Vec<Demand> = rows(&dir.join("demand.csv"))?;
-    let sites: Vec<SiteRow> = rows(&dir.join("sites.csv"))?;
-    let problem = read_problem_json(dir)?;
-    for (k, d) in demand.iter().enumerate() {
-        if !(d.weight >= 0.0 && d.weight.is_finite()) {
+    let number = |row: &Row, name: &str| -> Result<f64> {
+        row.f64(name)?;
+        Ok(row.opt_at_most(name, MAX)?.expect("present"))
+    };
+    /// An id: present and not seen before in this file.
+    fn id(row: &Row, seen: &mut HashMap<String, String>) -> Result<String> {
+        let id = row.text("id");
+        if id.is_empty() {
             return Err(Error::input(
-                &dir.join("demand.csv"),
-                format!("line {}", k + 2),
-                format!("weight {} must be >= 0", d.weight),
+                row.file,
+                format!("{}, column `id`", row.place),
+                "value is missing",
             ));
         }
+        if let Some(first) = seen.insert(id.clone(), row.place.clone()) {
+            return Err(Error::input(
+                row.file,
+                format!("{}, column `id`", row.place),
+                format!("`{id}` appears twice (first at {first})"),
+            ));
+        }
+        Ok(id)
     }
+    let coordinate = |row: &Row, name: &str| -> Result<f64> {
+        let x = row.f64(name)?;
+        if x.abs() > MAX {
+            return Err(Error::input(
+                row.file,
+                format!("{}, field `{name}`", row.place),
+                format!("{x} is beyond ±{MAX}"),
+            ));
+        }
+        Ok(x)
+    };
+    let demand_path = dir.join("demand.csv");
+    let (mut demand_ids, mut weights, mut dxy) = (Vec::new(), Vec::new(), Vec::new());
+    let mut seen = HashMap::new();
+    table(&demand_path, &["id", "x", "y", "weight"], false, |row| {
+        demand_ids.push(id(row, &mut seen)?);
+        dxy.push((coordinate(row, "x")?, coordinate(row, "y")?));
+        weights.push(number(row, "weight")?);
+        Ok(())
+    })?;
+    let sites_path = dir.join("sites.csv");
+    let mut site_ids = Vec::new();
+    let (mut sxy, mut site_costs, mut required, mut capacity, mut close_cost) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut seen = HashMap::new();
+    table(&sites_path, &["id", "x", "y"], false, |row| {
+        site_ids.push(id(row, &mut seen)?);
+        sxy.push((coordinate(row, "x")?, coordinate(row, "y")?));
+        site_costs.push(row.opt_at_most("cost", MAX)?.unwrap_or(0.0));
+        required.push(row.flag("required")?);
+        capacity.push(row.opt_at_most("capacity", MAX)?);
+        close_cost.push(row.opt_at_most("close_cost", MAX)?);
+        Ok(())
+    })?;
+    let problem = read_problem_json(dir)?;
     let costs_path = dir.join("costs.csv");
     let pairs: Vec<(u32, u32, f64)> = if costs_path.exists() {
-        let di: std::collections::HashMap<&str, u32> = demand
-            .iter()
-            .enumerate()
-            .map(|(k, d)| (d.id.as_str(), k as u32))
-            .collect();
-        let si: std::collections::HashMap<&str, u32> = sites
-            .iter()
-            .enumerate()
-            .map(|(k, s)| (s.id.as_str(), k as u32))
-            .collect();
-        rows::<Cost>(&costs_path)?
-            .into_iter()
-            .enumerate()
-            .map(|(k, c)| {
-                let place = format!("line {}", k + 2);
-                let lookup =
-                    |index: &std::collections::HashMap<&str, u32>, id: &str, column: &str| {
-                        index.get(id).copied().ok_or_else(|| {
-                            Error::input(&costs_path, &place, format!("unknown {column} `{id}`"))
-                        })
-                    };
-                let i = lookup(&di, &c.demand_id, "demand_id")?;
-                let j = lookup(&si, &c.site_id, "site_id")?;
-                if !(c.cost >= 0.0 && c.cost.is_finite()) {
-                    return Err(Error::input(
-                        &costs_path,
-                        &place,
-                        format!("cost {} must be >= 0", c.cost),
-                    ));
+        let index = |ids: &[String]| -> HashMap<String, u32> {
+            ids.iter()
+                .enumerate()
+                .map(|(k, d)| (d.clone(), k as u32))
+                .collect()
+        };
+        let (di, si) = (index(&demand_ids), index(&site_ids));
+        let mut pairs = Vec::new();
+        table(
+            &costs_path,
+            &["demand_id", "site_id", "cost"],
+            true,
+            |row| {
+                let lookup = |index: &HashMap<String, u32>, column: &str| {
+                    let id = row.text(column);
+                    index.get(&id).copied().ok_or_else(|| {
+                        Error::input(
+                            row.file,
+                            format!("{}, column `{column}`", row.place),
+                            format!("unknown id `{id}`"),
+                        )
+                    })
+                };
+                let (i, j) = (lookup(&di, "demand_id")?, lookup(&si, "site_id")?);
+                let c = number(row, "cost")?;
+                if keep(c) {
+                    pairs.push((i, j, c));
                 }
-                Ok((i, j, c.cost))
-            })
-            .filter(|r| r.as_ref().map_or(true, |&(_, _, c)| keep(c)))
-            .collect::<Result<_>>()?
+                Ok(())
+            },
+        )?;
+        pairs
     } else {
-        (0..sites.len())
-            .flat_map(|j| (0..demand.len()).map(move |i| (i, j)))
+        (0..sxy.len())
+            .flat_map(|j| (0..dxy.len()).map(move |i| (i, j)))
             .map(|(i, j)| {
-                (
-                    i as u32,
-                    j as u32,
-                    (demand[i].x - sites[j].x).hypot(demand[i].y - sites[j].y),
-                )
+                let ((x0, y0), (x1, y1)) = (dxy[i], sxy[j]);
+                (i as u32, j as u32, (x0 - x1).hypot(y0 - y1))
             })
             .filter(|&(_, _, c)| keep(c))
             .collect()
@@ -377,13 +426,13 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default()
         }),
-        demand_ids: demand.iter().map(|d| d.id.clone()).collect(),
-        weights: demand.iter().map(|d| d.weight).collect(),
-        site_ids: sites.iter().map(|s| s.id.clone()).collect(),
-        site_costs: sites.iter().map(|s| s.cost).collect(),
-        required: sites.iter().map(|s| s.required == 1).collect(),
-        capacity: sites.iter().map(|s| s.capacity).collect(),
-        close_cost: sites.iter().map(|s| s.close_cost).collect(),
+        demand_ids,
+        weights,
+        site_ids,
+        site_costs,
+        required,
+        capacity,
+        close_cost,
         pairs,
         radius: problem.radius,
         p: problem.p,

@@ -3,6 +3,7 @@
 //! built from a `Row` whatever the format, so both formats check values the same way.
 
 use crate::error::{Error, Result};
+use crate::limits::{MAX_MONEY, MAX_PEOPLE};
 use crate::model::{LonLat, Site, Town, TownKind, Village};
 use std::path::Path;
 
@@ -63,6 +64,21 @@ impl Row<'_> {
     pub fn opt_nonneg(&self, name: &str) -> Result<Option<f64>> {
         match self.opt_f64(name)? {
             Some(x) if x < 0.0 => Err(self.err(name, format!("{x} is negative"))),
+            other => Ok(other),
+        }
+    }
+
+    /// A number in `[0, max]` that may be absent (`max` from [`crate::limits`], so sums stay
+    /// finite).
+    pub fn opt_at_most(&self, name: &str, max: f64) -> Result<Option<f64>> {
+        match self.opt_nonneg(name)? {
+            Some(x) if x > max => Err(self.err(
+                name,
+                format!(
+                    "`{}` is more than the most allowed, {max}: is the column right?",
+                    self.raw(name).unwrap_or_default()
+                ),
+            )),
             other => Ok(other),
         }
     }
@@ -158,11 +174,11 @@ pub(crate) fn town(row: &Row) -> Result<Town> {
 }
 
 pub(crate) fn village(row: &Row) -> Result<Village> {
-    let elders = row.f64("elders")?;
-    if elders < 0.0 {
-        return Err(row.err("elders", format!("{elders} is negative")));
-    }
-    let population = row.opt_nonneg("population")?;
+    row.f64("elders")?;
+    let elders = row
+        .opt_at_most("elders", MAX_PEOPLE)?
+        .expect("checked present");
+    let population = row.opt_at_most("population", MAX_PEOPLE)?;
     let key = row.text("id");
     let town_kind = town_kind(row, "town_kind")?;
     Ok(Village {
@@ -190,10 +206,10 @@ pub(crate) fn site(row: &Row) -> Result<Site> {
         name: row.name_or(&key),
         town: row.text("town"),
         kind,
-        cost: row.opt_nonneg("cost")?,
+        cost: row.opt_at_most("cost", MAX_MONEY)?,
         existing: row.flag("existing")?,
         facility: Some(row.text("facility")).filter(|f| !f.is_empty()),
-        capacity: row.opt_nonneg("capacity")?,
+        capacity: row.opt_at_most("capacity", MAX_PEOPLE)?,
         village: Some(row.text("village")).filter(|v| !v.is_empty()),
         key,
     })

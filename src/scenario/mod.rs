@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::io::{Crs, TableOptions};
 use crate::lang::Lang;
+use crate::limits::{MAX_MONEY, MAX_PEOPLE, MAX_RADIUS_MIN, in_range};
 use crate::model::TownKind;
 use crate::network::{Mode, NetworkOptions, Profile};
 use crate::solve::{Limit, SolveOptions};
@@ -358,34 +359,25 @@ impl Scenario {
             if tiers.iter().any(|o| o.name == t.name) {
                 return Err(err(place, "a tier of this name is defined twice".into()));
             }
-            if !(t.radius_min > 0.0 && t.radius_min.is_finite()) {
-                return Err(err(
-                    place,
-                    format!(
-                        "`radius_min` = {} must be a positive number of minutes",
-                        t.radius_min
-                    ),
-                ));
-            }
+            in_range("`radius_min`", t.radius_min, 0.0, true, MAX_RADIUS_MIN)
+                .map_err(|m| err(place.clone(), m))?;
             for (key, c) in std::iter::once(("cost".to_string(), t.cost)).chain(
                 t.kind_costs
                     .iter()
                     .map(|(k, c)| (format!("kind_costs.{k}"), *c)),
             ) {
-                if !(c >= 0.0 && c.is_finite()) {
-                    return Err(err(place, format!("`{key}` = {c} must be a number >= 0")));
-                }
+                in_range(&format!("`{key}`"), c, 0.0, false, MAX_MONEY)
+                    .map_err(|m| err(place.clone(), m))?;
             }
-            for (key, v) in [
-                ("operating_cost", Some(t.operating_cost)),
-                ("capacity", t.capacity),
-                ("link_radius_min", t.link_radius_min),
-                ("beds_per_elder", Some(t.beds_per_elder)),
+            for (key, v, max) in [
+                ("operating_cost", Some(t.operating_cost), MAX_MONEY),
+                ("capacity", t.capacity, MAX_PEOPLE),
+                ("link_radius_min", t.link_radius_min, MAX_RADIUS_MIN),
+                ("beds_per_elder", Some(t.beds_per_elder), 1.0),
             ] {
-                if let Some(v) = v
-                    && !(v >= 0.0 && v.is_finite())
-                {
-                    return Err(err(place, format!("`{key}` = {v} must be a number >= 0")));
+                if let Some(v) = v {
+                    in_range(&format!("`{key}`"), v, 0.0, false, max)
+                        .map_err(|m| err(place.clone(), m))?;
                 }
             }
             let policy_keys = t.role.is_some()
@@ -459,9 +451,12 @@ impl Scenario {
                 (Limit::Budget(f64::INFINITY), Some(role))
             } else {
                 let limit = match (t.budget, t.new_sites) {
-                    (Some(b), None) if b >= 0.0 && b.is_finite() => Limit::Budget(b),
+                    (Some(b), None) if (0.0..=MAX_MONEY).contains(&b) => Limit::Budget(b),
                     (Some(b), None) => {
-                        return Err(err(place, format!("`budget` = {b} must be >= 0")));
+                        return Err(err(
+                            place,
+                            format!("`budget` = {b} must be a number >= 0 and at most {MAX_MONEY}"),
+                        ));
                     }
                     (None, Some(p)) => Limit::Count(p),
                     (Some(_), Some(_)) => {

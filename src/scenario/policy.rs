@@ -4,6 +4,7 @@
 
 use super::{Role, Tier};
 use crate::error::{Error, Result};
+use crate::limits::MAX_MONEY;
 use crate::model::TownKind;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -206,11 +207,8 @@ pub(super) fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<
         }
     }
     for &(y, b) in &years {
-        if !(b >= 0.0 && b.is_finite()) {
-            return Err(err(format!(
-                "the budget of {y} = {b} must be a number >= 0"
-            )));
-        }
+        crate::limits::in_range(&format!("the budget of {y}"), b, 0.0, false, MAX_MONEY)
+            .map_err(err)?;
     }
     if let Some(s) = p.min_coverage_share
         && !(0.0..=1.0).contains(&s)
@@ -226,9 +224,7 @@ pub(super) fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<
         )));
     }
     for (col, w) in &p.demand {
-        if !(*w >= 0.0 && w.is_finite()) {
-            return Err(err(format!("`demand.{col}` = {w} must be a number >= 0")));
-        }
+        crate::limits::in_range(&format!("`demand.{col}`"), *w, 0.0, false, 1000.0).map_err(err)?;
     }
     let count = |r: Role| tiers.iter().filter(|t| t.role == Some(r)).count();
     for r in [Role::County, Role::Regional] {
@@ -258,11 +254,7 @@ pub(super) fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<
     let mut demand = p.demand;
     demand.entry("elders".into()).or_insert(1.0);
     let time_limit_s = p.time_limit_s.unwrap_or(60.0);
-    if !(time_limit_s > 0.0 && time_limit_s.is_finite()) {
-        return Err(err(format!(
-            "`time_limit_s` = {time_limit_s} must be positive"
-        )));
-    }
+    crate::limits::time_limit("`time_limit_s`", time_limit_s).map_err(err)?;
     let mut subsidy = BTreeMap::new();
     for (kind, raw) in p.subsidy {
         let place = format!("[policy.subsidy.{kind}]");

@@ -182,7 +182,7 @@ pub(crate) fn solve_model(
     };
     let mut model = unsolved
         .using(backend)
-        .with_time_limit(time_limit_s.max(0.01));
+        .with_time_limit(crate::limits::clamp_time_limit(time_limit_s));
     if !warm.is_empty() {
         model = model.with_initial_solution(warm);
     }

@@ -33,12 +33,15 @@ pub(super) fn demand_weights(
                         }
                         Some("") => 0.0,
                         Some(x) => match x.parse::<f64>() {
-                            Ok(n) if n >= 0.0 && n.is_finite() => n,
+                            Ok(n) if (0.0..=crate::limits::MAX_PEOPLE).contains(&n) => n,
                             _ => {
                                 return Err(Error::input(
                                     &scenario.villages,
                                     format!("village `{}`, field `{column}`", v.key),
-                                    format!("`{x}` is not a number >= 0"),
+                                    format!(
+                                        "`{x}` is not a number from 0 to {}",
+                                        crate::limits::MAX_PEOPLE
+                                    ),
                                 ));
                             }
                         },
