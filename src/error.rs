@@ -17,14 +17,14 @@ pub enum Error {
     #[error("{}: cannot read: {source}", file.display())]
     Read {
         file: PathBuf,
-        #[source]
+        // Not `#[source]`: the message says it, and `{:#}` would say it twice.
         source: std::io::Error,
     },
     /// An output could not be written.
     #[error("{}: cannot write: {source}", file.display())]
     Write {
         file: PathBuf,
-        #[source]
+        // Not `#[source]`, as for `Read`.
         source: std::io::Error,
     },
     /// A request that cannot be answered as asked (a missing parameter, an impossible p).

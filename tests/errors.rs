@@ -69,7 +69,19 @@ fn assert_error(code: i32, stderr: &str, needles: &[&str]) {
 #[test]
 fn missing_file() {
     let (code, err) = run_broken(|d| std::fs::remove_file(d.join("villages.csv")).unwrap());
-    assert_error(code, &err, &["villages.csv", "cannot read"]);
+    // Named by the scenario key, as written and as resolved; the OS reason not twice.
+    assert_error(
+        code,
+        &err,
+        &[
+            "scenario.toml",
+            "[inputs] villages",
+            "\"villages.csv\" is /",
+            "does not exist",
+            "relative to the scenario file",
+        ],
+    );
+    assert!(!err.contains("os error 2"), "{err}");
 }
 
 #[test]
@@ -236,7 +248,10 @@ fn tier_without_eligible_sites() {
 
 #[test]
 fn unknown_file_type() {
-    let (code, err) = run_broken(|d| edit(d, "scenario.toml", "roads.csv", "roads.dwg"));
+    let (code, err) = run_broken(|d| {
+        std::fs::copy(d.join("roads.csv"), d.join("roads.dwg")).unwrap();
+        edit(d, "scenario.toml", "roads.csv", "roads.dwg")
+    });
     assert_error(code, &err, &["roads.dwg", "unknown file type"]);
 }
 
@@ -370,7 +385,9 @@ fn instance(files: &[(&str, &str)], extra: &[&str]) -> (i32, String, String) {
 #[test]
 fn hostile_instances_are_refused_with_the_column_and_value() {
     let mclp = ["--problem", "mclp", "--radius", "2", "--p", "1"];
-    let cases: Vec<(Vec<(&str, &str)>, Vec<&str>, Vec<&str>)> = vec![
+    // (files replaced, flags, what the error must say)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
         // NaN, negative or infinite numbers, named by column and value.
         (
             vec![("sites.csv", "id,x,y,cost\ns1,0,0,NaN\n")],
@@ -483,4 +500,97 @@ fn p_beyond_the_sites_is_refused_by_every_problem_alike() {
     let (code, stdout, _) = instance(&[], &["--problem", "mclp", "--radius", "2", "--p", "3"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("\"objective\":8"), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column mappings checked both ways; ids the generated candidates use.
+
+#[test]
+fn a_column_named_twice_is_refused() {
+    let (code, err) = run_broken(|d| edit(d, "villages.csv", ",head\n", ",name\n"));
+    assert_error(
+        code,
+        &err,
+        &[
+            "villages.csv",
+            "column `name` appears twice",
+            "columns 2 and 8",
+        ],
+    );
+}
+
+#[test]
+fn a_mapping_onto_a_column_the_file_also_has_is_refused() {
+    let (code, err) = run_broken(|d| {
+        edit(
+            d,
+            "scenario.toml",
+            "villages = \"villages.csv\"",
+            "villages = \"villages.csv\"\nvillages_columns = { name = \"head\" }",
+        )
+    });
+    assert_error(
+        code,
+        &err,
+        &["maps `name` to column `head`", "also has a column `name`"],
+    );
+}
+
+#[test]
+fn a_geojson_mapping_to_an_absent_property_is_refused_not_ignored() {
+    let (code, err) = run_broken(|d| {
+        edit(
+            d,
+            "scenario.toml",
+            "villages = \"villages.csv\"",
+            "villages = \"villages.geojson\"\nvillages_columns = { population = \"populaton\" }",
+        )
+    });
+    assert_error(
+        code,
+        &err,
+        &[
+            "villages.geojson",
+            "maps `population` to property `populaton`",
+            "no feature",
+        ],
+    );
+}
+
+#[test]
+fn a_site_id_of_the_generated_village_candidates_is_refused() {
+    let (code, err) = run_broken(|d| {
+        edit(d, "sites.csv", "\ns1,", "\nvillage:v1,");
+        edit(
+            d,
+            "scenario.toml",
+            "[[tier]]\n",
+            "[[tier]]\nat_villages = true\n",
+        );
+    });
+    assert_error(code, &err, &["sites.csv", "village:v1", "at_villages"]);
+}
+
+#[test]
+fn a_bad_value_in_a_mapped_column_is_named_by_the_users_heading() {
+    let (code, err) = run_broken(|d| {
+        edit(d, "villages.csv", ",elders,", ",老人数,");
+        edit(d, "villages.csv", "800,200,", "800,二百,");
+        edit(
+            d,
+            "scenario.toml",
+            "villages = \"villages.csv\"",
+            "villages = \"villages.csv\"\nvillages_columns = { elders = \"老人数\" }",
+        );
+    });
+    assert_error(
+        code,
+        &err,
+        &[
+            "villages.csv",
+            "line 2",
+            "column `老人数` (field `elders`)",
+            "二百",
+        ],
+    );
 }

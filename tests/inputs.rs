@@ -110,14 +110,15 @@ fn villages_and_sites_from_geojson() {
     let text = r#"{"type":"FeatureCollection","features":[
       {"type":"Feature","id":"v9","properties":{"elders":12,"town":"T","note":null},"geometry":{"type":"Point","coordinates":[1.5,42.5]}},
       {"type":"Feature","properties":{"id":7,"elders":3.5},"geometry":{"type":"Point","coordinates":[1.6,42.4,1200]}}]}"#;
-    let v = io::read_villages_geojson(text.as_bytes(), Path::new("v.geojson")).unwrap();
+    let v = io::read_villages_geojson(text.as_bytes(), Path::new("v.geojson"), &Default::default())
+        .unwrap();
     assert_eq!(
         (v[0].key.as_str(), v[0].elders, v[0].town.as_str()),
         ("v9", 12.0, "T")
     );
     assert_eq!((v[1].key.as_str(), v[1].location.lat), ("7", 42.4));
     let bad = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","elders":1},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}}]}"#;
-    let e = io::read_villages_geojson(bad.as_bytes(), Path::new("v.geojson"))
+    let e = io::read_villages_geojson(bad.as_bytes(), Path::new("v.geojson"), &Default::default())
         .unwrap_err()
         .to_string();
     assert!(
@@ -125,13 +126,18 @@ fn villages_and_sites_from_geojson() {
             && e.contains("expected a Point geometry, found LineString"),
         "{e}"
     );
-    let e = io::read_sites_geojson("{not json".as_bytes(), Path::new("s.geojson"))
-        .unwrap_err()
-        .to_string();
+    let e = io::read_sites_geojson(
+        "{not json".as_bytes(),
+        Path::new("s.geojson"),
+        &Default::default(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("s.geojson: not valid GeoJSON"), "{e}");
     let s = io::read_sites_geojson(
         r#"{"type":"Feature","properties":{"id":"s","kind":"hall","existing":true,"cost":5},"geometry":{"type":"Point","coordinates":[1,42]}}"#.as_bytes(),
         Path::new("s.geojson"),
+        &Default::default(),
     )
     .unwrap();
     assert_eq!((s[0].existing, s[0].cost), (true, Some(5.0)));

@@ -2,6 +2,7 @@
 //! LineString / MultiLineString features. Properties carry the same fields as the CSV columns.
 
 use super::row::{self, Row};
+use super::table::TableOptions;
 use super::{RoadLine, UniqueKeys, check_lonlat};
 use crate::error::{Error, Result};
 use crate::model::{LonLat, Site, Village};
@@ -75,11 +76,11 @@ fn wrong_geometry(r: &Row, expected: &str, found: Option<&GeometryValue>) -> Err
 fn read_points<T>(
     reader: impl Read,
     file: &Path,
+    options: &TableOptions,
     make: impl Fn(&Row) -> Result<T>,
     key: impl Fn(&T) -> &str,
 ) -> Result<Vec<T>> {
-    let mut keys = UniqueKeys::new();
-    let mut out = Vec::new();
+    let mut rows = Vec::new();
     for (i, f) in features(reader, file)?.iter().enumerate() {
         let mut r = row(file, i, f);
         match f.geometry.as_ref().map(|g| &g.value) {
@@ -91,7 +92,13 @@ fn read_points<T>(
             }
             other => return Err(wrong_geometry(&r, "Point", other)),
         }
-        let value = make(&r)?;
+        rows.push(r);
+    }
+    options.rename_rows(file, &mut rows)?;
+    let mut keys = UniqueKeys::new();
+    let mut out = Vec::new();
+    for r in &rows {
+        let value = make(r)?;
         keys.insert(file, &r.place, key(&value))?;
         out.push(value);
     }
@@ -100,14 +107,22 @@ fn read_points<T>(
 
 /// Reads villages from Point features with properties `id, elders` (required) and `name, town,
 /// population` (optional); other properties are passed through.
-pub fn read_villages_geojson(reader: impl Read, file: &Path) -> Result<Vec<Village>> {
-    read_points(reader, file, row::village, |v| &v.key)
+pub fn read_villages_geojson(
+    reader: impl Read,
+    file: &Path,
+    options: &TableOptions,
+) -> Result<Vec<Village>> {
+    read_points(reader, file, options, row::village, |v| &v.key)
 }
 
 /// Reads sites from Point features with properties `id, kind` (required) and `name, town, cost,
 /// existing, capacity` (optional).
-pub fn read_sites_geojson(reader: impl Read, file: &Path) -> Result<Vec<Site>> {
-    read_points(reader, file, row::site, |s| &s.key)
+pub fn read_sites_geojson(
+    reader: impl Read,
+    file: &Path,
+    options: &TableOptions,
+) -> Result<Vec<Site>> {
+    read_points(reader, file, options, row::site, |s| &s.key)
 }
 
 /// Reads road lines from LineString / MultiLineString features with optional properties

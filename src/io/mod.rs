@@ -139,6 +139,10 @@ fn open_format(path: &Path) -> Result<(Format, Box<dyn Read>)> {
 /// Loads villages from a `.csv`, spreadsheet or `.geojson` file; `options` name the sheet and map
 /// the file's headers (tables only).
 pub fn load_villages(path: &Path, options: &TableOptions) -> Result<Vec<Village>> {
+    load_villages_as_mapped(path, options).map_err(|e| options.name_fields(e))
+}
+
+fn load_villages_as_mapped(path: &Path, options: &TableOptions) -> Result<Vec<Village>> {
     match format_of(path)? {
         Format::Spreadsheet => {
             sheet_records(path, options, row::VILLAGE_REQUIRED, row::village, |v| {
@@ -151,7 +155,7 @@ pub fn load_villages(path: &Path, options: &TableOptions) -> Result<Vec<Village>
             "villages are read from CSV, spreadsheets, Shapefiles or GeoJSON; derive them from OSM with `cargo run --example derive_andorra`",
         )),
         _ => match open_format(path)? {
-            (Format::GeoJson, r) => read_villages_geojson(r, path),
+            (Format::GeoJson, r) => read_villages_geojson(r, path, options),
             (_, r) => read_villages_csv(r, path, options),
         },
     }
@@ -208,6 +212,10 @@ pub fn load_towns(path: &Path, options: &TableOptions) -> Result<Vec<Town>> {
 
 /// Loads candidate and existing sites from a `.csv`, spreadsheet or `.geojson` file.
 pub fn load_sites(path: &Path, options: &TableOptions) -> Result<Vec<Site>> {
+    load_sites_as_mapped(path, options).map_err(|e| options.name_fields(e))
+}
+
+fn load_sites_as_mapped(path: &Path, options: &TableOptions) -> Result<Vec<Site>> {
     match format_of(path)? {
         Format::Spreadsheet => {
             sheet_records(path, options, row::SITE_REQUIRED, row::site, |s| &s.key)
@@ -218,7 +226,7 @@ pub fn load_sites(path: &Path, options: &TableOptions) -> Result<Vec<Site>> {
             "sites are read from CSV, spreadsheets, Shapefiles or GeoJSON",
         )),
         _ => match open_format(path)? {
-            (Format::GeoJson, r) => read_sites_geojson(r, path),
+            (Format::GeoJson, r) => read_sites_geojson(r, path, options),
             (_, r) => read_sites_csv(r, path, options),
         },
     }

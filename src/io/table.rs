@@ -24,7 +24,31 @@ impl TableOptions {
     /// Renames the file's headers to field names; a mapped header missing from the file is an
     /// error naming it and listing the headers there are.
     pub(crate) fn rename(&self, file: &Path, headers: &mut [String]) -> Result<()> {
+        // A column named twice would be read from its first copy only.
+        for (k, h) in headers.iter().enumerate() {
+            if !h.trim().is_empty()
+                && let Some(first) = headers[..k].iter().position(|o| o.trim() == h.trim())
+            {
+                return Err(Error::file(
+                    file,
+                    format!(
+                        "column `{}` appears twice in the header (columns {} and {}): rename or remove one",
+                        h.trim(),
+                        first + 1,
+                        k + 1
+                    ),
+                ));
+            }
+        }
         for (field, header) in &self.columns {
+            if field != header && headers.iter().any(|h| h.trim() == field) {
+                return Err(Error::file(
+                    file,
+                    format!(
+                        "the scenario maps `{field}` to column `{header}`, but the header also has a column `{field}`: remove the mapping or rename that column"
+                    ),
+                ));
+            }
             match headers.iter_mut().find(|h| h.trim() == header.trim()) {
                 Some(h) => *h = field.clone(),
                 None => {
@@ -36,6 +60,62 @@ impl TableOptions {
                         ),
                     ));
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// An error about a mapped field, told by the user's heading: "field `elders`" becomes
+    /// "column `60岁以上老人` (field `elders`)".
+    pub(crate) fn name_fields(&self, e: Error) -> Error {
+        let Error::Input {
+            file,
+            place,
+            mut message,
+        } = e
+        else {
+            return e;
+        };
+        let mut place = place;
+        for (field, header) in &self.columns {
+            let from = format!("field `{field}`");
+            let to = format!("column `{header}` (field `{field}`)");
+            place = place.map(|p| p.replace(&from, &to));
+            message = message.replace(&from, &to);
+        }
+        Error::Input {
+            file,
+            place,
+            message,
+        }
+    }
+
+    /// Renames the properties of GeoJSON features (`rows`) like [`TableOptions::rename`]; a
+    /// mapped property that no feature has is an error. The mapped property wins over one
+    /// already named like the field (e.g. the feature's own `id`).
+    pub(crate) fn rename_rows(&self, file: &Path, rows: &mut [Row]) -> Result<()> {
+        for (field, header) in &self.columns {
+            let mut seen = false;
+            for r in rows.iter_mut() {
+                if r.fields.iter().any(|(k, _)| k.trim() == header.trim()) {
+                    r.fields.retain(|(k, _)| k != field);
+                }
+                for (k, _) in r
+                    .fields
+                    .iter_mut()
+                    .filter(|(k, _)| k.trim() == header.trim())
+                {
+                    *k = field.clone();
+                    seen = true;
+                }
+            }
+            if !seen {
+                return Err(Error::file(
+                    file,
+                    format!(
+                        "the scenario maps `{field}` to property `{header}`, which no feature has"
+                    ),
+                ));
             }
         }
         Ok(())

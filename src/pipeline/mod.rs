@@ -198,6 +198,7 @@ pub struct Prepared {
 /// Reads and checks the inputs, builds the network and snaps every place (see [`Prepared`]).
 pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
     let clock = Instant::now();
+    check_inputs_exist(&scenario)?;
     let spinner = progress.spinner("reading inputs");
     let (villages, sites, roads) = {
         let (v, (s, r)) = rayon::join(
@@ -221,6 +222,36 @@ pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
     prepared.towns = towns;
     prepared.timings[0].1 += read_s;
     Ok(prepared)
+}
+
+/// A missing input file, named by the scenario key that names it, as written and as resolved
+/// (paths are relative to the scenario file).
+fn check_inputs_exist(scenario: &Scenario) -> Result<()> {
+    let base = scenario.file.parent().unwrap_or(Path::new(""));
+    let keys = [
+        ("villages", Some(&scenario.villages)),
+        ("sites", Some(&scenario.sites)),
+        ("roads", Some(&scenario.roads)),
+        ("towns", scenario.towns.as_ref()),
+    ];
+    for (key, path) in keys {
+        let Some(path) = path else { continue };
+        if path.exists() {
+            continue;
+        }
+        let written = path.strip_prefix(base).unwrap_or(path);
+        let resolved = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        return Err(Error::input(
+            &scenario.file,
+            format!("[inputs] {key}"),
+            format!(
+                "\"{}\" is {}, which does not exist (paths in a scenario are relative to the scenario file's folder)",
+                written.display(),
+                resolved.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// [`prepare`] for inputs already in memory (e.g. a generated county): converts them to
@@ -256,8 +287,16 @@ pub fn prepare_loaded(
             .flat_map_iter(|l| l.coords.iter_mut())
             .for_each(|c| *c = crs.to_wgs84(*c));
     }
-    // Candidate sites at the villages themselves, for tiers that build there.
+    // Candidate sites at the villages themselves, for tiers that build there; their ids
+    // (`village:<id>`) must not be taken by a site of the file.
     if scenario.tiers.iter().any(|t| t.at_villages) {
+        if let Some(s) = sites.iter().find(|s| s.key.starts_with("village:")) {
+            return Err(Error::input(
+                &scenario.sites,
+                format!("site `{}`, field `id`", s.key),
+                "ids starting with `village:` are kept for the candidate points carecover places at the villages (`at_villages`): rename the site",
+            ));
+        }
         sites.extend(villages.iter().map(|v| Site {
             key: format!("village:{}", v.key),
             name: v.name.clone(),
