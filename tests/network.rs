@@ -228,3 +228,142 @@ fn andorra_pbf_roads_build_a_connected_network() {
         t / 60.0
     );
 }
+
+/// A random grid of two-vertex roads (some one-way either way, some absent) and places, each at
+/// a node or part-way along a road, a little off it.
+fn random_roads() -> impl Strategy<Value = (Vec<RoadLine>, Vec<LonLat>)> {
+    let k = 4usize;
+    let edges = proptest::collection::vec((0u8..5, 0u8..3), 2 * k * (k - 1));
+    let places = proptest::collection::vec((0..k, 0..k, 0u8..3, 0.0f64..1.0, -1.0f64..1.0), 2..12);
+    (edges, places).prop_map(move |(edges, places)| {
+        let at = |i: usize, j: usize| (1.5 + i as f64 * 0.002, 42.5 + j as f64 * 0.002);
+        let mut lines = Vec::new();
+        let mut e = edges.iter();
+        for i in 0..k {
+            for j in 0..k {
+                for (di, dj) in [(1, 0), (0, 1)] {
+                    if i + di >= k || j + dj >= k {
+                        continue;
+                    }
+                    let &(present, way) = e.next().unwrap();
+                    if present == 0 {
+                        continue;
+                    }
+                    let mut l = line(&[at(i, j), at(i + di, j + dj)], "residential");
+                    l.oneway = [Oneway::Both, Oneway::Forward, Oneway::Backward][way as usize];
+                    lines.push(l);
+                }
+            }
+        }
+        let points = places
+            .iter()
+            .map(|&(i, j, kind, t, off)| {
+                let (x, y) = at(i, j);
+                match kind {
+                    // Exactly on a node.
+                    0 => LonLat::new(x, y),
+                    // Part-way east, 0–20 m off the road.
+                    1 => LonLat::new(x + 0.002 * t, y + off * 0.0002),
+                    _ => LonLat::new(x + off * 0.0002, y + 0.002 * t),
+                }
+            })
+            .collect();
+        (lines, points)
+    })
+}
+
+/// Travel times by an independent construction: every segment split at the places snapped to
+/// it (a place at an end node *is* that node), each piece travelled as its road allows, a leg
+/// from each place to its point; then petgraph's Dijkstra.
+fn reference_times(
+    net: &RoadNetwork,
+    mode: Mode,
+    snaps: &[Option<carecover::network::Snap>],
+) -> Vec<Vec<Option<f64>>> {
+    let n = net.nodes.len();
+    let mut g: DiGraph<(), f64> = DiGraph::new();
+    // Each place twice: leaving as a site (n + k), arriving as a village (n + m + k).
+    let m = snaps.len();
+    for _ in 0..n + 2 * m {
+        g.add_node(());
+    }
+    let node = |i: usize| NodeIndex::new(i);
+    let mut on: std::collections::HashMap<u32, Vec<(f64, usize)>> = Default::default();
+    for (k, s) in snaps.iter().enumerate() {
+        if let Some(s) = s {
+            on.entry(s.segment).or_default().push((s.fraction, k));
+        }
+    }
+    for (seg, s) in net.segments.iter().enumerate() {
+        let (Some(p), Some(t)) = (
+            net.mode(mode).passage(seg as u32),
+            net.segment_time(mode, seg as u32),
+        ) else {
+            continue;
+        };
+        // The chain of points along the segment: a, the places by fraction, b.
+        let mut chain: Vec<(f64, NodeIndex)> =
+            vec![(0.0, node(s.a.index())), (1.0, node(s.b.index()))];
+        let mut places = on.get(&(seg as u32)).cloned().unwrap_or_default();
+        places.sort_by(|x, y| x.0.total_cmp(&y.0));
+        for (f, k) in places {
+            let point = if f == 0.0 {
+                node(s.a.index())
+            } else if f == 1.0 {
+                node(s.b.index())
+            } else {
+                let x = g.add_node(());
+                chain.push((f, x));
+                x
+            };
+            let access = snaps[k].unwrap().access_s;
+            g.add_edge(node(n + k), point, access);
+            g.add_edge(point, node(n + m + k), access);
+        }
+        chain.sort_by(|x, y| x.0.total_cmp(&y.0));
+        for w in chain.windows(2) {
+            let dt = (w[1].0 - w[0].0) * t;
+            if p.forward {
+                g.add_edge(w[0].1, w[1].1, dt);
+            }
+            if p.backward {
+                g.add_edge(w[1].1, w[0].1, dt);
+            }
+        }
+    }
+    (0..snaps.len())
+        .map(|i| {
+            let d = petgraph::algo::dijkstra(&g, node(n + i), None, |e| *e.weight());
+            (0..m)
+                .map(|j| snaps[i].and(d.get(&node(n + m + j)).copied()))
+                .collect()
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Site-to-village times equal the reference on random one-way grids, places on nodes and
+    /// part-way along roads, in both modes.
+    #[test]
+    fn travel_times_match_a_reference_with_places_on_nodes_and_one_way_roads((lines, points) in random_roads()) {
+        prop_assume!(!lines.is_empty());
+        let net = RoadNetwork::build(&lines, &NetworkOptions { min_component_nodes: 1, ..NetworkOptions::default() });
+        for mode in [Mode::Drive, Mode::Walk] {
+            let snaps = snap_all(&net, mode, &points, 1000.0);
+            let tt = travel_times(&net, mode, &snaps, &snaps, 1e9, &|| {});
+            let reference = reference_times(&net, mode, &snaps);
+            for (i, row) in reference.iter().enumerate() {
+                for (j, want) in row.iter().enumerate() {
+                    let got = tt.reach[i].iter().find(|(v, _)| v.index() == j).map(|&(_, s)| s);
+                    match (got, want) {
+                        (Some(g), Some(w)) => prop_assert!((g - w).abs() < 1e-6, "{mode:?} {i}→{j}: {g} vs {w}"),
+                        (None, None) => {}
+                        _ => prop_assert!(false, "{mode:?} {i}→{j}: {got:?} vs {want:?}"),
+                    }
+                }
+            }
+        }
+    }
+}

@@ -245,31 +245,33 @@ impl RoadNetwork {
     }
 
     /// Start times at the network's nodes for a trip leaving from `snap` (access leg included).
+    /// A place exactly at an end node stands on it: it leaves by every road there, whatever
+    /// direction its own one-way segment allows.
     pub fn departures(&self, mode: Mode, snap: &Snap) -> Vec<(NodeId, f64)> {
         let (s, t) = self.seg_and_time(mode, snap.segment);
         let p =
             self.mode(mode).passages[snap.segment as usize].expect("snapped segments are usable");
         let mut out = Vec::with_capacity(2);
-        if p.forward {
+        if p.forward || snap.fraction == 1.0 {
             out.push((s.b, snap.access_s + (1.0 - snap.fraction) * t));
         }
-        if p.backward {
+        if p.backward || snap.fraction == 0.0 {
             out.push((s.a, snap.access_s + snap.fraction * t));
         }
         out
     }
 
     /// Extra time from a node to the place at `snap` (access leg included), for the nodes from
-    /// which the place can be reached along its segment.
+    /// which the place can be reached along its segment, and the end node it stands on.
     pub fn arrivals(&self, mode: Mode, snap: &Snap) -> Vec<(NodeId, f64)> {
         let (s, t) = self.seg_and_time(mode, snap.segment);
         let p =
             self.mode(mode).passages[snap.segment as usize].expect("snapped segments are usable");
         let mut out = Vec::with_capacity(2);
-        if p.forward {
+        if p.forward || snap.fraction == 0.0 {
             out.push((s.a, snap.fraction * t + snap.access_s));
         }
-        if p.backward {
+        if p.backward || snap.fraction == 1.0 {
             out.push((s.b, (1.0 - snap.fraction) * t + snap.access_s));
         }
         out
@@ -283,7 +285,10 @@ impl RoadNetwork {
         }
         let (_, t) = self.seg_and_time(mode, from.segment);
         let p = self.mode(mode).passages[from.segment as usize]?;
-        let ok = if to.fraction >= from.fraction {
+        // At the same point no direction is needed.
+        let ok = if to.fraction == from.fraction {
+            true
+        } else if to.fraction > from.fraction {
             p.forward
         } else {
             p.backward
