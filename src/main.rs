@@ -64,6 +64,18 @@ fn parse_nonneg(s: &str) -> Result<f64, String> {
     )
 }
 
+/// `field=header`, as `--columns` takes it.
+fn parse_mapping(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((f, h)) if !f.trim().is_empty() && !h.trim().is_empty() => {
+            Ok((f.trim().to_string(), h.trim().to_string()))
+        }
+        _ => Err(format!(
+            "{s:?}: give field=header, e.g. elders=60岁以上老人"
+        )),
+    }
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("{s:?}: give zh (中文) or en (English)"))
 }
@@ -118,10 +130,23 @@ enum Command {
     },
     /// Describe an input file: what it holds, counts, extent, a coordinate-system note, problems.
     ///
-    /// Example: carecover inspect data/andorra/villages.csv
+    /// Examples:
+    ///   carecover inspect data/andorra/villages.csv
+    ///   carecover inspect 村名册.xlsx --scenario my_county.toml
+    ///   carecover inspect 村名册.xlsx --sheet 村庄名册 --columns id=村编号,elders=60岁以上老人,lon=经度,lat=纬度
     Inspect {
         /// A villages, sites or roads file.
         file: PathBuf,
+        /// Read the file with this scenario's column mappings and sheets
+        /// (`villages_columns`, `sites_columns`, `villages_sheet`, `sites_sheet`).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Column mappings, field=header, comma-separated (over the scenario's).
+        #[arg(long, value_delimiter = ',', value_parser = parse_mapping)]
+        columns: Vec<(String, String)>,
+        /// The sheet to read (spreadsheets).
+        #[arg(long)]
+        sheet: Option<String>,
     },
     /// Solve a benchmark or peer instance and print one JSON line.
     ///
@@ -201,7 +226,12 @@ fn main() -> ExitCode {
         Some(Command::Validate { scenario }) => {
             validate(&scenario, Progress::new(cli.quiet), cli.json, cli.lang)
         }
-        Some(Command::Inspect { file }) => inspect(&file, cli.json),
+        Some(Command::Inspect {
+            file,
+            scenario,
+            columns,
+            sheet,
+        }) => inspect(&file, scenario.as_deref(), &columns, sheet, cli.json),
         Some(Command::Compare { a, b }) => compare(&a, &b, cli.json, cli.lang),
         Some(Command::Audit {
             scenario,
@@ -379,8 +409,27 @@ fn audit(
     Ok(())
 }
 
-fn inspect(path: &Path, json: bool) -> anyhow::Result<()> {
-    let v = report::check::inspection(path);
+fn inspect(
+    path: &Path,
+    scenario: Option<&Path>,
+    columns: &[(String, String)],
+    sheet: Option<String>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let (mut villages, mut sites) = match scenario {
+        Some(s) => {
+            let sc = Scenario::load(s)?;
+            (sc.villages_table, sc.sites_table)
+        }
+        None => Default::default(),
+    };
+    for t in [&mut villages, &mut sites] {
+        t.columns.extend(columns.iter().cloned());
+        if sheet.is_some() {
+            t.sheet = sheet.clone();
+        }
+    }
+    let v = report::check::inspection(path, &villages, &sites);
     if json {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {

@@ -323,3 +323,65 @@ fn out_never_replaces_a_users_file_or_the_inputs() {
     }
     assert!(county.join("result/summary.json").is_file());
 }
+
+#[test]
+fn inspect_reads_the_readmes_chinese_roster_with_its_mapping() {
+    // README.zh-CN.md's `villages_columns` line, verbatim, over a roster with those headings.
+    let readme = std::fs::read_to_string(root().join("README.zh-CN.md")).unwrap();
+    let mapping = readme
+        .lines()
+        .find(|l| l.starts_with("villages_columns = "))
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("county.toml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "[inputs]\nvillages = \"v.xlsx\"\nvillages_sheet = \"村庄名册\"\n{mapping}\nsites = \"s.csv\"\nroads = \"r.csv\"\n[[tier]]\nname = \"c\"\nmode = \"drive\"\nradius_min = 5\nnew_sites = 1\n"
+        ),
+    )
+    .unwrap();
+    let roster = fixture("tiny/villages.xlsx");
+    let roster = roster.to_str().unwrap();
+    let run = |args: &[&str]| -> serde_json::Value {
+        let out = carecover(args, tmp.path());
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = run(&[
+        "--json",
+        "inspect",
+        roster,
+        "--scenario",
+        scenario.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (v["holds"].as_str(), v["count"].as_u64()),
+        (Some("villages"), Some(8)),
+        "{v}"
+    );
+    // The same with the mapping on the command line.
+    let v = run(&[
+        "--json",
+        "inspect",
+        roster,
+        "--sheet",
+        "村庄名册",
+        "--columns",
+        "id=村编号,elders=60岁以上老人,lon=经度,lat=纬度",
+    ]);
+    assert_eq!(
+        (v["holds"].as_str(), v["elders"].as_f64()),
+        (Some("villages"), Some(940.0)),
+        "{v}"
+    );
+    // Without it, the problem names the missing column.
+    let v = run(&["--json", "inspect", roster]);
+    assert!(v["holds"].is_null());
+    assert!(
+        v["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("missing column"),
+        "{v}"
+    );
+}

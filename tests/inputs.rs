@@ -229,3 +229,31 @@ fn osm_pbf_roads_carry_tags() {
         io::load_roads(&common::fixture("tiny/villages.csv").with_extension("pbf")).unwrap_err();
     assert!(e.to_string().contains("cannot read"), "{e}");
 }
+
+#[test]
+fn a_roster_saved_by_excel_in_gbk_reads_like_utf8() {
+    // Excel and WPS in China save "CSV" as GB18030/GBK unless told otherwise.
+    let text = "村编号,村名,所属镇街,经度,纬度,60岁以上老人\nv1,东村,甲镇,1.5,42.5,200\nv2,西村,甲镇,1.51,42.5,120\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("村名册.csv");
+    std::fs::write(&path, &gbk).unwrap();
+    let options: io::TableOptions = toml::from_str(
+        "columns = { id = \"村编号\", name = \"村名\", town = \"所属镇街\", lon = \"经度\", lat = \"纬度\", elders = \"60岁以上老人\" }",
+    )
+    .unwrap();
+    let v = io::load_villages(&path, &options).unwrap();
+    assert_eq!(
+        v.iter()
+            .map(|v| (v.name.as_str(), v.town.as_str(), v.elders))
+            .collect::<Vec<_>>(),
+        [("东村", "甲镇", 200.0), ("西村", "甲镇", 120.0)]
+    );
+    // Bytes that are no text at all: refused with what to do.
+    std::fs::write(&path, [0x81u8, 0x20, 0xff, b'\n']).unwrap();
+    let e = io::load_villages(&path, &options).unwrap_err().to_string();
+    assert!(
+        e.contains("neither UTF-8 nor GB18030") && e.contains("CSV UTF-8"),
+        "{e}"
+    );
+}

@@ -305,7 +305,7 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
     ) -> Result<()> {
         let mut n = 0;
         super::csv_input::for_each_row(
-            super::open(path)?,
+            super::encoding::utf8_reader(Box::new(super::open(path)?), path)?,
             path,
             |h| super::check_columns(path, h, required),
             |row| {

@@ -9,6 +9,7 @@
 
 mod crs;
 mod csv_input;
+mod encoding;
 mod facloc;
 mod geojson_input;
 mod osm;
@@ -132,6 +133,10 @@ fn open_format(path: &Path) -> Result<(Format, Box<dyn Read>)> {
     let reader: Box<dyn Read> = match format {
         Format::CsvGz => Box::new(flate2::read::MultiGzDecoder::new(file)),
         _ => Box::new(file),
+    };
+    let reader = match format {
+        Format::Csv | Format::CsvGz => encoding::utf8_reader(reader, path)?,
+        _ => reader,
     };
     Ok((format, reader))
 }

@@ -310,10 +310,11 @@ fn read_grid(path: &Path, sheet: Option<&str>) -> Result<Grid> {
         file: path.to_path_buf(),
         source,
     })?;
+    let text = super::encoding::utf8_text(&bytes, path)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes.as_slice());
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in rdr.records() {
         let record = record.map_err(|e| Error::file(path, format!("not a valid CSV file: {e}")))?;

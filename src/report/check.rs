@@ -251,14 +251,14 @@ pub fn validation_text(v: &Value, lang: Lang) -> String {
 
 /// A description of one input file: what it holds, its extent, a coordinate-system note, and the
 /// problems found (the first error of each way of reading it).
-pub fn inspection(path: &Path) -> Value {
+pub fn inspection(path: &Path, villages: &io::TableOptions, sites: &io::TableOptions) -> Value {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let mut problems = Vec::new();
     if !name.ends_with(".pbf") {
-        match io::load_villages(path, &Default::default()) {
+        match io::load_villages(path, villages) {
             Ok(v) => {
                 let b = bbox(v.iter().map(|x| x.location));
                 let mut towns: Vec<&str> = v.iter().map(|x| x.town.as_str()).collect();
@@ -268,7 +268,7 @@ pub fn inspection(path: &Path) -> Value {
             }
             Err(e) => problems.push(format!("as villages: {e}")),
         }
-        match io::load_sites(path, &Default::default()) {
+        match io::load_sites(path, sites) {
             Ok(s) => {
                 let b = bbox(s.iter().map(|x| x.location));
                 let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
