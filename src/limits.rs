@@ -12,6 +12,8 @@ pub const MAX_MONEY: f64 = 1e15;
 pub const MAX_RADIUS_MIN: f64 = 1440.0;
 /// The longest time limit of a solve, seconds: 30 days.
 pub const MAX_TIME_LIMIT_S: f64 = 30.0 * 86_400.0;
+/// The most worker threads a run may ask for.
+pub const MAX_THREADS: usize = 1024;
 /// The largest demand weight, radius or cost in a benchmark instance's own unit.
 pub const MAX_INSTANCE_NUMBER: f64 = 1e12;
 

@@ -21,8 +21,8 @@ struct Cli {
     /// Print no progress bars.
     #[arg(long, short, global = true)]
     quiet: bool,
-    /// Worker threads (default: the scenario's `threads`, else one per core).
-    #[arg(long, global = true)]
+    /// Worker threads, 1 to 1024 (default: the scenario's `threads`, else one per core).
+    #[arg(long, global = true, value_parser = parse_threads)]
     threads: Option<usize>,
     /// Print machine-readable JSON on standard output instead of tables.
     #[arg(long, global = true)]
@@ -62,6 +62,16 @@ fn parse_nonneg(s: &str) -> Result<f64, String> {
         false,
         carecover::limits::MAX_INSTANCE_NUMBER,
     )
+}
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(t) if (1..=carecover::limits::MAX_THREADS).contains(&t) => Ok(t),
+        _ => Err(format!(
+            "{s:?}: give a number of threads from 1 to {}",
+            carecover::limits::MAX_THREADS
+        )),
+    }
 }
 
 /// `field=header`, as `--columns` takes it.
@@ -204,7 +214,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    if let Some(t) = cli.threads.filter(|&t| t > 0) {
+    if let Some(t) = cli.threads {
         // Only fails if a pool was already built, which cannot happen here.
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(t)

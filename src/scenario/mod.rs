@@ -570,7 +570,19 @@ impl Scenario {
                     .unwrap_or(solver_defaults.bound_iterations),
                 seed: raw.seed.unwrap_or(solver_defaults.seed),
             },
-            threads: raw.threads,
+            threads: if raw.threads <= crate::limits::MAX_THREADS {
+                raw.threads
+            } else {
+                return Err(Error::input(
+                    path,
+                    "`threads`",
+                    format!(
+                        "{} threads: give 0 (one per core) to {}",
+                        raw.threads,
+                        crate::limits::MAX_THREADS
+                    ),
+                ));
+            },
             service_area_buffer_m: positive(
                 raw.output.service_area_buffer_m,
                 100.0,
