@@ -257,3 +257,26 @@ fn a_roster_saved_by_excel_in_gbk_reads_like_utf8() {
         "{e}"
     );
 }
+
+#[test]
+fn a_gbk_shapefile_without_its_cpg_reads_like_with_it() {
+    // The fixture's .dbf is GBK with a .cpg saying so; without the .cpg, GBK is found because
+    // the text is not UTF-8.
+    let options: io::TableOptions = toml::from_str(
+        "columns = { id = \"VID\", name = \"CUNMING\", town = \"TOWN\", population = \"POP\", elders = \"ELDERS\" }",
+    )
+    .unwrap();
+    let fixture = common::fixture("tiny/villages_shp");
+    let with_cpg = io::load_villages(&fixture.join("villages.shp"), &options).unwrap();
+    assert!(with_cpg.iter().any(|v| !v.name.is_ascii()), "Chinese names");
+    let tmp = tempfile::tempdir().unwrap();
+    for ext in ["shp", "shx", "dbf"] {
+        std::fs::copy(
+            fixture.join(format!("villages.{ext}")),
+            tmp.path().join(format!("villages.{ext}")),
+        )
+        .unwrap();
+    }
+    let without = io::load_villages(&tmp.path().join("villages.shp"), &options).unwrap();
+    assert_eq!(without, with_cpg);
+}

@@ -1,6 +1,7 @@
 //! ESRI Shapefiles (`.shp` with `.shx`, `.dbf` and optionally `.cpg`), read with the pure-Rust
 //! `shapefile` crate: villages and sites as Point layers, roads as PolyLine layers. Attribute
-//! text is decoded with the encoding the `.cpg` file names (GBK is common for Chinese data).
+//! text is decoded with the encoding the `.cpg` file names; without one, as UTF-8 if it is, else
+//! as GBK (what Chinese GIS software writes).
 //! Field names are mapped by the same `columns` table as spreadsheets (dBase field names are at
 //! most 10 characters, so rosters rarely use carecover's names).
 
@@ -20,12 +21,34 @@ fn read(path: &Path) -> Result<Vec<(Shape, Record)>> {
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         });
     }
-    shapefile::read(path).map_err(|e| {
+    let unreadable = |e: shapefile::Error| {
         Error::file(
             path,
             format!("not a readable Shapefile (the .shp needs its .shx and .dbf beside it): {e}"),
         )
-    })
+    };
+    if path.with_extension("cpg").exists() {
+        return shapefile::read(path).map_err(unreadable);
+    }
+    // No .cpg naming the encoding: UTF-8 if the text is UTF-8, else GBK (what Chinese GIS
+    // software writes by default).
+    fn with<E: Into<shapefile::dbase::encoding::DynEncoding>>(
+        path: &Path,
+        encoding: E,
+    ) -> std::result::Result<Vec<(Shape, Record)>, shapefile::Error> {
+        let shapes = shapefile::ShapeReader::from_path(path)?;
+        let dbf = std::fs::File::open(path.with_extension("dbf"))
+            .map_err(|_| shapefile::Error::MissingDbf)?;
+        let records = shapefile::dbase::ReaderBuilder::new()
+            .with_encoding(encoding)
+            .build(std::io::BufReader::new(dbf))?;
+        shapefile::Reader::new(shapes, records).read()
+    }
+    let gbk = shapefile::dbase::encoding::DynEncoding::from_name("GBK").expect("GBK is known");
+    // Strict UTF-8 (an error on other bytes), then GBK.
+    with(path, shapefile::dbase::encoding::Unicode)
+        .or_else(|_| with(path, gbk))
+        .map_err(unreadable)
 }
 
 fn text(v: &FieldValue) -> String {
