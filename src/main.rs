@@ -41,27 +41,12 @@ fn parse_time_limit(s: &str) -> Result<f64, String> {
     carecover::limits::time_limit("--time-limit", x)
 }
 
-/// A radius or budget of an instance (`--radius`, `--budget`): finite, >= 0 (radius > 0).
-fn parse_positive(s: &str) -> Result<f64, String> {
+/// A radius (`positive`) or budget of an instance (`--radius`, `--budget`): finite, and > 0
+/// or >= 0.
+fn parse_instance_number(s: &str, positive: bool) -> Result<f64, String> {
     let x: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
-    carecover::limits::in_range(
-        "the value",
-        x,
-        0.0,
-        true,
-        carecover::limits::MAX_INSTANCE_NUMBER,
-    )
-}
-
-fn parse_nonneg(s: &str) -> Result<f64, String> {
-    let x: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
-    carecover::limits::in_range(
-        "the value",
-        x,
-        0.0,
-        false,
-        carecover::limits::MAX_INSTANCE_NUMBER,
-    )
+    let max = carecover::limits::MAX_INSTANCE_NUMBER;
+    carecover::limits::in_range("the value", x, 0.0, positive, max)
 }
 
 fn parse_threads(s: &str) -> Result<usize, String> {
@@ -175,10 +160,10 @@ enum Command {
         #[arg(long)]
         p: Option<usize>,
         /// Coverage radius, in the instance's cost unit.
-        #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
+        #[arg(long, value_parser = |s: &str| parse_instance_number(s, true), allow_negative_numbers = true)]
         radius: Option<f64>,
         /// Money for all open sites.
-        #[arg(long, value_parser = parse_nonneg, allow_negative_numbers = true)]
+        #[arg(long, value_parser = |s: &str| parse_instance_number(s, false), allow_negative_numbers = true)]
         budget: Option<f64>,
         /// Prove optimality (or stop at --time-limit with the best solution and its gap).
         #[arg(long)]

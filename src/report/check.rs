@@ -119,45 +119,32 @@ pub fn validation_text(v: &Value, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let n = |x: &Value| number(x.as_f64().unwrap_or(0.0), 0);
     let at_villages = v["sites"]["at_villages"].as_u64().filter(|&n| n > 0);
+    let (scenario, villages, elders) = (
+        p(&v["scenario"]),
+        p(&v["villages"]["count"]),
+        n(&v["villages"]["elders"]),
+    );
+    let (v_crs, v_file) = (p(&v["villages"]["crs"]), p(&v["villages"]["file"]));
+    let (sites, existing) = (p(&v["sites"]["count"]), p(&v["sites"]["existing"]));
+    let (s_crs, s_file) = (p(&v["sites"]["crs"]), p(&v["sites"]["file"]));
+    let (nodes, km) = (
+        n(&v["roads"]["network"]["nodes"]),
+        n(&v["roads"]["network"]["length_km"]),
+    );
+    let (r_crs, r_file) = (p(&v["roads"]["crs"]), p(&v["roads"]["file"]));
     let mut out = if zh {
+        let extra = at_villages.map_or(String::new(), |k| {
+            format!("，另有设在村内的候选互助点 {k} 处")
+        });
         format!(
-            "方案 {}：输入有效\n  村：{} 个（老人 {} 人，{}），来自 {}\n  场地：{} 处{}（现有 {} 处，{}），来自 {}\n  道路：{} 个节点，{} 公里（{}），来自 {}\n",
-            p(&v["scenario"]),
-            p(&v["villages"]["count"]),
-            n(&v["villages"]["elders"]),
-            p(&v["villages"]["crs"]),
-            p(&v["villages"]["file"]),
-            p(&v["sites"]["count"]),
-            at_villages.map_or(String::new(), |k| format!(
-                "，另有设在村内的候选互助点 {k} 处"
-            )),
-            p(&v["sites"]["existing"]),
-            p(&v["sites"]["crs"]),
-            p(&v["sites"]["file"]),
-            n(&v["roads"]["network"]["nodes"]),
-            n(&v["roads"]["network"]["length_km"]),
-            p(&v["roads"]["crs"]),
-            p(&v["roads"]["file"])
+            "方案 {scenario}：输入有效\n  村：{villages} 个（老人 {elders} 人，{v_crs}），来自 {v_file}\n  场地：{sites} 处{extra}（现有 {existing} 处，{s_crs}），来自 {s_file}\n  道路：{nodes} 个节点，{km} 公里（{r_crs}），来自 {r_file}\n"
         )
     } else {
+        let extra = at_villages.map_or(String::new(), |k| {
+            format!(" + {k} candidate points at villages")
+        });
         format!(
-            "scenario {}: inputs are valid\n  villages: {} ({} elders, {}) from {}\n  sites: {}{} ({} existing, {}) from {}\n  roads: {} nodes, {} km ({}) from {}\n",
-            p(&v["scenario"]),
-            p(&v["villages"]["count"]),
-            n(&v["villages"]["elders"]),
-            p(&v["villages"]["crs"]),
-            p(&v["villages"]["file"]),
-            p(&v["sites"]["count"]),
-            at_villages.map_or(String::new(), |k| format!(
-                " + {k} candidate points at villages"
-            )),
-            p(&v["sites"]["existing"]),
-            p(&v["sites"]["crs"]),
-            p(&v["sites"]["file"]),
-            n(&v["roads"]["network"]["nodes"]),
-            n(&v["roads"]["network"]["length_km"]),
-            p(&v["roads"]["crs"]),
-            p(&v["roads"]["file"])
+            "scenario {scenario}: inputs are valid\n  villages: {villages} ({elders} elders, {v_crs}) from {v_file}\n  sites: {sites}{extra} ({existing} existing, {s_crs}) from {s_file}\n  roads: {nodes} nodes, {km} km ({r_crs}) from {r_file}\n"
         )
     };
     for t in v["tiers"].as_array().into_iter().flatten() {

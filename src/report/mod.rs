@@ -79,7 +79,7 @@ pub const OSM_ATTRIBUTION: &str =
 
 /// Refuses an output folder whose replacement would lose files: an existing file, a folder
 /// that is not an earlier output, or one that holds the scenario or an input
-/// ([`output_dir::check_target`]). [`write_all`] checks too; callers check before long work.
+/// (see `output_dir::check_target`). [`write_all`] checks too; callers check before long work.
 pub fn check_out_dir(out_dir: &Path, sc: &Scenario) -> Result<()> {
     let inputs: Vec<&Path> = [&sc.file, &sc.villages, &sc.sites, &sc.roads]
         .into_iter()
