@@ -169,6 +169,10 @@ fn load_villages_as_mapped(path: &Path, options: &TableOptions) -> Result<Vec<Vi
 /// Loads the towns roster (column `town`, optional `kind`) from a `.csv` or spreadsheet file,
 /// in its order; a township named twice is an error.
 pub fn load_towns(path: &Path, options: &TableOptions) -> Result<Vec<Town>> {
+    load_towns_as_mapped(path, options).map_err(|e| options.name_fields(e))
+}
+
+fn load_towns_as_mapped(path: &Path, options: &TableOptions) -> Result<Vec<Town>> {
     let mut rows = Vec::new();
     match format_of(path)? {
         Format::Spreadsheet => table::for_each_sheet_row(path, options, row::TOWN_REQUIRED, |r| {
