@@ -284,6 +284,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// Warnings and notes on standard error, each on its line, in `lang`.
+fn print_warnings(texts: &[String], lang: Lang) {
+    for w in texts {
+        eprintln!("{}{w}", lang.pick("提示：", "warning: "));
+    }
+}
+
 /// Loads a scenario, `--lang` overriding its `[output] language`.
 fn load(path: &Path, lang: Option<Lang>) -> anyhow::Result<Scenario> {
     let mut scenario = Scenario::load(path)?;
@@ -351,14 +358,13 @@ fn validate(path: &Path, progress: Progress, json: bool, lang: Option<Lang>) -> 
     } else {
         let lang = prepared.scenario.language;
         print!("{}", report::check::validation_text(&v, lang));
-        for w in report::warning_texts(
+        let texts = report::warning_texts(
             &prepared.warnings,
             &prepared.villages,
             &prepared.sites,
             &prepared.scenario,
-        ) {
-            eprintln!("{}{w}", lang.pick("提示：", "warning: "));
-        }
+        );
+        print_warnings(&texts, lang);
     }
     Ok(())
 }
@@ -476,11 +482,10 @@ fn solve(
         print!("{}", report::summary_table(&plan));
     }
     let lang = plan.scenario.language;
-    let warnings =
+    let mut texts =
         report::warning_texts(&plan.warnings, &plan.villages, &plan.sites, &plan.scenario);
-    for w in warnings.iter().chain(&written.notes) {
-        eprintln!("{}{w}", lang.pick("提示：", "warning: "));
-    }
+    texts.extend(written.notes);
+    print_warnings(&texts, lang);
     if !json {
         println!(
             "{}{}",

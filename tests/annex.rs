@@ -330,28 +330,18 @@ fn audit_reads_a_chinese_csv_annex_and_names_sheet_row_and_heading_in_errors() {
     assert_eq!((towns[1].new_centres, towns[1].new_points), (1.0, 5.0));
     assert_eq!((towns[0].new_centres, towns[0].new_points), (0.0, 1.0));
     // A bad cell is named by its line and its heading as the table writes it.
-    let e = carecover::io::read_plan_table(
-        &write(
-            "bad.csv",
-            &ANNEX_CSV.replace("2,乙镇,5,0,5,1,3,2", "2,乙镇,5,0,5,1,三,2"),
-        ),
-        None,
-    )
-    .unwrap_err()
-    .to_string();
+    let with_cell = |name: &str, cell: &str| {
+        let text = ANNEX_CSV.replace("2,乙镇,5,0,5,1,3,2", &format!("2,乙镇,5,0,5,1,{cell},2"));
+        carecover::io::read_plan_table(&write(name, &text), None)
+            .unwrap_err()
+            .to_string()
+    };
+    let e = with_cell("bad.csv", "三");
     assert!(
         e.contains("line 5") && e.contains("2021年拟建数 / 村级互助养老点") && e.contains("`三`"),
         "{e}"
     );
-    let e = carecover::io::read_plan_table(
-        &write(
-            "half.csv",
-            &ANNEX_CSV.replace("2,乙镇,5,0,5,1,3,2", "2,乙镇,5,0,5,1,2.5,2"),
-        ),
-        None,
-    )
-    .unwrap_err()
-    .to_string();
+    let e = with_cell("half.csv", "2.5");
     assert!(e.contains("whole number"), "{e}");
     // No points column: the headings found are listed.
     let e = carecover::io::read_plan_table(

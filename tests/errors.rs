@@ -421,7 +421,7 @@ fn hostile_instances_are_refused_with_the_column_and_value() {
             vec![
                 "demand.csv",
                 "line 3",
-                "`d1` appears twice (first at line 2)",
+                "duplicate id `d1` (first used at line 2)",
             ],
         ),
         (

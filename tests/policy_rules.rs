@@ -203,6 +203,55 @@ fn statistical_division_codes_order_the_townships() {
         e.contains("line 2") && e.contains("5001161") && e.contains("统计用区划代码"),
         "{e}"
     );
+    // A village that says otherwise than the roster, of its code or of its kind.
+    std::fs::write(
+        tmp.path().join("towns.csv"),
+        "town,kind,code\nT1,镇,500116101\nT2,town,500116102\nT3,街道,500116001\n",
+    )
+    .unwrap();
+    let villages =
+        std::fs::read_to_string(root().join("tests/fixtures/tiny/villages.csv")).unwrap();
+    let mut lines = villages.lines();
+    let header = lines.next().unwrap();
+    let said = |column: &str, value: &str| {
+        let mut text = format!("{header},{column}\n");
+        for (k, l) in lines.clone().enumerate() {
+            text += &format!("{l},{}\n", if k == 0 { value } else { "" });
+        }
+        std::fs::write(tmp.path().join("villages.csv"), text).unwrap();
+        let scenario = std::fs::read_to_string(&path).unwrap().replace(
+            &format!(
+                "{:?}",
+                root()
+                    .join("tests/fixtures/tiny_policy/../tiny/villages.csv")
+                    .display()
+                    .to_string()
+            ),
+            &format!(
+                "{:?}",
+                tmp.path().join("villages.csv").display().to_string()
+            ),
+        );
+        let p = tmp.path().join("said.toml");
+        std::fs::write(&p, scenario).unwrap();
+        let e = pipeline::run(Scenario::load(&p).unwrap(), &Progress::new(true)).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        e.to_string()
+    };
+    let e = said("town_code", "500116109");
+    assert!(
+        e.contains("village `v1`, field `town_code`")
+            && e.contains("code 500116109")
+            && e.contains("the towns roster gives it code 500116101"),
+        "{e}"
+    );
+    let e = said("town_kind", "街道");
+    assert!(
+        e.contains("village `v1`, field `town_kind`")
+            && e.contains("a subdistrict")
+            && e.contains("the towns roster gives it a town"),
+        "{e}"
+    );
 }
 
 #[test]

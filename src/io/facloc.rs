@@ -34,6 +34,22 @@ pub struct FacilityInstance {
     pub budget: Option<f64>,
 }
 
+/// A number of a benchmark file: finite and within ±[`crate::limits::MAX_INSTANCE_NUMBER`].
+fn number(token: &str) -> Option<f64> {
+    token
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.abs() <= crate::limits::MAX_INSTANCE_NUMBER)
+}
+
+fn not_a_number(path: &Path, place: &str, token: &str) -> Error {
+    Error::input(
+        path,
+        place,
+        format!("`{token}` is not a finite number in range"),
+    )
+}
+
 fn read_to_string(path: &Path) -> Result<String> {
     let mut s = String::new();
     super::open(path)?
@@ -57,18 +73,7 @@ pub fn read_orlib_pmed(path: &Path) -> Result<FacilityInstance> {
         .filter(|(_, l)| !l.trim().is_empty());
     let nums = |(k, l): (usize, &str)| -> Result<Vec<f64>> {
         l.split_whitespace()
-            .map(|t| {
-                t.parse::<f64>()
-                    .ok()
-                    .filter(|x| x.abs() <= crate::limits::MAX_INSTANCE_NUMBER)
-                    .ok_or_else(|| {
-                        Error::input(
-                            path,
-                            format!("line {}", k + 1),
-                            format!("`{t}` is not a finite number in range"),
-                        )
-                    })
-            })
+            .map(|t| number(t).ok_or_else(|| not_a_number(path, &format!("line {}", k + 1), t)))
             .collect()
     };
     let header = nums(
@@ -193,18 +198,7 @@ pub fn read_tsplib_mclp(path: &Path, radius: f64) -> Result<FacilityInstance> {
         let place = || format!("line {}", k + 1);
         let nums: Vec<f64> = t
             .split_whitespace()
-            .map(|x| {
-                x.parse::<f64>()
-                    .ok()
-                    .filter(|x| x.abs() <= crate::limits::MAX_INSTANCE_NUMBER)
-                    .ok_or_else(|| {
-                        Error::input(
-                            path,
-                            place(),
-                            format!("`{x}` is not a finite number in range"),
-                        )
-                    })
-            })
+            .map(|x| number(x).ok_or_else(|| not_a_number(path, &place(), x)))
             .collect::<Result<_>>()?;
         match (section, &nums[..]) {
             ("coords", [lat, lon, ..]) => coords.push((*lat, *lon)),
@@ -318,27 +312,11 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
         }
         Ok(())
     }
-    let number = |row: &Row, name: &str| -> Result<f64> {
-        row.f64(name)?;
-        Ok(row.opt_at_most(name, MAX)?.expect("present"))
-    };
+    let number = |row: &Row, name: &str| row.at_most(name, MAX);
     /// An id: present and not seen before in this file.
-    fn id(row: &Row, seen: &mut HashMap<String, String>) -> Result<String> {
+    fn id(row: &Row, seen: &mut super::UniqueKeys) -> Result<String> {
         let id = row.text("id");
-        if id.is_empty() {
-            return Err(Error::input(
-                row.file,
-                format!("{}, column `id`", row.place),
-                "value is missing",
-            ));
-        }
-        if let Some(first) = seen.insert(id.clone(), row.place.clone()) {
-            return Err(Error::input(
-                row.file,
-                format!("{}, column `id`", row.place),
-                format!("`{id}` appears twice (first at {first})"),
-            ));
-        }
+        seen.insert(row.file, &row.place, &id)?;
         Ok(id)
     }
     let coordinate = |row: &Row, name: &str| -> Result<f64> {
@@ -354,7 +332,7 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
     };
     let demand_path = dir.join("demand.csv");
     let (mut demand_ids, mut weights, mut dxy) = (Vec::new(), Vec::new(), Vec::new());
-    let mut seen = HashMap::new();
+    let mut seen = super::UniqueKeys::new();
     table(&demand_path, &["id", "x", "y", "weight"], false, |row| {
         demand_ids.push(id(row, &mut seen)?);
         dxy.push((coordinate(row, "x")?, coordinate(row, "y")?));
@@ -365,7 +343,7 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
     let mut site_ids = Vec::new();
     let (mut sxy, mut site_costs, mut required, mut capacity, mut close_cost) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut seen = HashMap::new();
+    let mut seen = super::UniqueKeys::new();
     table(&sites_path, &["id", "x", "y"], false, |row| {
         site_ids.push(id(row, &mut seen)?);
         sxy.push((coordinate(row, "x")?, coordinate(row, "y")?));

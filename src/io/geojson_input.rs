@@ -3,7 +3,7 @@
 
 use super::row::{self, Row};
 use super::table::TableOptions;
-use super::{RoadLine, UniqueKeys, check_lonlat};
+use super::{RoadLine, check_lonlat};
 use crate::error::{Error, Result};
 use crate::model::{LonLat, Site, Village};
 use geojson::{Feature, GeoJson, GeometryValue, feature::Id};
@@ -95,14 +95,7 @@ fn read_points<T>(
         rows.push(r);
     }
     options.rename_rows(file, &mut rows)?;
-    let mut keys = UniqueKeys::new();
-    let mut out = Vec::new();
-    for r in &rows {
-        let value = make(r)?;
-        keys.insert(file, &r.place, key(&value))?;
-        out.push(value);
-    }
-    Ok(out)
+    super::records(file, rows, make, key)
 }
 
 /// Reads villages from Point features with properties `id, elders` (required) and `name, town,

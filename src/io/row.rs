@@ -83,6 +83,12 @@ impl Row<'_> {
         }
     }
 
+    /// A number in `[0, max]` that must be there.
+    pub fn at_most(&self, name: &str, max: f64) -> Result<f64> {
+        self.opt_at_most(name, max)?
+            .ok_or_else(|| self.err(name, "value is missing"))
+    }
+
     /// A yes/no flag: 1/0, true/false, yes/no, y/n; empty or absent is no.
     pub fn flag(&self, name: &str) -> Result<bool> {
         match self.raw(name).map(str::to_ascii_lowercase).as_deref() {
@@ -174,10 +180,7 @@ pub(crate) fn town(row: &Row) -> Result<Town> {
 }
 
 pub(crate) fn village(row: &Row) -> Result<Village> {
-    row.f64("elders")?;
-    let elders = row
-        .opt_at_most("elders", MAX_PEOPLE)?
-        .expect("checked present");
+    let elders = row.at_most("elders", MAX_PEOPLE)?;
     let population = row.opt_at_most("population", MAX_PEOPLE)?;
     let key = row.text("id");
     let town_kind = town_kind(row, "town_kind")?;

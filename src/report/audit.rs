@@ -1,7 +1,7 @@
 //! `carecover audit SCENARIO --plan PLAN.csv`: a published per-town plan beside what each town
 //! needs ([`crate::policy::audit`]), as JSON and as a table.
 
-use super::terminal::pad;
+use super::terminal::table_row;
 use crate::io::PlannedTown;
 use crate::lang::{Lang, number};
 use crate::pipeline::Plan;
@@ -103,20 +103,9 @@ pub fn audit_text(a: &Value) -> String {
         .and_then(Lang::parse)
         .unwrap_or_default();
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let n = |v: &Value| number(v.as_f64().unwrap_or(0.0), 0);
+    let n = super::check::whole;
     let widths = [22, 8, 8, 8, 8, 14, 14];
-    let line = |cells: [String; 7], last: String| {
-        let mut l: String = cells
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(k, (c, w))| pad(c, w, k > 0))
-            .collect::<Vec<_>>()
-            .join(" ");
-        l += "  ";
-        l += &last;
-        l
-    };
+    let line = |cells: [String; 7], last: String| format!("{}  {last}", table_row(&cells, &widths));
     let mut out = match lang {
         Lang::Zh => format!("已发布计划与方案 {} 的逐镇核对\n", p(&a["scenario"])),
         Lang::En => format!(

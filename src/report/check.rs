@@ -113,11 +113,16 @@ pub fn plain(v: &Value) -> String {
     }
 }
 
+/// A JSON number as a whole number with separators (`11,344`); 0 when absent.
+pub(super) fn whole(v: &Value) -> String {
+    number(v.as_f64().unwrap_or(0.0), 0)
+}
+
 /// Text form of [`validation`], in `lang`.
 pub fn validation_text(v: &Value, lang: Lang) -> String {
     let p = |x: &Value| plain(x);
     let zh = lang == Lang::Zh;
-    let n = |x: &Value| number(x.as_f64().unwrap_or(0.0), 0);
+    let n = whole;
     let at_villages = v["sites"]["at_villages"].as_u64().filter(|&n| n > 0);
     let (scenario, villages, elders) = (
         p(&v["scenario"]),

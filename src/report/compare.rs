@@ -2,9 +2,9 @@
 //! only the output folders (villages.geojson, sites.geojson, summary.json), so results can be
 //! compared long after they were computed, or on another machine.
 
-use super::terminal::pad;
+use super::terminal::table_row;
 use crate::error::{Error, Result};
-use crate::lang::{Lang, number};
+use crate::lang::Lang;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -153,18 +153,10 @@ pub fn compare_text(c: &Value, lang: Lang) -> String {
     use std::fmt::Write;
     let p = super::check::plain;
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let n = |v: &Value| number(v.as_f64().unwrap_or(0.0), 0);
+    let n = super::check::whole;
     let pair = |a: String, b: String| format!("{a} / {b}");
     let widths = [24, 8, 9, 15, 13, 13, 19, 11, 27];
-    let line = |cells: [String; 9]| {
-        cells
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(k, (c, w))| pad(c, w, k > 0))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let line = |cells: [String; 9]| table_row(&cells, &widths);
     let mut out = format!("A = {}, B = {}\n", p(&c["a"]), p(&c["b"]));
     let head = [
         t("镇街", "town"),

@@ -12,13 +12,24 @@ use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
 /// `s` padded to `width` terminal columns (Chinese characters take two), on the left or right.
-pub(super) fn pad(s: &str, width: usize, right: bool) -> String {
+fn pad(s: &str, width: usize, right: bool) -> String {
     let fill = " ".repeat(width.saturating_sub(s.width()));
     if right {
         format!("{fill}{s}")
     } else {
         format!("{s}{fill}")
     }
+}
+
+/// One line of a terminal table: the first cell left-aligned, the others right-aligned, each
+/// padded to its width, trailing blanks dropped.
+pub(super) fn table_row(cells: &[String], widths: &[usize]) -> String {
+    let mut l = String::new();
+    for (i, (c, &w)) in cells.iter().zip(widths).enumerate() {
+        l += &pad(c, w, i > 0);
+        l.push(' ');
+    }
+    l.trim_end().to_string()
 }
 
 /// The short table printed after a run.
@@ -65,14 +76,7 @@ pub fn summary_table(plan: &Plan) -> String {
         t("状态", "status"),
         t("差距", "gap"),
     ];
-    let line = |cells: &[String]| -> String {
-        let mut l = String::new();
-        for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
-            l += &pad(c, w, i > 0);
-            l.push(' ');
-        }
-        l.trim_end().to_string()
-    };
+    let line = |cells: &[String]| table_row(cells, &widths);
     let _ = writeln!(out, "{}", line(&head.map(str::to_string)));
     for tier in &plan.tiers {
         let s = &tier.solution;

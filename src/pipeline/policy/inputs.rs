@@ -110,49 +110,29 @@ pub(super) fn townships(inp: &Inputs) -> Result<Townships> {
     names.sort();
     let index = |name: &str| names.binary_search_by(|t| t.as_str().cmp(name)).ok();
     let mut order: Vec<usize> = listed.iter().map(|n| index(n).expect("listed")).collect();
-    // What the roster says, then what the villages say (naming the first that said it).
-    let mut kinds: Vec<Option<(TownKind, String)>> = vec![None; names.len()];
-    if let Some(roster) = inp.towns {
-        for t in roster {
-            if let Some(k) = t.kind {
-                kinds[index(&t.name).expect("listed")] = Some((k, "the towns roster".into()));
-            }
-        }
+    if let Some(v) = inp.villages.iter().find(|v| index(&v.town).is_none()) {
+        return Err(Error::input(
+            &scenario.villages,
+            format!("village `{}`, field `town`", v.key),
+            format!(
+                "`{}` is not a township of the towns roster {}",
+                v.town,
+                scenario
+                    .towns
+                    .as_deref()
+                    .map_or_else(String::new, |p| p.display().to_string())
+            ),
+        ));
     }
-    for v in inp.villages {
-        let Some(t) = index(&v.town) else {
-            return Err(Error::input(
-                &scenario.villages,
-                format!("village `{}`, field `town`", v.key),
-                format!(
-                    "`{}` is not a township of the towns roster {}",
-                    v.town,
-                    scenario
-                        .towns
-                        .as_deref()
-                        .map_or_else(String::new, |p| p.display().to_string())
-                ),
-            ));
-        };
-        let Some(kind) = v.town_kind else { continue };
-        match &kinds[t] {
-            Some((k, who)) if *k != kind => {
-                return Err(Error::input(
-                    &scenario.villages,
-                    format!("village `{}`, field `town_kind`", v.key),
-                    format!(
-                        "`{}`: this village says its township `{}` is a {}, but {who} says it is a {}",
-                        kind.name(),
-                        v.town,
-                        kind.name(),
-                        k.name()
-                    ),
-                ));
-            }
-            Some(_) => {}
-            None => kinds[t] = Some((kind, format!("village `{}`", v.key))),
-        }
-    }
+    let kinds = told(
+        inp,
+        &index,
+        names.len(),
+        "town_kind",
+        |t| t.kind,
+        |v| v.town_kind,
+        |k| format!("a {}", k.name()),
+    )?;
     let subdistricts = &inp.policy.subdistricts;
     let kinds = names
         .iter()
@@ -190,28 +170,15 @@ fn division_codes(
     index: &dyn Fn(&str) -> Option<usize>,
 ) -> Result<Option<Vec<String>>> {
     let scenario = inp.scenario;
-    let mut codes: Vec<Option<(String, String)>> = vec![None; names.len()];
-    for t in inp.towns.into_iter().flatten() {
-        if let Some(c) = &t.code {
-            codes[index(&t.name).expect("listed")] = Some((c.clone(), "the towns roster".into()));
-        }
-    }
-    for v in inp.villages {
-        let (Some(c), Some(t)) = (&v.town_code, index(&v.town)) else {
-            continue;
-        };
-        match &codes[t] {
-            Some((k, who)) if k != c => {
-                return Err(Error::input(
-                    &scenario.villages,
-                    format!("village `{}`, field `town_code`", v.key),
-                    format!("`{c}`: its township `{}` has code {k} by {who}", v.town),
-                ));
-            }
-            Some(_) => {}
-            None => codes[t] = Some((c.clone(), format!("village `{}`", v.key))),
-        }
-    }
+    let codes = told(
+        inp,
+        index,
+        names.len(),
+        "town_code",
+        |t| t.code.clone(),
+        |v| v.town_code.clone(),
+        |c| format!("code {c}"),
+    )?;
     if codes.iter().all(Option::is_none) {
         return Ok(None);
     }
@@ -231,6 +198,48 @@ fn division_codes(
     Ok(Some(
         codes.into_iter().map(|c| c.expect("all given").0).collect(),
     ))
+}
+
+/// What the towns roster says of each township (`of_town`), then what its villages say
+/// (`of_village`, their column `column`), with who said it first; a village saying otherwise
+/// is an error, naming both (`describe` words a value).
+fn told<T: Clone + PartialEq>(
+    inp: &Inputs,
+    index: &dyn Fn(&str) -> Option<usize>,
+    n: usize,
+    column: &str,
+    of_town: impl Fn(&Town) -> Option<T>,
+    of_village: impl Fn(&Village) -> Option<T>,
+    describe: impl Fn(&T) -> String,
+) -> Result<Vec<Option<(T, String)>>> {
+    let mut said: Vec<Option<(T, String)>> = vec![None; n];
+    for t in inp.towns.into_iter().flatten() {
+        if let Some(x) = of_town(t) {
+            said[index(&t.name).expect("listed")] = Some((x, "the towns roster".into()));
+        }
+    }
+    for v in inp.villages {
+        let (Some(x), Some(t)) = (of_village(v), index(&v.town)) else {
+            continue;
+        };
+        match &said[t] {
+            Some((k, who)) if *k != x => {
+                return Err(Error::input(
+                    &inp.scenario.villages,
+                    format!("village `{}`, field `{column}`", v.key),
+                    format!(
+                        "this village gives its township `{}` {}, but {who} gives it {}",
+                        v.town,
+                        describe(&x),
+                        describe(k)
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => said[t] = Some((x, format!("village `{}`", v.key))),
+        }
+    }
+    Ok(said)
 }
 
 /// The village each site stands in: its `village` column, else the village of its town it
