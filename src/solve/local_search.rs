@@ -1,24 +1,48 @@
-//! 1-swap local search (vertex substitution, Teitz & Bart 1968) for maximal covering, with
-//! seeded perturbation restarts (iterated local search).
+//! Iterated local search for maximal covering: 1-swap descent (vertex substitution, Teitz &
+//! Bart 1968) on incrementally kept gains, and seeded perturbations with an adaptive strength
+//! and a threshold acceptance, after the adaptive iterated local search of Máximo, Cordeau &
+//! Nascimento (2023, *ITOR*, "A hybrid adaptive iterated local search heuristic for the maximal
+//! covering location problem").
+//!
+//! # The move and why it is cheap
 //!
 //! A move closes one open new site `r` and opens a closed site `a` (or, under a budget with
-//! money left, just opens `a`). Its value is
-//! `gain(a) + shared(a, r) − loss(r)`, where `gain(a)` is the weight only `a` would add,
-//! `loss(r)` the weight only `r` covers, and `shared(a, r)` the weight covered only by `r` that
-//! `a` also covers. With per-demand cover counts, all moves for one `a` are evaluated in one
-//! pass over `a`'s coverage set, and the candidates `a` are evaluated in parallel. The best
-//! move (ties: smallest `a`, then smallest `r`) is applied until none improves, so the result
-//! does not depend on the number of threads.
+//! money left or below `p` sites, just opens `a`). Its value is
+//! `gain(a) + shared(a, r) − loss(r)`: `gain(a)` the uncovered weight `a` covers, `loss(r)` the
+//! weight only `r` covers, `shared(a, r)` the part of `loss(r)` that `a` also covers. `gain`
+//! and `loss` are kept up to date as sites open and close (a demand's cover count changing
+//! between 0, 1 and 2 touches only the sites covering it), so finding the best move needs the
+//! exact `shared` only for the few sites whose `gain` could beat the best move found so far:
+//! `shared(a, r) ≤ loss(r)` makes every move that opens `a` worth at most `gain(a)`.
+//!
+//! # Determinism
+//!
+//! [`CHAINS`] independent searches, each seeded from the seed and its number, run in parallel;
+//! the best of them (ties: the smaller site list) is the answer. The chains and their lengths do
+//! not depend on the number of threads, so neither does the answer.
 
-use super::{CoverProblem, CoverState, Limit, greedy};
-use rand::SeedableRng;
+use super::{CoverProblem, Limit};
 use rand::seq::SliceRandom;
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 /// Moves must improve by more than this share of the total weight (guards against cycling on
 /// floating-point noise).
 const EPS: f64 = 1e-12;
+
+/// Independent search chains (run in parallel; fixed, so the answer is thread-count free).
+pub const CHAINS: usize = 2;
+
+/// Rounds without a new best after which a chain goes back to its best solution.
+const RESET_AFTER: usize = 200;
+
+/// A local optimum up to this share below the chain's best becomes the new reference (threshold
+/// acceptance: lets the search cross shallow valleys; 0.05–0.1 % did best on the Máximo cases).
+const ACCEPT_BELOW_BEST: f64 = 0.001;
+
+/// A chain stops after this many rounds without a new best, whatever `rounds` allows.
+const STALL_ROUNDS: usize = 1000;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Move {
@@ -29,213 +53,532 @@ struct Move {
 }
 
 impl Move {
-    /// `self` is preferred to `other`: larger delta, then smaller indices.
+    /// `self` is preferred to `other`: larger delta, then smaller `add`, then smaller `remove`.
     fn better_than(&self, other: &Move) -> bool {
-        match self.delta.total_cmp(&other.delta) {
-            std::cmp::Ordering::Greater => true,
-            std::cmp::Ordering::Less => false,
-            std::cmp::Ordering::Equal => {
-                (self.add, self.remove.map_or(0, |r| r + 1))
-                    < (other.add, other.remove.map_or(0, |r| r + 1))
-            }
+        let key = |m: &Move| (m.add, m.remove.map_or(0, |r| r + 1));
+        self.delta > other.delta || (self.delta == other.delta && key(self) < key(other))
+    }
+
+    /// Makes `self` the best if it is better.
+    fn offer_to(self, best: &mut Option<Move>) {
+        if best.is_none_or(|b| self.better_than(&b)) {
+            *best = Some(self);
         }
     }
 }
 
-/// Improves `open` (which must be feasible) to a 1-swap local optimum, then runs `restarts`
-/// perturbation rounds seeded by `seed`, and returns the best solution found.
-pub fn improve(problem: &CoverProblem, open: Vec<usize>, restarts: usize, seed: u64) -> Vec<usize> {
-    let mut best = descend(problem, open);
-    let mut best_value = problem.covered_weight(&best);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut current = best.clone();
-    for _ in 0..restarts {
-        let perturbed = perturb(problem, &current, &mut rng);
-        let candidate = descend(problem, perturbed);
-        let value = problem.covered_weight(&candidate);
-        if value > best_value * (1.0 + EPS) {
-            best_value = value;
-            best = candidate.clone();
-        }
-        // Walk on from the better of the two, so restarts explore around good solutions.
-        current = if value >= problem.covered_weight(&current) {
-            candidate
-        } else {
-            best.clone()
-        };
-    }
-    best
+/// Improves `open` (which must be feasible): a 1-swap local optimum, then `rounds`
+/// perturb-and-descend rounds in each of [`CHAINS`] chains seeded from `seed`. Returns the best
+/// solution found (never worse than the descent from `open`).
+pub fn improve(problem: &CoverProblem, open: Vec<usize>, rounds: usize, seed: u64) -> Vec<usize> {
+    improve_until(problem, open, rounds, seed, |_| f64::INFINITY)
 }
 
-/// Closes a random fifth (at least one) of the new sites and refills greedily from the sites
-/// not just closed.
-fn perturb(problem: &CoverProblem, open: &[usize], rng: &mut ChaCha8Rng) -> Vec<usize> {
-    let mut new: Vec<usize> = open
-        .iter()
-        .copied()
-        .filter(|&j| !problem.fixed[j])
-        .collect();
-    if new.is_empty() {
-        return open.to_vec();
-    }
-    new.sort_unstable();
-    new.shuffle(rng);
-    let drop = (new.len() / 5).max(1);
-    let mut forbidden = vec![false; problem.n_sites()];
-    for &j in &new[..drop] {
-        forbidden[j] = true;
-    }
-    let kept: Vec<usize> = open.iter().copied().filter(|&j| !forbidden[j]).collect();
-    greedy::extend(problem, kept, &forbidden)
-}
-
-/// Applies best-improvement 1-swap moves until none improves.
-fn descend(problem: &CoverProblem, mut open: Vec<usize>) -> Vec<usize> {
-    let total: f64 = problem.weights.iter().sum();
-    let n = problem.n_sites();
-    let mut is_open = vec![false; n];
-    for &j in &open {
-        is_open[j] = true;
-    }
-    let mut state = CoverState::new(problem, &open);
-    let mut spent = problem.new_cost(&open);
-    let max_rounds = 10 * n + 100;
-    for _ in 0..max_rounds {
-        let removable: Vec<usize> = open
-            .iter()
-            .copied()
-            .filter(|&j| !problem.fixed[j])
-            .collect();
-        let loss: Vec<(usize, f64)> = {
-            let mut l: Vec<(usize, f64)> = removable
-                .iter()
-                .map(|&r| (r, state.loss(problem, r)))
-                .collect();
-            l.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
-            l
-        };
-        let mut loss_of = vec![0.0; n];
-        for &(r, l) in &loss {
-            loss_of[r] = l;
-        }
-        let slack = match problem.limit {
-            Limit::Budget(b) => b - spent,
-            Limit::Count(p) => (p as f64) - removable.len() as f64,
-        };
-        let best = (0..n)
-            .into_par_iter()
-            .filter(|&a| !is_open[a] && !problem.fixed[a] && problem.costs[a].is_finite())
-            .map_init(
-                || Scratch {
-                    shared: vec![0.0; n],
-                    seen: vec![false; n],
-                    touched: Vec::new(),
-                },
-                |scratch, a| best_move_for(problem, &state, a, &loss, &loss_of, slack, scratch),
-            )
-            .flatten()
-            .reduce_with(|x, y| if y.better_than(&x) { y } else { x });
-        let Some(m) = best else { break };
-        if m.delta <= EPS * total.max(1.0) {
-            break;
-        }
-        if let Some(r) = m.remove {
-            state.remove(problem, r);
-            is_open[r] = false;
-            open.retain(|&j| j != r);
-            spent -= problem.costs[r];
-        }
-        state.add(problem, m.add);
-        is_open[m.add] = true;
-        open.push(m.add);
-        spent += problem.costs[m.add];
-    }
-    open
-}
-
-/// Per-thread memory for evaluating the moves of one candidate.
-struct Scratch {
-    /// Weight covered only by open site `r` that the candidate also covers.
-    shared: Vec<f64>,
-    seen: Vec<bool>,
-    touched: Vec<usize>,
-}
-
-/// The best move that opens `a`, if any is feasible.
-fn best_move_for(
+/// [`improve`], with each chain stopping as soon as it covers `target(first local optimum)`, a
+/// proven upper bound (nothing better exists) that may be computed from that first optimum.
+pub fn improve_until(
     problem: &CoverProblem,
-    state: &CoverState,
-    a: usize,
-    loss: &[(usize, f64)],
-    loss_of: &[f64],
-    slack: f64,
-    scratch: &mut Scratch,
-) -> Option<Move> {
-    let Scratch {
-        shared,
-        seen,
-        touched,
-    } = scratch;
-    let mut gain = 0.0;
-    for &i in &problem.covers[a] {
-        let i = i as usize;
-        match state.count[i] {
-            0 => gain += problem.weights[i],
-            1 => {
-                let r = state.sum[i] as usize;
-                if !problem.fixed[r] {
-                    if !seen[r] {
-                        seen[r] = true;
-                        touched.push(r);
-                    }
-                    shared[r] += problem.weights[i];
-                }
+    open: Vec<usize>,
+    rounds: usize,
+    seed: u64,
+    target: impl FnOnce(&[usize]) -> f64,
+) -> Vec<usize> {
+    let sites_of = sites_of(problem);
+    let mut start = Search::new(problem, &sites_of, &open);
+    start.descend();
+    let target = target(&start.open);
+    if rounds == 0 || start.value >= target * (1.0 - EPS) {
+        return start.open;
+    }
+    let chains: Vec<(f64, Vec<usize>)> = (0..CHAINS)
+        .into_par_iter()
+        .map(|c| {
+            let chain_seed = seed ^ (c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            start.clone().iterate(rounds, chain_seed, target)
+        })
+        .collect();
+    let mut best: Option<(f64, Vec<usize>)> = None;
+    for (value, mut sites) in chains {
+        sites.sort_unstable();
+        let better = match &best {
+            None => true,
+            Some((v, s)) => value > *v || (value == *v && sites < *s),
+        };
+        if better {
+            best = Some((value, sites));
+        }
+    }
+    best.map(|(_, s)| s).unwrap_or(start.open)
+}
+
+/// For each demand, the sites covering it.
+fn sites_of(problem: &CoverProblem) -> Vec<Vec<u32>> {
+    let mut of = vec![Vec::new(); problem.weights.len()];
+    for (j, demands) in problem.covers.iter().enumerate() {
+        for &i in demands {
+            of[i as usize].push(j as u32);
+        }
+    }
+    of
+}
+
+/// One search's state: the open sites with per-demand cover counts, and each site's gain and
+/// loss kept current.
+#[derive(Clone)]
+struct Search<'a> {
+    problem: &'a CoverProblem,
+    sites_of: &'a [Vec<u32>],
+    /// Open sites covering each demand, and the sum of their indices (names the site when 1).
+    count: Vec<u32>,
+    sum: Vec<u64>,
+    /// Per site: uncovered weight it covers (kept for every site, open or not).
+    gain: Vec<f64>,
+    /// Per open site: weight it alone covers.
+    loss: Vec<f64>,
+    is_open: Vec<bool>,
+    open: Vec<usize>,
+    spent: f64,
+    value: f64,
+    total: f64,
+    /// Per site `a`: for each open site `r` that alone covers some demand `a` covers, the
+    /// weight and number of those demands (`shared(a, r)`), kept as demands change state.
+    shared: Vec<Vec<Shared>>,
+}
+
+/// One entry of a site's `shared` list.
+#[derive(Clone, Copy, Debug)]
+struct Shared {
+    site: u32,
+    demands: u32,
+    weight: f64,
+}
+
+/// Adds (`sign = 1`) or takes away (`-1`) one demand of weight `w` alone covered by `r` from a
+/// site's `shared` list; an entry with no demands left goes (which also resets float drift).
+fn tally(list: &mut Vec<Shared>, r: usize, w: f64, sign: i32) {
+    let r = r as u32;
+    match list.iter().position(|e| e.site == r) {
+        Some(k) if sign < 0 => {
+            let e = &mut list[k];
+            e.demands -= 1;
+            e.weight -= w;
+            if e.demands == 0 {
+                list.swap_remove(k);
             }
-            _ => {}
         }
-    }
-    let cost_a = problem.costs[a];
-    let fits = |r: Option<usize>| match problem.limit {
-        Limit::Budget(_) => cost_a - r.map_or(0.0, |r| problem.costs[r]) <= slack + 1e-9,
-        Limit::Count(_) => r.is_some() || slack >= 1.0,
-    };
-    let mut best: Option<Move> = None;
-    let mut consider = |m: Move| {
-        if best.is_none_or(|b| m.better_than(&b)) {
-            best = Some(m);
+        Some(k) => {
+            list[k].demands += 1;
+            list[k].weight += w;
         }
-    };
-    if fits(None) {
-        consider(Move {
-            delta: gain,
-            add: a,
-            remove: None,
-        });
-    }
-    // Removals that share coverage with `a`.
-    touched.sort_unstable();
-    for &r in touched.iter() {
-        if fits(Some(r)) {
-            consider(Move {
-                delta: gain + shared[r] - loss_of[r],
-                add: a,
-                remove: Some(r),
+        None => {
+            debug_assert!(sign > 0, "no shared entry to take from");
+            list.push(Shared {
+                site: r,
+                demands: 1,
+                weight: w,
             });
         }
     }
-    // The smallest-loss feasible removal among those sharing nothing with `a` (`loss` is
-    // sorted by loss, then index).
-    if let Some(&(r, l)) = loss.iter().find(|&&(r, _)| !seen[r] && fits(Some(r))) {
-        consider(Move {
-            delta: gain - l,
-            add: a,
-            remove: Some(r),
-        });
+}
+
+impl<'a> Search<'a> {
+    fn new(problem: &'a CoverProblem, sites_of: &'a [Vec<u32>], open: &[usize]) -> Self {
+        let n = problem.n_sites();
+        let gain = problem
+            .covers
+            .iter()
+            .map(|c| c.iter().map(|&i| problem.weights[i as usize]).sum())
+            .collect();
+        let mut s = Search {
+            problem,
+            sites_of,
+            count: vec![0; problem.weights.len()],
+            sum: vec![0; problem.weights.len()],
+            gain,
+            loss: vec![0.0; n],
+            is_open: vec![false; n],
+            open: Vec::with_capacity(open.len()),
+            spent: 0.0,
+            value: 0.0,
+            total: problem.weights.iter().sum(),
+            shared: vec![Vec::new(); n],
+        };
+        for &j in open {
+            s.add(j);
+        }
+        s
     }
-    for &r in touched.iter() {
-        shared[r] = 0.0;
-        seen[r] = false;
+
+    fn add(&mut self, j: usize) {
+        let p = self.problem;
+        for &i in &p.covers[j] {
+            let i = i as usize;
+            let w = p.weights[i];
+            match self.count[i] {
+                0 => {
+                    for &a in &self.sites_of[i] {
+                        let a = a as usize;
+                        self.gain[a] -= w;
+                        if a != j {
+                            tally(&mut self.shared[a], j, w, 1);
+                        }
+                    }
+                    self.loss[j] += w;
+                    self.value += w;
+                }
+                1 => {
+                    let r = self.sum[i] as usize;
+                    self.loss[r] -= w;
+                    for &a in &self.sites_of[i] {
+                        if a as usize != r {
+                            tally(&mut self.shared[a as usize], r, w, -1);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            self.count[i] += 1;
+            self.sum[i] += j as u64;
+        }
+        self.is_open[j] = true;
+        self.open.push(j);
+        if !p.fixed[j] {
+            self.spent += p.costs[j];
+        }
     }
-    touched.clear();
-    best
+
+    fn remove(&mut self, j: usize) {
+        let p = self.problem;
+        for &i in &p.covers[j] {
+            let i = i as usize;
+            let w = p.weights[i];
+            self.count[i] -= 1;
+            self.sum[i] -= j as u64;
+            match self.count[i] {
+                0 => {
+                    for &a in &self.sites_of[i] {
+                        let a = a as usize;
+                        self.gain[a] += w;
+                        if a != j {
+                            tally(&mut self.shared[a], j, w, -1);
+                        }
+                    }
+                    self.value -= w;
+                }
+                1 => {
+                    let r = self.sum[i] as usize;
+                    self.loss[r] += w;
+                    for &a in &self.sites_of[i] {
+                        if a as usize != r {
+                            tally(&mut self.shared[a as usize], r, w, 1);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.loss[j] = 0.0;
+        self.is_open[j] = false;
+        self.open.retain(|&k| k != j);
+        self.spent -= p.costs[j];
+    }
+
+    /// Whether `a` may be opened at all.
+    fn candidate(&self, a: usize) -> bool {
+        !self.is_open[a] && !self.problem.fixed[a]
+    }
+
+    fn new_open(&self) -> usize {
+        self.open
+            .iter()
+            .filter(|&&j| !self.problem.fixed[j])
+            .count()
+    }
+
+    /// Room left under the limit: money, or sites below `p`.
+    fn slack(&self) -> f64 {
+        match self.problem.limit {
+            Limit::Budget(b) => b - self.spent,
+            Limit::Count(p) => p as f64 - self.new_open() as f64,
+        }
+    }
+
+    /// Best-improvement 1-swap moves (and additions while there is room) until none improves.
+    fn descend(&mut self) {
+        let n = self.problem.n_sites();
+        let max_moves = 10 * n + 100;
+        for _ in 0..max_moves {
+            match self.best_move() {
+                Some(m) if m.delta > EPS * self.total.max(1.0) => {
+                    if let Some(r) = m.remove {
+                        self.remove(r);
+                    }
+                    self.add(m.add);
+                }
+                _ => break,
+            }
+        }
+    }
+
+    /// The best improving move (by more than `EPS` of the total weight); ties go to the smaller
+    /// `add`, then the smaller `remove`.
+    fn best_move(&mut self) -> Option<Move> {
+        let p = self.problem;
+        let floor = EPS * self.total.max(1.0);
+        let slack = self.slack();
+        // Removable sites by loss, then index.
+        let mut by_loss: Vec<(usize, f64)> = self
+            .open
+            .iter()
+            .filter(|&&j| !p.fixed[j])
+            .map(|&j| (j, self.loss[j]))
+            .collect();
+        by_loss.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
+        let fits = |a: usize, r: Option<usize>| match p.limit {
+            Limit::Budget(_) => p.costs[a] - r.map_or(0.0, |r| p.costs[r]) <= slack + 1e-9,
+            Limit::Count(_) => r.is_some() || slack >= 1.0,
+        };
+        // Every move opening `a` is worth at most gain(a), so only sites whose gain beats the
+        // best move known need the exact evaluation. With a count limit, swapping the largest
+        // gain for the smallest loss is always possible: its value starts the threshold.
+        let mut base = floor;
+        if let (Limit::Count(_), Some(&(_, min_loss))) = (p.limit, by_loss.first()) {
+            let max_gain = (0..p.n_sites())
+                .filter(|&a| self.candidate(a))
+                .map(|a| self.gain[a])
+                .fold(0.0, f64::max);
+            base = base.max(max_gain - min_loss);
+        }
+        let mut best: Option<Move> = None;
+        for a in 0..p.n_sites() {
+            let gain = self.gain[a];
+            if gain <= best.map_or(base, |b| b.delta.max(base)) || !self.candidate(a) {
+                continue;
+            }
+            if fits(a, None) {
+                // A pure addition beats every swap opening `a`.
+                Move {
+                    delta: gain,
+                    add: a,
+                    remove: None,
+                }
+                .offer_to(&mut best);
+                continue;
+            }
+            let shared = &self.shared[a];
+            for e in shared {
+                let r = e.site as usize;
+                if !p.fixed[r] && fits(a, Some(r)) {
+                    Move {
+                        delta: gain + e.weight - self.loss[r],
+                        add: a,
+                        remove: Some(r),
+                    }
+                    .offer_to(&mut best);
+                }
+            }
+            if let Some(&(r, l)) = by_loss
+                .iter()
+                .find(|&&(r, _)| fits(a, Some(r)) && !shared.iter().any(|e| e.site as usize == r))
+            {
+                Move {
+                    delta: gain - l,
+                    add: a,
+                    remove: Some(r),
+                }
+                .offer_to(&mut best);
+            }
+        }
+        best
+    }
+
+    /// `rounds` perturb-and-descend rounds from the current (locally optimal) solution, or
+    /// until `target` is covered; returns the best value and sites seen.
+    fn iterate(mut self, rounds: usize, seed: u64, target: f64) -> (f64, Vec<usize>) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut best = (self.value, self.open.clone());
+        let mut reference = self.open.clone();
+        let mut reference_value = self.value;
+        let removable = self.new_open();
+        if removable == 0 {
+            return best;
+        }
+        // Perturbation strength (sites replaced), adapted towards moving the search a little.
+        let max_strength = (removable / 4).clamp(1, 12);
+        let mut strength = 1usize;
+        let mut since_best = 0;
+        for _ in 0..rounds {
+            self.perturb(strength, &mut rng);
+            self.descend();
+            let value = self.value;
+            if value > best.0 * (1.0 + EPS) {
+                best = (value, self.open.clone());
+                since_best = 0;
+            } else {
+                since_best += 1;
+            }
+            let moved = self.distance(&reference);
+            // Adapt: a perturbation that the descent undoes is too weak; one after which the
+            // descent ends more than twice as far from the reference is too strong.
+            if moved == 0 {
+                strength = (strength + 1).min(max_strength);
+            } else if moved > 2 * strength && strength > 1 {
+                strength -= 1;
+            }
+            // Accept a new reference if it is not much worse than the best (threshold
+            // acceptance); otherwise return to the reference.
+            let threshold = best.0 - ACCEPT_BELOW_BEST * best.0;
+            if value >= reference_value || value >= threshold {
+                reference = self.open.clone();
+                reference_value = value;
+            } else {
+                self.restore(&reference);
+            }
+            if since_best >= STALL_ROUNDS.max(RESET_AFTER) || best.0 >= target * (1.0 - EPS) {
+                break;
+            }
+            if since_best > 0 && since_best % RESET_AFTER == 0 {
+                self.restore(&best.1);
+                reference = best.1.clone();
+                reference_value = best.0;
+            }
+        }
+        best
+    }
+
+    /// Sites open now that are not in `other`.
+    fn distance(&self, other: &[usize]) -> usize {
+        let mut in_other = 0;
+        for &j in other {
+            if self.is_open[j] {
+                in_other += 1;
+            }
+        }
+        self.open.len() - in_other
+    }
+
+    /// Makes exactly `target` open.
+    fn restore(&mut self, target: &[usize]) {
+        let mut wanted = vec![false; self.problem.n_sites()];
+        for &j in target {
+            wanted[j] = true;
+        }
+        let close: Vec<usize> = self.open.iter().copied().filter(|&j| !wanted[j]).collect();
+        for j in close {
+            self.remove(j);
+        }
+        for &j in target {
+            if !self.is_open[j] {
+                self.add(j);
+            }
+        }
+    }
+
+    /// Closes `strength` random new sites and opens random useful ones in their place (the
+    /// better gain of two random draws, so the kick is random but not blind), never reopening
+    /// a site just closed.
+    fn perturb(&mut self, strength: usize, rng: &mut ChaCha8Rng) {
+        let p = self.problem;
+        let mut new: Vec<usize> = self.open.iter().copied().filter(|&j| !p.fixed[j]).collect();
+        new.sort_unstable();
+        new.shuffle(rng);
+        let closed: Vec<usize> = new.into_iter().take(strength).collect();
+        for &j in &closed {
+            self.remove(j);
+        }
+        let n = p.n_sites();
+        let allowed = |s: &Self, a: usize| {
+            s.candidate(a)
+                && !closed.contains(&a)
+                && s.gain[a] > 0.0
+                && match p.limit {
+                    Limit::Budget(_) => p.costs[a] <= s.slack() + 1e-9,
+                    Limit::Count(_) => s.slack() >= 1.0,
+                }
+        };
+        let mut added = 0;
+        let mut tries = 0;
+        while added < strength.max(1) && tries < 64 * strength.max(1) {
+            tries += 1;
+            let x = rng.random_range(0..n);
+            let y = rng.random_range(0..n);
+            let pick = match (allowed(self, x), allowed(self, y)) {
+                (true, true) => {
+                    if self.gain[y] > self.gain[x] {
+                        y
+                    } else {
+                        x
+                    }
+                }
+                (true, false) => x,
+                (false, true) => y,
+                (false, false) => continue,
+            };
+            self.add(pick);
+            added += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::exhaustive;
+
+    #[test]
+    fn kept_gains_and_losses_match_a_recount() {
+        let problem = CoverProblem {
+            weights: vec![3.0, 1.0, 4.0, 1.0, 5.0],
+            covers: vec![vec![0, 1], vec![1, 2, 3], vec![3, 4], vec![0, 4]],
+            costs: vec![0.0; 4],
+            fixed: vec![false; 4],
+            limit: Limit::Count(2),
+        };
+        let of = sites_of(&problem);
+        let mut s = Search::new(&problem, &of, &[0, 2]);
+        s.remove(0);
+        s.add(1);
+        s.add(3);
+        s.remove(2);
+        let open = s.open.clone();
+        let fresh = Search::new(&problem, &of, &open);
+        assert_eq!(s.gain, fresh.gain);
+        assert_eq!(s.value, problem.covered_weight(&open));
+        for &j in &open {
+            assert_eq!(s.loss[j], fresh.loss[j], "loss of {j}");
+        }
+    }
+
+    #[test]
+    fn reaches_the_enumerated_optimum_on_small_random_problems() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for case in 0..40 {
+            let m = 12;
+            let n = 9;
+            let weights: Vec<f64> = (0..m).map(|_| rng.random_range(1..20) as f64).collect();
+            let covers: Vec<Vec<u32>> = (0..n)
+                .map(|_| {
+                    let mut c: Vec<u32> = (0..m as u32).filter(|_| rng.random_bool(0.3)).collect();
+                    c.dedup();
+                    c
+                })
+                .collect();
+            let problem = CoverProblem {
+                weights,
+                covers,
+                costs: (0..n).map(|_| rng.random_range(1..5) as f64).collect(),
+                fixed: vec![false; n],
+                limit: if case % 2 == 0 {
+                    Limit::Count(3)
+                } else {
+                    Limit::Budget(7.0)
+                },
+            };
+            let open = crate::solve::greedy::greedy(&problem);
+            let found = improve(&problem, open, 50, 1);
+            assert!(problem.is_feasible(&found), "case {case}");
+            let optimum = exhaustive::solve(&problem).objective;
+            assert_eq!(problem.covered_weight(&found), optimum, "case {case}");
+        }
+    }
 }

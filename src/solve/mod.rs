@@ -5,7 +5,7 @@
 //!
 //! | problem | module | heuristic | bound | exact |
 //! |---|---|---|---|---|
-//! | maximal covering (MCLP), budgeted or p sites | here, [`greedy`], [`local_search`], [`lagrangian`] | lazy greedy + 1-swap + restarts | Lagrangian | [`milp::mclp`] |
+//! | maximal covering (MCLP), budgeted or p sites | here, [`greedy`], [`local_search`], [`lagrangian`] | lazy greedy + iterated 1-swap search | Lagrangian | [`milp::mclp`] |
 //! | location set covering (LSCP) | [`lscp`] | greedy + redundancy removal | Lagrangian | [`milp::lscp`] |
 //! | p-median | [`pmedian`] | greedy + fast interchange | Lagrangian | branch and bound |
 //! | p-center | [`pcenter`] | radius search over set covers | proven-infeasible radius | set-cover MILPs |
@@ -33,9 +33,10 @@
 //! 1. [`greedy`]: lazy greedy (Minoux's accelerated greedy) by marginal weight, or by marginal
 //!    weight per unit cost under a budget, guarded by the best single affordable site (which
 //!    makes the budgeted greedy a (1 − 1/√e)-approximation, Khuller et al. 1999).
-//! 2. [`local_search`]: 1-swap (vertex substitution, Teitz & Bart 1968) with all swaps
-//!    evaluated in parallel from incremental cover counts, plus iterated restarts that perturb
-//!    the solution with a seeded random generator.
+//! 2. [`local_search`]: iterated local search (after Máximo, Cordeau & Nascimento 2023's
+//!    AILS): best-improvement 1-swap descent (vertex substitution, Teitz & Bart 1968) on gains
+//!    and losses kept incrementally, seeded perturbations of adaptive strength, threshold
+//!    acceptance; two independent chains in parallel.
 //! 3. [`lagrangian`]: an upper bound from the Lagrangian relaxation of the coverage
 //!    constraints, minimized by subgradient optimization (Held, Wolfe & Crowder 1974), so every
 //!    answer reports `objective`, `bound` and `gap`.
@@ -86,7 +87,8 @@ pub struct CoverProblem {
 pub struct SolveOptions {
     /// Improve the greedy solution by 1-swap local search.
     pub local_search: bool,
-    /// Perturb-and-reoptimize rounds after the first local optimum.
+    /// Perturb-and-descend rounds of each search chain after the first local optimum (a chain
+    /// also stops after 1,000 rounds without a better answer).
     pub restarts: usize,
     /// Subgradient iterations for the Lagrangian bound.
     pub bound_iterations: usize,
@@ -98,7 +100,7 @@ impl Default for SolveOptions {
     fn default() -> Self {
         Self {
             local_search: true,
-            restarts: 10,
+            restarts: 2000,
             bound_iterations: 300,
             seed: 42,
         }
@@ -235,33 +237,65 @@ impl CoverProblem {
 /// assert_eq!(s.status, Status::Optimal);
 /// ```
 pub fn solve_mclp(problem: &CoverProblem, options: &SolveOptions) -> Solution {
-    problem.validate();
-    let mut open = greedy::greedy(problem);
-    if options.local_search {
-        open = local_search::improve(problem, open, options.restarts, options.seed);
-    }
-    open.sort_unstable();
+    let (open, _) = heuristic(problem, options);
     let objective = problem.covered_weight(&open);
-    let mut bound =
-        lagrangian::upper_bound(problem, objective, options.bound_iterations).max(objective);
-    if problem.weights.iter().all(|w| w.fract() == 0.0) {
-        // Integer weights: so is every objective, and the bound may be rounded down.
-        bound = (bound + 1e-6).floor().max(objective);
-    }
+    let bound = lagrangian_bound(problem, objective, options.bound_iterations);
     finish(problem, open, objective, bound)
 }
 
-/// Like [`solve_mclp`], then, unless the bound already proves the answer optimal, the MILP
-/// ([`milp::mclp`], warm-started from it) until optimal or `time_limit_s`; a timed-out search
-/// keeps the better of the two answers and the Lagrangian bound.
+/// Greedy, then local search: the open sites (ascending) and a quick upper bound. The bound,
+/// from the first local optimum with a tenth of the subgradient steps, lets the search stop
+/// once it proves optimality (at once where everyone coverable is covered) instead of running
+/// all its rounds; without local search it is infinite.
+fn heuristic(problem: &CoverProblem, options: &SolveOptions) -> (Vec<usize>, f64) {
+    problem.validate();
+    let mut open = greedy::greedy(problem);
+    let mut quick = f64::INFINITY;
+    if options.local_search {
+        let bound_from = |start: &[usize]| {
+            let start_value = problem.covered_weight(start);
+            quick = lagrangian_bound(problem, start_value, options.bound_iterations / 10);
+            quick
+        };
+        open =
+            local_search::improve_until(problem, open, options.restarts, options.seed, bound_from);
+    }
+    open.sort_unstable();
+    (open, quick)
+}
+
+/// The Lagrangian upper bound ([`lagrangian::upper_bound`]), never below `objective`, rounded
+/// down where all weights are whole numbers (then so is every objective).
+fn lagrangian_bound(problem: &CoverProblem, objective: f64, iterations: usize) -> f64 {
+    let bound = lagrangian::upper_bound(problem, objective, iterations).max(objective);
+    if problem.weights.iter().all(|w| w.fract() == 0.0) {
+        (bound + 1e-6).floor().max(objective)
+    } else {
+        bound
+    }
+}
+
+/// Local-search rounds of the heuristic that warm-starts [`solve_mclp_exact`]'s MILP: the MILP
+/// does the proving, a short search is enough of a start.
+const EXACT_WARM_START_ROUNDS: usize = 30;
+
+/// The heuristic of [`solve_mclp`] (at most 30 local-search rounds), then, unless
+/// its quick bound already proves the answer optimal, the MILP ([`milp::mclp`], warm-started
+/// from it) until optimal or `time_limit_s`. A timed-out search keeps the better of the two
+/// answers and reports the full Lagrangian bound (computed only then).
 pub fn solve_mclp_exact(
     problem: &CoverProblem,
     options: &SolveOptions,
     time_limit_s: f64,
 ) -> Solution {
-    let heuristic = solve_mclp(problem, options);
-    if heuristic.status == Status::Optimal {
-        return heuristic;
+    let warm = SolveOptions {
+        restarts: options.restarts.min(EXACT_WARM_START_ROUNDS),
+        ..options.clone()
+    };
+    let (open, quick) = heuristic(problem, &warm);
+    let objective = problem.covered_weight(&open);
+    if quick <= objective {
+        return finish(problem, open, objective, objective);
     }
     let outcome = milp::mclp(
         &problem.weights,
@@ -269,30 +303,27 @@ pub fn solve_mclp_exact(
         &problem.costs,
         &problem.fixed,
         problem.limit,
-        &heuristic.open,
+        &open,
         time_limit_s,
     );
-    match outcome {
+    let (best_open, best_objective) = match outcome {
         Some(out) if problem.is_feasible(&out.open) => {
-            let objective = problem.covered_weight(&out.open);
-            if out.proven && objective >= heuristic.objective - 1e-9 {
-                finish(problem, out.open, objective, objective)
-            } else if objective > heuristic.objective {
-                Solution {
-                    status: Status::TimeLimit,
-                    ..finish(problem, out.open, objective, heuristic.bound)
-                }
+            let milp_objective = problem.covered_weight(&out.open);
+            if out.proven && milp_objective >= objective - 1e-9 {
+                return finish(problem, out.open, milp_objective, milp_objective);
+            }
+            if milp_objective > objective {
+                (out.open, milp_objective)
             } else {
-                Solution {
-                    status: Status::TimeLimit,
-                    ..heuristic
-                }
+                (open, objective)
             }
         }
-        _ => Solution {
-            status: Status::TimeLimit,
-            ..heuristic
-        },
+        _ => (open, objective),
+    };
+    let bound = lagrangian_bound(problem, best_objective, options.bound_iterations);
+    Solution {
+        status: Status::TimeLimit,
+        ..finish(problem, best_open, best_objective, bound)
     }
 }
 
@@ -324,7 +355,7 @@ pub(crate) fn finish(
 }
 
 /// Per-demand count of open sites covering it, and the sum of their indices (which names the
-/// covering site when the count is 1): the incremental state greedy and local search share.
+/// covering site when the count is 1): greedy's incremental state.
 #[derive(Clone, Debug)]
 pub(crate) struct CoverState {
     pub count: Vec<u32>,
@@ -350,27 +381,11 @@ impl CoverState {
         }
     }
 
-    pub fn remove(&mut self, problem: &CoverProblem, j: usize) {
-        for &i in &problem.covers[j] {
-            self.count[i as usize] -= 1;
-            self.sum[i as usize] -= j as u64;
-        }
-    }
-
     /// Weight that opening `j` would add.
     pub fn gain(&self, problem: &CoverProblem, j: usize) -> f64 {
         problem.covers[j]
             .iter()
             .filter(|&&i| self.count[i as usize] == 0)
-            .map(|&i| problem.weights[i as usize])
-            .sum()
-    }
-
-    /// Weight that closing open site `j` would lose.
-    pub fn loss(&self, problem: &CoverProblem, j: usize) -> f64 {
-        problem.covers[j]
-            .iter()
-            .filter(|&&i| self.count[i as usize] == 1)
             .map(|&i| problem.weights[i as usize])
             .sum()
     }
