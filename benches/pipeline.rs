@@ -82,6 +82,39 @@ fn andorra(c: &mut Criterion) {
             b.iter(|| solve_mclp(&problem, &scenario.solver))
         });
     }
+    // Every open site's service area, as the default run writes them: the grid outline against
+    // the exact vector buffer it replaced (one thread, same reached roads).
+    let jobs: Vec<_> = plan
+        .tiers
+        .iter()
+        .flat_map(|t| t.solution.open.iter().map(move |&k| (t, t.candidates[k])))
+        .filter_map(|(t, id)| Some((t, id, plan.site_snaps[&t.tier.mode][id.index()]?)))
+        .collect();
+    let methods: [(&str, carecover::coverage::AreaFn); 2] = [
+        ("service_areas_grid", carecover::coverage::service_area),
+        (
+            "service_areas_vector_buffer",
+            carecover::coverage::service_area_buffered,
+        ),
+    ];
+    for (name, area) in methods {
+        let mut ws = carecover::network::DijkstraWorkspace::new(plan.network.nodes.len());
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                for (t, id, snap) in &jobs {
+                    black_box(area(
+                        &plan.network,
+                        t.tier.mode,
+                        snap,
+                        plan.sites[id.index()].location,
+                        t.tier.radius_s,
+                        scenario.service_area_buffer_m,
+                        &mut ws,
+                    ));
+                }
+            })
+        });
+    }
     g.bench_function("end_to_end_without_outputs", |b| {
         b.iter(|| {
             pipeline::run(

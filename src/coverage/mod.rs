@@ -7,7 +7,7 @@
 
 mod service_area;
 
-pub use service_area::service_area;
+pub use service_area::{AreaFn, service_area, service_area_buffered};
 
 use crate::model::{LonLat, VillageId};
 use crate::network::{DijkstraWorkspace, Mode, RoadNetwork, Snap, bounded_dijkstra};

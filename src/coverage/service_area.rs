@@ -1,18 +1,48 @@
 //! Service-area polygons: the part of the road network a site reaches within its radius,
 //! buffered into an area. Unlike a convex hull of reached points, this follows the roads: a
 //! valley road reached for 3 km does not paint the empty ridge beside it.
+//!
+//! The buffer is drawn as the contour `distance = buffer` of a distance grid (cell a quarter of
+//! the buffer) by marching squares with linear interpolation (the `contour` crate, d3-contour's
+//! algorithm): the cost grows with the reached road length and the grid, not with the number of
+//! road pieces and their overlaps as a vector buffer's union does. [`service_area_buffered`]
+//! keeps the exact vector buffer (geo's `Buffer`) as the reference the grid outline is measured
+//! against (tests: areas within 3 %, BENCHMARKS.md: the cost of both).
 
 use crate::network::{DijkstraWorkspace, Mode, RoadNetwork, Snap, bounded_dijkstra};
+use contour::ContourBuilder;
 use geo::algorithm::buffer::{BufferStyle, LineCap, LineJoin};
-use geo::{Buffer, Coord, LineString, MultiLineString, MultiPolygon, Simplify, coord};
+use geo::orient::{Direction, Orient};
+use geo::{
+    Area, Buffer, Coord, LineString, MapCoords, MultiLineString, MultiPolygon, Polygon, Simplify,
+    coord,
+};
 use std::collections::HashMap;
+
+/// Grid cells per buffer width: the outline is within a few percent of the buffer there.
+const CELLS_PER_BUFFER: f64 = 4.0;
+
+/// Most grid cells for one outline (about 128 MB of f64): a larger reach gets coarser cells.
+const MAX_CELLS: f64 = 16.0e6;
+
+/// The signature [`service_area`] and [`service_area_buffered`] share (benchmarks and tests
+/// compare the two on the same roads).
+pub type AreaFn = fn(
+    &RoadNetwork,
+    Mode,
+    &Snap,
+    crate::model::LonLat,
+    f64,
+    f64,
+    &mut DijkstraWorkspace,
+) -> MultiPolygon<f64>;
 
 /// The road network reachable from `site` within `radius_s` in `mode`, buffered by `buffer_m`
 /// metres, as a WGS-84 (lon/lat) multipolygon. Partly reached segments contribute the reached
 /// part; the site's own access leg is included.
 ///
-/// The geometry is built and buffered in the network's local metric projection, then mapped
-/// back to lon/lat.
+/// The geometry is built in the network's local metric projection, outlined on a distance grid
+/// (module docs), simplified by a tenth of the buffer and mapped back to lon/lat.
 pub fn service_area(
     net: &RoadNetwork,
     mode: Mode,
@@ -22,6 +52,70 @@ pub fn service_area(
     buffer_m: f64,
     ws: &mut DijkstraWorkspace,
 ) -> MultiPolygon<f64> {
+    let pieces = reached_pieces(net, mode, site, site_location, radius_s, ws);
+    let outline = grid_outline(&pieces, buffer_m).simplify(buffer_m / 10.0);
+    // Gaps and islands smaller than a buffer-wide square are sampling slivers, not places;
+    // marching squares winds rings clockwise, GeoJSON (RFC 7946) and geodesic areas want
+    // exteriors counter-clockwise.
+    let tiny = buffer_m * buffer_m;
+    let ring_area = |r: &LineString<f64>| Polygon::new(r.clone(), vec![]).unsigned_area();
+    let polygons = outline
+        .0
+        .into_iter()
+        .filter(|p| ring_area(p.exterior()) >= tiny)
+        .map(|p| {
+            let (exterior, holes) = p.into_inner();
+            let holes = holes.into_iter().filter(|h| ring_area(h) >= tiny).collect();
+            Polygon::new(exterior, holes)
+        })
+        .collect();
+    to_lon_lat(net, MultiPolygon(polygons).orient(Direction::Default))
+}
+
+/// [`service_area`] drawn as the exact vector buffer of the reached roads (geo's `Buffer`, round
+/// joins and caps): the reference for the grid outline, several times slower.
+pub fn service_area_buffered(
+    net: &RoadNetwork,
+    mode: Mode,
+    site: &Snap,
+    site_location: crate::model::LonLat,
+    radius_s: f64,
+    buffer_m: f64,
+    ws: &mut DijkstraWorkspace,
+) -> MultiPolygon<f64> {
+    let pieces = reached_pieces(net, mode, site, site_location, radius_s, ws);
+    if pieces.is_empty() {
+        return MultiPolygon(vec![]);
+    }
+    // Buffering cost grows with vertices: chain the pieces into polylines and drop vertices
+    // that move the line by less than a fifth of the buffer (invisible in the result).
+    let lines: Vec<LineString<f64>> = chain(pieces)
+        .into_iter()
+        .map(|l| l.simplify(buffer_m / 5.0))
+        .collect();
+    let style = BufferStyle::new(buffer_m)
+        .line_join(LineJoin::Round(0.5))
+        .line_cap(LineCap::Round(0.5));
+    to_lon_lat(net, MultiLineString(lines).buffer_with_style(style))
+}
+
+fn to_lon_lat(net: &RoadNetwork, area: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    area.map_coords(|c| {
+        let p = net.projection.unproject([c.x, c.y]);
+        coord! {x: p.lon, y: p.lat}
+    })
+}
+
+/// The reached parts of the roads (and the site's access leg) as two-point pieces in the
+/// network's metric projection.
+fn reached_pieces(
+    net: &RoadNetwork,
+    mode: Mode,
+    site: &Snap,
+    site_location: crate::model::LonLat,
+    radius_s: f64,
+    ws: &mut DijkstraWorkspace,
+) -> Vec<LineString<f64>> {
     // Reached extent of each segment from its `a` end and from its `b` end, as fractions.
     let mut extent: HashMap<u32, (f64, f64)> = HashMap::new();
     let mut reach = |seg: u32, from_a: bool, frac: f64| {
@@ -82,24 +176,76 @@ pub fn service_area(
             }
         }
     }
-    if pieces.is_empty() {
+    pieces
+}
+
+/// The area within `buffer_m` of `pieces`: the contour `distance = buffer_m` of the distance to
+/// the nearest piece, sampled at cell centres.
+fn grid_outline(pieces: &[LineString<f64>], buffer_m: f64) -> MultiPolygon<f64> {
+    let points = || pieces.iter().flat_map(|l| l.0.iter());
+    let Some(first) = points().next() else {
         return MultiPolygon(vec![]);
+    };
+    let (mut x0, mut y0, mut x1, mut y1) = (first.x, first.y, first.x, first.y);
+    for c in points() {
+        (x0, y0, x1, y1) = (x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y));
     }
-    // Buffering cost grows with vertices: chain the pieces into polylines and drop vertices
-    // that move the line by less than a fifth of the buffer (invisible in the result).
-    let lines: Vec<LineString<f64>> = chain(pieces)
-        .into_iter()
-        .map(|l| l.simplify(buffer_m / 5.0))
+    let mut cell = buffer_m / CELLS_PER_BUFFER;
+    // Two cells of margin beyond the buffer keep every contour closed inside the grid.
+    let span = |lo: f64, hi: f64, cell: f64| ((hi - lo + 2.0 * buffer_m) / cell).ceil() + 4.0;
+    let cells = span(x0, x1, cell) * span(y0, y1, cell);
+    if cells > MAX_CELLS {
+        cell *= (cells / MAX_CELLS).sqrt();
+    }
+    let (nx, ny) = (span(x0, x1, cell) as usize, span(y0, y1, cell) as usize);
+    let (ox, oy) = (x0 - buffer_m - 2.0 * cell, y0 - buffer_m - 2.0 * cell);
+    // Squared distance to the nearest piece, only where it can be within the buffer (+ a cell,
+    // so the interpolated crossing between two samples is right).
+    let reach = buffer_m + 1.5 * cell;
+    let mut d2 = vec![f64::INFINITY; nx * ny];
+    for piece in pieces {
+        for w in piece.0.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let lo_i = (((a.x.min(b.x) - reach - ox) / cell).floor().max(0.0)) as usize;
+            let hi_i = ((((a.x.max(b.x) + reach - ox) / cell).ceil()) as usize).min(nx - 1);
+            let lo_j = (((a.y.min(b.y) - reach - oy) / cell).floor().max(0.0)) as usize;
+            let hi_j = ((((a.y.max(b.y) + reach - oy) / cell).ceil()) as usize).min(ny - 1);
+            let (dx, dy) = (b.x - a.x, b.y - a.y);
+            let len2 = dx * dx + dy * dy;
+            for j in lo_j..=hi_j {
+                let py = oy + (j as f64 + 0.5) * cell;
+                for i in lo_i..=hi_i {
+                    let px = ox + (i as f64 + 0.5) * cell;
+                    let t = if len2 > 0.0 {
+                        (((px - a.x) * dx + (py - a.y) * dy) / len2).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    let (ex, ey) = (px - a.x - t * dx, py - a.y - t * dy);
+                    let e = ex * ex + ey * ey;
+                    let k = j * nx + i;
+                    if e < d2[k] {
+                        d2[k] = e;
+                    }
+                }
+            }
+        }
+    }
+    // Inside where buffer − distance ≥ 0; far cells are a constant "outside".
+    let values: Vec<f64> = d2
+        .iter()
+        .map(|&e| buffer_m - e.sqrt().min(reach + cell))
         .collect();
-    let style = BufferStyle::new(buffer_m)
-        .line_join(LineJoin::Round(0.5))
-        .line_cap(LineCap::Round(0.5));
-    let buffered = MultiLineString(lines).buffer_with_style(style);
-    use geo::MapCoords;
-    buffered.map_coords(|c| {
-        let p = proj.unproject([c.x, c.y]);
-        coord! {x: p.lon, y: p.lat}
-    })
+    ContourBuilder::new(nx, ny, true)
+        .x_origin(ox)
+        .y_origin(oy)
+        .x_step(cell)
+        .y_step(cell)
+        .contours(&values, &[0.0])
+        .ok()
+        .and_then(|c| c.into_iter().next())
+        .map(|c| c.into_inner().0)
+        .unwrap_or(MultiPolygon(vec![]))
 }
 
 /// Adds the part of segment `seg` between fractions `lo` and `hi` (from its `a` end).
