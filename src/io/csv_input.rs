@@ -16,6 +16,20 @@ pub(crate) fn for_each_row<'a>(
     check_headers: impl FnOnce(&mut Vec<String>) -> Result<()>,
     mut each: impl FnMut(Row<'a>) -> Result<()>,
 ) -> Result<()> {
+    for_each_record(reader, file, check_headers, |headers, record| {
+        each(row_of(file, headers, record))
+    })
+}
+
+/// Like [`for_each_row`] without building a [`Row`] per line, for large files: `each` gets the
+/// headers and the record (fields trimmed) and builds the row with [`row_of`] only where it
+/// needs one (to report a bad value with the row reader's own words).
+pub(crate) fn for_each_record(
+    reader: impl Read,
+    file: &Path,
+    check_headers: impl FnOnce(&mut Vec<String>) -> Result<()>,
+    mut each: impl FnMut(&[String], &csv::StringRecord) -> Result<()>,
+) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(reader);
@@ -26,21 +40,32 @@ pub(crate) fn for_each_row<'a>(
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
     check_headers(&mut headers)?;
-    for record in rdr.records() {
-        let record = record.map_err(|e| csv_error(file, e))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let fields = headers
+    let mut record = csv::StringRecord::new();
+    while rdr
+        .read_record(&mut record)
+        .map_err(|e| csv_error(file, e))?
+    {
+        each(&headers, &record)?;
+    }
+    Ok(())
+}
+
+/// The [`Row`] of one CSV record.
+pub(crate) fn row_of<'a>(
+    file: &'a Path,
+    headers: &[String],
+    record: &csv::StringRecord,
+) -> Row<'a> {
+    let line = record.position().map_or(0, |p| p.line());
+    Row {
+        file,
+        place: format!("line {line}"),
+        fields: headers
             .iter()
             .cloned()
             .zip(record.iter().map(str::to_string))
-            .collect();
-        each(Row {
-            file,
-            place: format!("line {line}"),
-            fields,
-        })?;
+            .collect(),
     }
-    Ok(())
 }
 
 /// Reads one record per row after renaming headers by `options` and checking the `required`

@@ -294,7 +294,6 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
     fn table<'a>(
         path: &'a Path,
         required: &[&str],
-        optional: bool,
         mut each: impl FnMut(&Row<'a>) -> Result<()>,
     ) -> Result<()> {
         let mut n = 0;
@@ -307,7 +306,7 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
                 each(&row)
             },
         )?;
-        if n == 0 && !optional {
+        if n == 0 {
             return Err(Error::file(path, "the file has a header but no rows"));
         }
         Ok(())
@@ -333,7 +332,7 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
     let demand_path = dir.join("demand.csv");
     let (mut demand_ids, mut weights, mut dxy) = (Vec::new(), Vec::new(), Vec::new());
     let mut seen = super::UniqueKeys::new();
-    table(&demand_path, &["id", "x", "y", "weight"], false, |row| {
+    table(&demand_path, &["id", "x", "y", "weight"], |row| {
         demand_ids.push(id(row, &mut seen)?);
         dxy.push((coordinate(row, "x")?, coordinate(row, "y")?));
         weights.push(number(row, "weight")?);
@@ -344,7 +343,7 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
     let (mut sxy, mut site_costs, mut required, mut capacity, mut close_cost) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut seen = super::UniqueKeys::new();
-    table(&sites_path, &["id", "x", "y"], false, |row| {
+    table(&sites_path, &["id", "x", "y"], |row| {
         site_ids.push(id(row, &mut seen)?);
         sxy.push((coordinate(row, "x")?, coordinate(row, "y")?));
         site_costs.push(row.opt_at_most("cost", MAX)?.unwrap_or(0.0));
@@ -364,23 +363,46 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
         };
         let (di, si) = (index(&demand_ids), index(&site_ids));
         let mut pairs = Vec::new();
-        table(
+        // The row reader's checks, whose errors name the line, the column and the value.
+        let checked = |row: &Row| -> Result<(u32, u32, f64)> {
+            let lookup = |index: &HashMap<String, u32>, column: &str| {
+                let id = row.text(column);
+                index.get(&id).copied().ok_or_else(|| {
+                    Error::input(
+                        row.file,
+                        format!("{}, column `{column}`", row.place),
+                        format!("unknown id `{id}`"),
+                    )
+                })
+            };
+            let (i, j) = (lookup(&di, "demand_id")?, lookup(&si, "site_id")?);
+            Ok((i, j, number(row, "cost")?))
+        };
+        let columns = ["demand_id", "site_id", "cost"];
+        let at = std::cell::Cell::new([0usize; 3]);
+        super::csv_input::for_each_record(
+            super::encoding::utf8_reader(Box::new(super::open(&costs_path)?), &costs_path)?,
             &costs_path,
-            &["demand_id", "site_id", "cost"],
-            true,
-            |row| {
-                let lookup = |index: &HashMap<String, u32>, column: &str| {
-                    let id = row.text(column);
-                    index.get(&id).copied().ok_or_else(|| {
-                        Error::input(
-                            row.file,
-                            format!("{}, column `{column}`", row.place),
-                            format!("unknown id `{id}`"),
-                        )
-                    })
+            |h| {
+                super::check_columns(&costs_path, h, &columns)?;
+                at.set(columns.map(|c| h.iter().position(|x| x == c).unwrap_or_default()));
+                Ok(())
+            },
+            |headers, record| {
+                let at = at.get();
+                // costs.csv has a row per pair (137,000 for 1,000 × 200): known ids and a plain
+                // number in range are taken as they are; anything else goes through the row
+                // reader for its error.
+                let fast = (|| {
+                    let i = *di.get(record.get(at[0])?)?;
+                    let j = *si.get(record.get(at[1])?)?;
+                    let c: f64 = record.get(at[2])?.parse().ok()?;
+                    (c.is_finite() && (0.0..=MAX).contains(&c)).then_some((i, j, c))
+                })();
+                let (i, j, c) = match fast {
+                    Some(pair) => pair,
+                    None => checked(&super::csv_input::row_of(&costs_path, headers, record))?,
                 };
-                let (i, j) = (lookup(&di, "demand_id")?, lookup(&si, "site_id")?);
-                let c = number(row, "cost")?;
                 if keep(c) {
                     pairs.push((i, j, c));
                 }
@@ -389,14 +411,7 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
         )?;
         pairs
     } else {
-        (0..sxy.len())
-            .flat_map(|j| (0..dxy.len()).map(move |i| (i, j)))
-            .map(|(i, j)| {
-                let ((x0, y0), (x1, y1)) = (dxy[i], sxy[j]);
-                (i as u32, j as u32, (x0 - x1).hypot(y0 - y1))
-            })
-            .filter(|&(_, _, c)| keep(c))
-            .collect()
+        euclidean_pairs(&dxy, &sxy, max_cost)
     };
     Ok(FacilityInstance {
         name: problem.name.unwrap_or_else(|| {
@@ -416,4 +431,83 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
         p: problem.p,
         budget: problem.budget,
     })
+}
+
+/// Every (demand, site, distance) pair of a Euclidean instance, site by site and demand
+/// ascending, within `max_cost` when given. With a radius, an R-tree of the demands finds the
+/// pairs near each site instead of measuring all `demands × sites` distances; the kept
+/// distances and the `<= max_cost` rule are exactly those of the all-pairs loop.
+fn euclidean_pairs(
+    demands: &[(f64, f64)],
+    sites: &[(f64, f64)],
+    max_cost: Option<f64>,
+) -> Vec<(u32, u32, f64)> {
+    use rstar::RTree;
+    use rstar::primitives::GeomWithData;
+    let distance = |(x0, y0): (f64, f64), (x1, y1): (f64, f64)| (x0 - x1).hypot(y0 - y1);
+    let Some(max) = max_cost else {
+        return (0..sites.len())
+            .flat_map(|j| (0..demands.len()).map(move |i| (i, j)))
+            .map(|(i, j)| (i as u32, j as u32, distance(demands[i], sites[j])))
+            .collect();
+    };
+    let tree = RTree::bulk_load(
+        demands
+            .iter()
+            .enumerate()
+            .map(|(i, &(x, y))| GeomWithData::new([x, y], i as u32))
+            .collect(),
+    );
+    // A hair wider than the radius, so rounding in the squared query loses no pair the exact
+    // rule keeps; the rule itself is applied to the same distance as before.
+    let reach = max * (1.0 + 1e-9) + 1e-9;
+    let mut pairs = Vec::new();
+    let mut near = Vec::new();
+    for (j, &(x, y)) in sites.iter().enumerate() {
+        near.clear();
+        near.extend(
+            tree.locate_within_distance([x, y], reach * reach)
+                .map(|d| d.data),
+        );
+        near.sort_unstable();
+        for &i in &near {
+            let c = distance(demands[i as usize], (x, y));
+            if c <= max {
+                pairs.push((i, j as u32, c));
+            }
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::euclidean_pairs;
+    use rand::{RngExt, SeedableRng};
+
+    #[test]
+    fn pairs_within_a_radius_from_the_index_equal_all_pairs_filtered() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let mut points = |n: usize| -> Vec<(f64, f64)> {
+            (0..n)
+                .map(|_| {
+                    // Whole metres: many pairs exactly at the radius.
+                    let x: u32 = rng.random_range(0..60);
+                    let y: u32 = rng.random_range(0..60);
+                    (x as f64 * 50.0, y as f64 * 50.0)
+                })
+                .collect()
+        };
+        let (demands, sites) = (points(400), points(80));
+        let all = euclidean_pairs(&demands, &sites, None);
+        assert_eq!(all.len(), 400 * 80);
+        for radius in [0.0, 250.0, 500.0, 1234.5] {
+            let expected: Vec<_> = all.iter().copied().filter(|p| p.2 <= radius).collect();
+            assert_eq!(
+                euclidean_pairs(&demands, &sites, Some(radius)),
+                expected,
+                "r = {radius}"
+            );
+        }
+    }
 }
