@@ -163,10 +163,17 @@ fn random_problem(seed: u64) -> PolicyProblem {
             due: 0,
         });
     }
+    // Half the instances serve as under 一村一点: each point and centre its own village only,
+    // several candidates often the same one (the relaxation keeps those villages' rows).
+    let own_village = rng.random_bool(0.5);
     for f in &mut facilities {
-        f.serves = (0..n_villages as u32)
-            .filter(|_| rng.random_bool(if f.role == Role::Regional { 0.5 } else { 0.35 }))
-            .collect();
+        f.serves = if own_village && !f.role.county_level() {
+            vec![rng.random_range(0..n_villages as u32)]
+        } else {
+            (0..n_villages as u32)
+                .filter(|_| rng.random_bool(if f.role == Role::Regional { 0.5 } else { 0.35 }))
+                .collect()
+        };
     }
     let years = rng.random_range(1..3usize);
     let min = rng.random_range(0..=n_county.min(1));

@@ -1,25 +1,28 @@
 //! The decomposition heuristic for policy plans of any size.
 //!
 //! 1. **Centres**: each town needing one starts from the candidate that could serve most of its
-//!    villages with its linkable points; then each town in turn tries every other candidate,
-//!    re-solving the points, and keeps a change that improves the plan (coordinate descent).
+//!    villages with its linkable points; for least cost, each town in turn then tries every
+//!    other candidate, re-solving the points, and keeps a change that improves the plan
+//!    (coordinate descent).
 //! 2. **Points given the centres**: the points linkable to the chosen centres form an ordinary
 //!    covering problem: least-cost set cover (greedy by cost per newly served village, then
 //!    redundant points dropped, dearest first) for full coverage, or the solver core's budgeted
 //!    maximal covering ([`crate::solve::solve_mclp`]) under a budget.
 //! 3. **Closures**: each closable existing facility is closed if the plan stays feasible and
 //!    improves.
-//! 4. **Schedule**: the chosen set is built year by year, each year buying the bundles (a point
-//!    with its centre if that is not built yet) with the most newly served elders per unit cost,
-//!    zero-gain bundles deferred; a budgeted plan then spends what is left on any further
-//!    facility that serves someone new.
+//! 4. **Schedule** (module `schedule`): the chosen set is built year by year, cheapest
+//!    elders first.
+//! 5. **Budgeted plans** (`max_coverage`) then run the Lagrangian relaxation that keeps the
+//!    town rules (module `lagrangian`): every tenth subgradient step its relaxed plan (which
+//!    centre each town opens in which year, and its points' years) is scheduled by the years
+//!    it wants, and the best plan of all is kept. The relaxation's value is the bound.
 //!
-//! The bound relaxes the town and linking rules: the Lagrangian bound of the pooled maximal
-//! covering problem for each year's cumulative budget; for least cost only what every plan
-//! pays, the cheapest centre of every town and the existing facilities that must stay (a weak
-//! bound: the exact model is what proves least-cost plans).
+//! For least cost the bound is only what every plan pays, the cheapest centre of every town
+//! and the existing facilities that must stay (a weak bound: the exact model is what proves
+//! least-cost plans).
 
-use super::{Infeasible, PolicyProblem, PolicySolution};
+use super::schedule::{Paid, build_cost, of_role, paid, schedule, schedule_by, served_by};
+use super::{Infeasible, PolicyProblem, PolicySolution, lagrangian};
 use crate::scenario::{Objective, Role};
 use crate::solve::{self, CoverProblem, Limit, SolveOptions};
 
@@ -44,19 +47,47 @@ pub fn solve(
             "{what} {county_paid}, more than the budgets of all plan years ({total_budget})"
         )));
     }
-    let mut chosen = select(problem, total_budget - county_paid, options)?;
-    for f in county {
+    // Budgeted plans choose their centres from the relaxation below instead of by descent.
+    let descend = problem.objective == Objective::FullCoverage;
+    let mut chosen = select(problem, total_budget - county_paid, options, descend)?;
+    for &f in &county {
         chosen[f] = true;
     }
-    let open_from = schedule(problem, &chosen)?;
+    let mut open_from = schedule(problem, &chosen)?;
     if let Err(v) = problem.check(&open_from) {
         return Err(Infeasible(format!(
             "the heuristic found no plan within every rule ({})",
             v.0
         )));
     }
-    Ok(problem.solution(open_from, bound(problem, options), false, "heuristic"))
+    if problem.objective == Objective::FullCoverage {
+        return Ok(problem.solution(open_from, least_cost_bound(problem), false, "heuristic"));
+    }
+    // The Lagrangian heuristic: every relaxed plan, its county-level centres replaced by the
+    // ones chosen above, scheduled by the years it wants.
+    let value = problem.objective_of(&open_from);
+    let bound = lagrangian::relax(problem, value, RELAX_ITERATIONS, RELAX_EVERY, |want| {
+        let target: Vec<Option<usize>> = (0..want.len())
+            .map(|f| match problem.facilities[f].role {
+                Role::County | Role::Regional => county.contains(&f).then_some(0),
+                _ => want[f],
+            })
+            .collect();
+        let plan = schedule_by(problem, &target).ok()?;
+        problem.check(&plan).ok()?;
+        let value = problem.objective_of(&plan);
+        if problem.better(&plan, &open_from) {
+            open_from = plan;
+        }
+        Some(value)
+    });
+    Ok(problem.solution(open_from, bound, false, "heuristic"))
 }
+
+/// Subgradient steps of the budgeted plan's relaxation, and how often a relaxed plan is
+/// turned into a real one.
+const RELAX_ITERATIONS: usize = 1000;
+const RELAX_EVERY: usize = 10;
 
 /// A plan's quality in its last year: (−elders served, cost, construction); smaller is better.
 type Score = (f64, f64, f64);
@@ -74,12 +105,6 @@ fn centre_candidates(problem: &PolicyProblem) -> Vec<Vec<usize>> {
     by_town
 }
 
-/// What the budgets pay for `f` itself when it is opened (a new point's town subsidy aside).
-fn paid(problem: &PolicyProblem, f: usize) -> f64 {
-    let fac = &problem.facilities[f];
-    if fac.existing { 0.0 } else { fac.paid }
-}
-
 /// An upper bound on what opening `f` ever costs the budgets: its own payment, and for a new
 /// point its town's subsidy per point.
 fn paid_at_most(problem: &PolicyProblem, f: usize) -> f64 {
@@ -94,59 +119,6 @@ fn paid_at_most(problem: &PolicyProblem, f: usize) -> f64 {
 /// Cost counted by the least-cost objective, at most.
 fn life_cost(problem: &PolicyProblem, f: usize) -> f64 {
     paid_at_most(problem, f) + problem.operating_years * problem.facilities[f].operating
-}
-
-/// Estimated construction cost of `f`.
-fn build_cost(problem: &PolicyProblem, f: usize) -> f64 {
-    let fac = &problem.facilities[f];
-    if fac.existing { 0.0 } else { fac.cost }
-}
-
-/// Each town's new points and whether it builds its centre: what a further bundle of
-/// facilities costs the budgets depends on them (the package of 000 §3(2)).
-#[derive(Clone)]
-struct Paid {
-    points: Vec<usize>,
-    centre: Vec<bool>,
-}
-
-impl Paid {
-    fn new(problem: &PolicyProblem) -> Self {
-        Self {
-            points: vec![0; problem.n_towns],
-            centre: vec![false; problem.n_towns],
-        }
-    }
-
-    /// What the budgets pay for opening `bundle` now.
-    fn cost(&self, problem: &PolicyProblem, bundle: &[usize]) -> f64 {
-        let mut after = self.clone();
-        let mut cost = 0.0;
-        for &g in bundle {
-            cost += paid(problem, g);
-            after.add(problem, g);
-        }
-        let towns: std::collections::BTreeSet<usize> = bundle
-            .iter()
-            .filter_map(|&g| problem.facilities[g].town)
-            .collect();
-        for t in towns {
-            cost += problem.points_paid(t, after.points[t], after.centre[t])
-                - problem.points_paid(t, self.points[t], self.centre[t]);
-        }
-        cost
-    }
-
-    fn add(&mut self, problem: &PolicyProblem, f: usize) {
-        let fac = &problem.facilities[f];
-        if let (Some(t), false) = (fac.town, fac.existing) {
-            match fac.role {
-                Role::Village => self.points[t] += 1,
-                Role::Town => self.centre[t] = true,
-                Role::County | Role::Regional => {}
-            }
-        }
-    }
 }
 
 /// The covering problem over facilities `fs` (in that order), each at `cost`, `fixed` ones
@@ -168,13 +140,6 @@ fn cover_over(
         fixed: fs.iter().map(|&f| fixed(f)).collect(),
         limit,
     }
-}
-
-/// The facilities of a county-level role.
-fn of_role(problem: &PolicyProblem, role: Role) -> Vec<usize> {
-    (0..problem.facilities.len())
-        .filter(|&f| problem.facilities[f].role == role)
-        .collect()
 }
 
 /// The centres of a county-level role: the existing ones, and the role's `min` with the
@@ -299,6 +264,7 @@ fn select(
     problem: &PolicyProblem,
     budget: f64,
     options: &SolveOptions,
+    descend: bool,
 ) -> Result<Vec<bool>, Infeasible> {
     let by_town = centre_candidates(problem);
     let n = problem.facilities.len();
@@ -366,7 +332,7 @@ fn select(
     };
     let mut best = complete(problem, &centre, &off, budget, &light);
     // Coordinate descent on the centres.
-    for _pass in 0..3 {
+    for _pass in 0..if descend { 3 } else { 0 } {
         let mut improved = false;
         for (t, cands) in by_town.iter().enumerate() {
             if centre[t].is_none_or(|c| problem.facilities[c].fixed()) {
@@ -527,17 +493,6 @@ fn complete(
     (open, sc)
 }
 
-/// Villages served by the open serving facilities.
-fn served_by(problem: &PolicyProblem, open: &[bool]) -> Vec<bool> {
-    let mut served = vec![false; problem.weights.len()];
-    for (f, fac) in problem.facilities.iter().enumerate() {
-        if open[f] && fac.serving() {
-            fac.serves.iter().for_each(|&v| served[v as usize] = true);
-        }
-    }
-    served
-}
-
 fn score(problem: &PolicyProblem, open: &[bool]) -> Score {
     let served: f64 = served_by(problem, open)
         .iter()
@@ -553,278 +508,34 @@ fn score(problem: &PolicyProblem, open: &[bool]) -> Score {
     )
 }
 
-/// A schedule being built: each facility's first open year, the villages served so far, what
-/// each town has built (for the subsidies), and this year's money left and spent.
-struct Build {
-    open_from: Vec<Option<usize>>,
-    served: Vec<bool>,
-    paid: Paid,
-    avail: f64,
-    spent: f64,
-}
-
-impl Build {
-    /// Whether town `t` already has an open centre.
-    fn has_centre(&self, problem: &PolicyProblem, t: Option<usize>) -> bool {
-        problem
-            .facilities
-            .iter()
-            .enumerate()
-            .any(|(g, fac)| self.open_from[g].is_some() && fac.role == Role::Town && fac.town == t)
-    }
-
-    /// Opens `bundle` in year `y`.
-    fn open(&mut self, problem: &PolicyProblem, bundle: &[usize], y: usize) {
-        let cost = self.paid.cost(problem, bundle);
-        self.avail -= cost;
-        self.spent += cost;
-        for &g in bundle {
-            self.open_from[g] = Some(y);
-            self.paid.add(problem, g);
-            if problem.facilities[g].serving() {
-                for &v in &problem.facilities[g].serves {
-                    self.served[v as usize] = true;
-                }
-            }
-        }
-    }
-
-    /// Buys, in year `y`, the affordable bundles of `pool` facilities with the most newly
-    /// served demand per unit cost, one at a time, until none is left; with `allow_zero` also
-    /// those that serve nobody new. A point whose centre is not open comes bundled with it:
-    /// the chosen one, else the cheapest in a town without a centre yet.
-    fn fill(
-        &mut self,
-        problem: &PolicyProblem,
-        chosen: &[bool],
-        y: usize,
-        pool: &dyn Fn(usize) -> bool,
-        allow_zero: bool,
-    ) {
-        let n = problem.facilities.len();
-        loop {
-            let mut best: Option<(Vec<usize>, f64, f64)> = None;
-            for f in 0..n {
-                if self.open_from[f].is_some() || !pool(f) || y > problem.facilities[f].due {
-                    continue;
-                }
-                let fac = &problem.facilities[f];
-                if fac.role.county_level()
-                    || (fac.role == Role::Town && self.has_centre(problem, fac.town))
-                {
-                    continue;
-                }
-                let mut bundle = vec![f];
-                if fac.new_point()
-                    && fac.needs_link
-                    && !fac.links.iter().any(|&c| self.open_from[c].is_some())
-                {
-                    let centre = fac
-                        .links
-                        .iter()
-                        .copied()
-                        .filter(|&c| {
-                            pool(c)
-                                && y <= problem.facilities[c].due
-                                && !self.has_centre(problem, problem.facilities[c].town)
-                        })
-                        .min_by(|&a, &b| {
-                            (!chosen[a], paid(problem, a), build_cost(problem, a))
-                                .partial_cmp(&(
-                                    !chosen[b],
-                                    paid(problem, b),
-                                    build_cost(problem, b),
-                                ))
-                                .unwrap_or(std::cmp::Ordering::Equal)
-                                .then(a.cmp(&b))
-                        });
-                    match centre {
-                        Some(c) => bundle.push(c),
-                        None => continue,
-                    }
-                }
-                let cost = self.paid.cost(problem, &bundle);
-                if cost > self.avail * (1.0 + 1e-12) + 1e-9 {
-                    continue;
-                }
-                let mut new = vec![false; problem.weights.len()];
-                for &g in &bundle {
-                    for &v in &problem.facilities[g].serves {
-                        new[v as usize] |= !self.served[v as usize];
-                    }
-                }
-                let gain: f64 = new
-                    .iter()
-                    .zip(&problem.weights)
-                    .filter(|(n, _)| **n)
-                    .map(|(_, w)| w)
-                    .sum();
-                if gain <= 0.0 && !allow_zero {
-                    continue;
-                }
-                let ratio = if cost > 0.0 {
-                    gain / cost
-                } else {
-                    f64::INFINITY
-                };
-                let better = match &best {
-                    None => true,
-                    Some((_, r, g)) => ratio > *r || (ratio == *r && gain > *g),
-                };
-                if better {
-                    best = Some((bundle, ratio, gain));
-                }
-            }
-            let Some((bundle, _, _)) = best else { break };
-            self.open(problem, &bundle, y);
-        }
-    }
-}
-
-/// Builds the chosen set year by year (see the module docs); chosen county centres are built
-/// in the year they are due, their money kept back in the years before.
-pub(crate) fn schedule(
-    problem: &PolicyProblem,
-    chosen: &[bool],
-) -> Result<Vec<Option<usize>>, Infeasible> {
+/// A lower bound on the least-cost plan's cost (see the module docs).
+fn least_cost_bound(problem: &PolicyProblem) -> f64 {
     let n = problem.facilities.len();
-    let years = problem.n_years();
-    let last = years - 1;
-    let open_from: Vec<Option<usize>> = (0..n)
-        .map(|f| (problem.facilities[f].existing && chosen[f]).then_some(0))
-        .collect();
-    let open: Vec<bool> = open_from.iter().map(Option::is_some).collect();
-    let mut build = Build {
-        served: served_by(problem, &open),
-        open_from,
-        paid: Paid::new(problem),
-        avail: 0.0,
-        spent: 0.0,
-    };
-    // County and regional centres, each role built in the year it is due (a regional target's
-    // year if earlier).
-    let levels: Vec<(Vec<usize>, usize)> = [Role::County, Role::Regional]
-        .into_iter()
-        .map(|role| {
-            let fs: Vec<usize> = of_role(problem, role)
-                .into_iter()
-                .filter(|&f| chosen[f] && build.open_from[f].is_none())
-                .collect();
-            let mut due = problem.rule(role).by.min(last);
-            if role == Role::Regional {
-                due = problem.targets.iter().map(|t| t.by).fold(due, usize::min);
-            }
-            (fs, due)
+    let own =
+        |f: usize| paid(problem, f) + problem.operating_years * problem.facilities[f].operating;
+    let by_town = centre_candidates(problem);
+    let mut lb: f64 = (0..problem.n_towns)
+        .filter(|&t| problem.needs_centre[t])
+        .map(|t| {
+            by_town[t]
+                .iter()
+                .map(|&f| own(f))
+                .fold(f64::INFINITY, f64::min)
         })
-        .collect();
-    let in_chosen = |f: usize| chosen[f];
-    let any_new = |f: usize| !problem.facilities[f].existing;
-    let (mut spent_before, mut budget_before) = (0.0, 0.0);
-    for y in 0..years {
-        budget_before += problem.budgets[y];
-        build.avail = if problem.carry_over {
-            budget_before - spent_before
-        } else {
-            problem.budgets[y]
-        };
-        build.spent = 0.0;
-        let mut held = 0.0;
-        for (fs, due) in &levels {
-            if y == *due {
-                build.open(problem, fs, y);
-            } else if y < *due && problem.carry_over {
-                // Keep back what they need beyond the money still to come by then.
-                let to_come: f64 = problem.budgets[y + 1..=*due].iter().sum();
-                let needs: f64 = fs.iter().map(|&f| paid(problem, f)).sum();
-                held += (needs - to_come).max(0.0);
-            }
-        }
-        build.avail -= held;
-        build.fill(problem, chosen, y, &in_chosen, false);
-        if y == last || !problem.carry_over {
-            // Facilities that serve nobody new (centres required by the rules) are bought
-            // when nothing better is left, at the latest in the last year (or their tier's).
-            build.fill(problem, chosen, y, &in_chosen, true);
-            if problem.objective == Objective::MaxCoverage {
-                // Left-over money: anything that serves someone new and keeps the rules.
-                build.fill(problem, chosen, y, &any_new, false);
-            }
-        } else {
-            let due_now = |f: usize| chosen[f] && problem.facilities[f].due == y;
-            build.fill(problem, chosen, y, &due_now, true);
-        }
-        spent_before += build.spent;
+        .filter(|c| c.is_finite())
+        .sum();
+    // Fixed village facilities operate whatever the plan; the county's minimum of care
+    // centres is paid, at the cheapest.
+    lb += (0..n)
+        .filter(|&f| problem.facilities[f].fixed() && problem.facilities[f].role == Role::Village)
+        .map(own)
+        .sum::<f64>();
+    for role in [Role::County, Role::Regional] {
+        let mut level: Vec<f64> = of_role(problem, role).into_iter().map(own).collect();
+        level.sort_by(f64::total_cmp);
+        lb += level.iter().take(problem.rule(role).min).sum::<f64>();
     }
-    let open_from = build.open_from;
-    // Points left unbuilt only serve fewer; a missing centre breaks the rules.
-    if let Some(f) = (0..n)
-        .find(|&f| chosen[f] && open_from[f].is_none() && problem.facilities[f].role == Role::Town)
-    {
-        return Err(Infeasible(format!(
-            "the yearly budgets cannot fund a centre in every town by its year (facility {f} left unbuilt); raise a budget or allow carry_over"
-        )));
-    }
-    Ok(open_from)
-}
-
-/// A bound on the best plan (see the module docs).
-fn bound(problem: &PolicyProblem, options: &SolveOptions) -> f64 {
-    let n = problem.facilities.len();
-    match problem.objective {
-        Objective::MaxCoverage => {
-            // Serving facilities pooled, each at what it alone costs (a point's town subsidy
-            // may be nothing, inside the package): no plan serves more in any year.
-            let serving: Vec<usize> = (0..n)
-                .filter(|&f| problem.facilities[f].serving())
-                .collect();
-            let mut cumulative = 0.0;
-            let mut total = 0.0;
-            for &b in &problem.budgets {
-                cumulative += b;
-                let cover = cover_over(
-                    problem,
-                    &serving,
-                    |f| paid(problem, f),
-                    |f| problem.facilities[f].fixed(),
-                    Limit::Budget(cumulative),
-                );
-                let lower = 0.0;
-                total +=
-                    solve::lagrangian::upper_bound(&cover, lower, options.bound_iterations.max(50));
-            }
-            total
-        }
-        Objective::FullCoverage => {
-            let own = |f: usize| {
-                paid(problem, f) + problem.operating_years * problem.facilities[f].operating
-            };
-            let by_town = centre_candidates(problem);
-            let mut lb: f64 = (0..problem.n_towns)
-                .filter(|&t| problem.needs_centre[t])
-                .map(|t| {
-                    by_town[t]
-                        .iter()
-                        .map(|&f| own(f))
-                        .fold(f64::INFINITY, f64::min)
-                })
-                .filter(|c| c.is_finite())
-                .sum();
-            // Fixed village facilities operate whatever the plan; the county's minimum of
-            // care centres is paid, at the cheapest.
-            lb += (0..n)
-                .filter(|&f| {
-                    problem.facilities[f].fixed() && problem.facilities[f].role == Role::Village
-                })
-                .map(own)
-                .sum::<f64>();
-            for role in [Role::County, Role::Regional] {
-                let mut level: Vec<f64> = of_role(problem, role).into_iter().map(own).collect();
-                level.sort_by(f64::total_cmp);
-                lb += level.iter().take(problem.rule(role).min).sum::<f64>();
-            }
-            // Points add nothing here: the least-cost plan need not serve every village a
-            // point could (it serves the most the rules allow), so no point is certain.
-            lb
-        }
-    }
+    // Points add nothing here: the least-cost plan need not serve every village a point could
+    // (it serves the most the rules allow), so no point is certain.
+    lb
 }

@@ -37,9 +37,12 @@ pub fn solve(
         .facilities
         .iter()
         .any(|f| f.role == Role::County && !f.fixed());
-    // Construction is a criterion of its own only where the budgets pay something else.
+    // Construction is a criterion of its own only where least cost counts something else:
+    // the budgets pay subsidies, or operation adds to it (plans of equal cost may then
+    // differ in construction).
     let subsidised = problem.facilities.iter().any(|f| f.paid != f.cost)
-        || problem.point_subsidy.iter().any(|s| s.point > 0.0);
+        || problem.point_subsidy.iter().any(|s| s.point > 0.0)
+        || (problem.operating_years > 0.0 && problem.facilities.iter().any(|f| f.operating > 0.0));
     let several_years = problem.n_years() > 1;
     let stages: Vec<Goal> = match problem.objective {
         Objective::FullCoverage => vec![

@@ -47,12 +47,15 @@
 //! to the MILP ([`milp`]), warm-started from the heuristic. Larger ones use the
 //! decomposition heuristic ([`heuristic`]): county centres by maximal covering, centres per
 //! town by local search, points by the solver core's covering methods given the centres, then
-//! a schedule by elder-years per cost; its bound comes from a relaxation without the town and
-//! linking rules.
+//! a schedule by elder-years per cost. A budgeted plan then follows a Lagrangian relaxation
+//! of the budgets that keeps the town and linking rules (solved town by town exactly), whose
+//! relaxed plans are scheduled into real ones and whose value is the reported bound.
 
 pub mod audit;
 pub mod heuristic;
+mod lagrangian;
 pub mod milp;
+mod schedule;
 
 use crate::scenario::{Objective, Role, Subsidy};
 use crate::solve::Status;
@@ -357,6 +360,13 @@ impl PolicyProblem {
         }
     }
 
+    /// What the budgets pay for facility `f` itself when it is opened: its `paid`, nothing
+    /// for an existing one (a new point's town subsidy aside).
+    pub(crate) fn own_payment(&self, f: usize) -> f64 {
+        let fac = &self.facilities[f];
+        if fac.existing { 0.0 } else { fac.paid }
+    }
+
     /// The count rule of a county-level role.
     pub fn rule(&self, role: Role) -> CountyRule {
         match role {
@@ -657,7 +667,7 @@ pub fn solve(
         // A safeguard on the solver: the heuristic's schedule of the same sites must not do
         // better; if it does, take it and claim no proof.
         let chosen: Vec<bool> = open_from.iter().map(Option::is_some).collect();
-        match heuristic::schedule(problem, &chosen) {
+        match schedule::schedule(problem, &chosen) {
             Ok(s) if problem.check(&s).is_ok() && problem.better(&s, &open_from) => (s, false),
             _ => (open_from, proven),
         }
