@@ -4,7 +4,14 @@
 //! ```text
 //! cargo run --release --example scale                       # 2,000,000 nodes, 20,000 sites, 100,000 villages, 30 min
 //! cargo run --release --example scale -- --nodes 250000 --sites 2000 --villages 10000 --p 50
+//! cargo run --release --example scale -- --write /tmp/county   # the county as input files
 //! ```
+//!
+//! With `--write DIR` it writes the generated county as a user's files (`villages.csv`,
+//! `sites.csv`, `roads.csv.gz`) and two policy scenarios on them over two years,
+//! `max_coverage.toml` (every town's cheapest centre and half of what the new points cost)
+//! and `full_coverage.toml` (everything), then stops; time `carecover solve DIR/max_coverage.toml --out OUT`
+//! as a user runs it (summary.json has each stage's time).
 //!
 //! Prints each stage's wall time, the travel-time speed-up from 1 to N threads (and checks that
 //! both runs give identical results), and the peak resident memory (VmHWM).
@@ -66,6 +73,14 @@ fn main() {
         county.roads.len(),
         county.sites.len()
     );
+
+    if let Some(dir) = std::env::args()
+        .position(|a| a == "--write")
+        .and_then(|i| std::env::args().nth(i + 1))
+    {
+        write_county(&county, std::path::Path::new(&dir));
+        return;
+    }
 
     let t = Instant::now();
     let net = RoadNetwork::build(&county.roads, &NetworkOptions::default());
@@ -148,4 +163,85 @@ fn main() {
         100.0 * sol.gap
     );
     println!("peak memory         {:>8.0} MB", peak_rss_mb());
+}
+
+/// Writes the county's files and its two policy scenarios into `dir`.
+fn write_county(county: &carecover::synth::SynthCounty, dir: &std::path::Path) {
+    let t = Instant::now();
+    county
+        .write_files(dir)
+        .expect("the county's files are written");
+    // Budgets: every town's cheapest centre (an existing nursing home is upgraded at its
+    // cost) and half of what the new points cost (so a budgeted plan must choose), or
+    // everything for least cost.
+    let cost_of = |kind: &dyn Fn(&str) -> bool| -> f64 {
+        county
+            .sites
+            .iter()
+            .filter(|s| kind(&s.kind) && !(s.existing && s.kind == "village_point"))
+            .filter_map(|s| s.cost)
+            .sum()
+    };
+    let mut cheapest = std::collections::BTreeMap::<&str, f64>::new();
+    for s in county.sites.iter().filter(|s| s.kind != "village_point") {
+        let c = s.cost.unwrap_or(0.0);
+        let e = cheapest.entry(s.town.as_str()).or_insert(f64::INFINITY);
+        *e = e.min(c);
+    }
+    let centres: f64 = cheapest.values().sum();
+    let points = cost_of(&|k| k == "village_point");
+    let all = cost_of(&|_| true);
+    for (objective, budget) in [
+        ("max_coverage", centres + 0.5 * points),
+        ("full_coverage", all),
+    ] {
+        let text = format!(
+            r#"# A generated county (carecover::synth) at scale, written by `--example scale -- --write`.
+name = "scale_{objective}"
+seed = 1
+
+[inputs]
+villages = "villages.csv"
+sites = "sites.csv"
+roads = "roads.csv.gz"
+
+[policy]
+objective = "{objective}"
+operating_years = 5
+
+[[policy.years]]
+year = 2025
+budget = {b1}
+
+[[policy.years]]
+year = 2026
+budget = {b2}
+
+[[tier]]
+name = "town_centre"
+role = "town"
+mode = "drive"
+radius_min = 15
+site_kinds = ["townhall", "clinic", "nursing_home"]
+operating_cost = 80000
+
+[[tier]]
+name = "village_point"
+role = "village"
+mode = "walk"
+radius_min = 15
+link_radius_min = 20
+site_kinds = ["village_point"]
+operating_cost = 5000
+"#,
+            b1 = (0.6 * budget).round(),
+            b2 = (0.4 * budget).round(),
+        );
+        std::fs::write(dir.join(format!("{objective}.toml")), text).expect("scenario written");
+    }
+    println!(
+        "wrote {} in {:.2} s: villages.csv, sites.csv, roads.csv.gz, max_coverage.toml, full_coverage.toml",
+        dir.display(),
+        t.elapsed().as_secs_f64()
+    );
 }

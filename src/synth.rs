@@ -67,6 +67,73 @@ fn normal(rng: &mut impl Rng) -> f64 {
     (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
+impl SynthCounty {
+    /// Writes the county as a user's input files in `dir`: `villages.csv`, `sites.csv` (the
+    /// columns README.md documents) and `roads.csv.gz` (a WKT `LINESTRING` per road with its
+    /// class and speed), so that a scale run reads, snaps and writes like any county.
+    pub fn write_files(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        use std::io::Write;
+        std::fs::create_dir_all(dir)?;
+        let mut v = csv::Writer::from_path(dir.join("villages.csv"))?;
+        v.write_record(["id", "name", "town", "lon", "lat", "population", "elders"])?;
+        for x in &self.villages {
+            let population = x.population.map_or(String::new(), |p| p.to_string());
+            v.write_record([
+                x.key.as_str(),
+                &x.name,
+                &x.town,
+                &format!("{:.7}", x.location.lon),
+                &format!("{:.7}", x.location.lat),
+                &population,
+                &x.elders.to_string(),
+            ])?;
+        }
+        v.flush()?;
+        let mut s = csv::Writer::from_path(dir.join("sites.csv"))?;
+        s.write_record([
+            "id", "name", "town", "kind", "lon", "lat", "cost", "existing", "facility", "capacity",
+            "village",
+        ])?;
+        let text = |x: Option<f64>| x.map_or(String::new(), |c| c.to_string());
+        for x in &self.sites {
+            s.write_record([
+                x.key.as_str(),
+                &x.name,
+                &x.town,
+                &x.kind,
+                &format!("{:.7}", x.location.lon),
+                &format!("{:.7}", x.location.lat),
+                &text(x.cost),
+                if x.existing { "1" } else { "0" },
+                x.facility.as_deref().unwrap_or(""),
+                &text(x.capacity),
+                x.village.as_deref().unwrap_or(""),
+            ])?;
+        }
+        s.flush()?;
+        let file = std::fs::File::create(dir.join("roads.csv.gz"))?;
+        let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+        let mut r = csv::Writer::from_writer(gz);
+        r.write_record(["highway", "speed_kmh", "wkt"])?;
+        for line in &self.roads {
+            let points: Vec<String> = line
+                .coords
+                .iter()
+                .map(|c| format!("{:.7} {:.7}", c.lon, c.lat))
+                .collect();
+            r.write_record([
+                line.highway.as_str(),
+                &text(line.speed_kmh),
+                &format!("LINESTRING({})", points.join(", ")),
+            ])?;
+        }
+        r.into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+            .finish()?
+            .flush()
+    }
+}
+
 /// Generates a county.
 pub fn generate(p: &SynthParams) -> SynthCounty {
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);

@@ -280,3 +280,68 @@ fn a_gbk_shapefile_without_its_cpg_reads_like_with_it() {
     let without = io::load_villages(&tmp.path().join("villages.shp"), &options).unwrap();
     assert_eq!(without, with_cpg);
 }
+
+/// A generated county written as a user's files (the scale benchmark's inputs) reads back as
+/// the same villages, sites and roads.
+#[test]
+fn generated_county_files_read_back_as_generated() {
+    use carecover::synth::{SynthParams, generate};
+    let county = generate(&SynthParams {
+        road_nodes: 900,
+        villages: 60,
+        towns: 3,
+        sites: 40,
+        spacing_m: 300.0,
+        seed: 3,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    county.write_files(dir.path()).unwrap();
+    let options = io::TableOptions::default();
+    let villages = io::load_villages(&dir.path().join("villages.csv"), &options).unwrap();
+    let sites = io::load_sites(&dir.path().join("sites.csv"), &options).unwrap();
+    let roads = io::load_roads(&dir.path().join("roads.csv.gz")).unwrap();
+    let near = |a: carecover::model::LonLat, b: carecover::model::LonLat| {
+        (a.lon - b.lon).abs() < 1e-6 && (a.lat - b.lat).abs() < 1e-6
+    };
+    assert_eq!(villages.len(), county.villages.len());
+    for (a, b) in villages.iter().zip(&county.villages) {
+        assert_eq!(
+            (&a.key, &a.town, a.elders, a.population),
+            (&b.key, &b.town, b.elders, b.population)
+        );
+        assert!(near(a.location, b.location));
+    }
+    assert_eq!(sites.len(), county.sites.len());
+    for (a, b) in sites.iter().zip(&county.sites) {
+        assert_eq!(
+            (
+                &a.key,
+                &a.kind,
+                &a.town,
+                a.cost,
+                a.existing,
+                &a.facility,
+                a.capacity,
+                &a.village
+            ),
+            (
+                &b.key,
+                &b.kind,
+                &b.town,
+                b.cost,
+                b.existing,
+                &b.facility,
+                b.capacity,
+                &b.village
+            )
+        );
+        assert!(near(a.location, b.location));
+    }
+    assert_eq!(roads.len(), county.roads.len());
+    for (a, b) in roads.iter().zip(&county.roads) {
+        assert_eq!((&a.highway, a.coords.len()), (&b.highway, b.coords.len()));
+        assert!(a.coords.iter().zip(&b.coords).all(|(p, q)| near(*p, *q)));
+        let (sa, sb) = (a.speed_kmh.unwrap(), b.speed_kmh.unwrap());
+        assert!((sa - sb).abs() < 1e-9, "speed {sa} against {sb}");
+    }
+}

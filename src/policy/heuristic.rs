@@ -53,19 +53,21 @@ pub fn solve(
     for &f in &county {
         chosen[f] = true;
     }
-    let mut open_from = schedule(problem, &chosen)?;
-    if let Err(v) = problem.check(&open_from) {
-        return Err(Infeasible(format!(
+    let first = schedule(problem, &chosen).and_then(|plan| match problem.check(&plan) {
+        Ok(()) => Ok(plan),
+        Err(v) => Err(Infeasible(format!(
             "the heuristic found no plan within every rule ({})",
             v.0
-        )));
-    }
+        ))),
+    });
     if problem.objective == Objective::FullCoverage {
-        return Ok(problem.solution(open_from, least_cost_bound(problem), false, "heuristic"));
+        return Ok(problem.solution(first?, least_cost_bound(problem), false, "heuristic"));
     }
     // The Lagrangian heuristic: every relaxed plan, its county-level centres replaced by the
-    // ones chosen above, scheduled by the years it wants.
-    let value = problem.objective_of(&open_from);
+    // ones chosen above, scheduled by the years it wants; it may find a plan where the first
+    // schedule found none.
+    let mut best = first.as_ref().ok().cloned();
+    let value = best.as_ref().map_or(0.0, |p| problem.objective_of(p));
     let bound = lagrangian::relax(problem, value, RELAX_ITERATIONS, RELAX_EVERY, |want| {
         let target: Vec<Option<usize>> = (0..want.len())
             .map(|f| match problem.facilities[f].role {
@@ -76,12 +78,15 @@ pub fn solve(
         let plan = schedule_by(problem, &target).ok()?;
         problem.check(&plan).ok()?;
         let value = problem.objective_of(&plan);
-        if problem.better(&plan, &open_from) {
-            open_from = plan;
+        if best.as_ref().is_none_or(|b| problem.better(&plan, b)) {
+            best = Some(plan);
         }
         Some(value)
     });
-    Ok(problem.solution(open_from, bound, false, "heuristic"))
+    match best {
+        Some(plan) => Ok(problem.solution(plan, bound, false, "heuristic")),
+        None => Err(first.expect_err("no plan only where the first schedule failed")),
+    }
 }
 
 /// Subgradient steps of the budgeted plan's relaxation, and how often a relaxed plan is
@@ -369,7 +374,9 @@ fn select(
             }
         }
     }
-    Ok(complete(problem, &centre, &off, budget, options).0)
+    // A budgeted plan's points are chosen again by the relaxation: a light search will do.
+    let last = if descend { options } else { &light };
+    Ok(complete(problem, &centre, &off, budget, last).0)
 }
 
 /// Every facility of `open` opened in the first year.

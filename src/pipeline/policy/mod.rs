@@ -15,7 +15,7 @@ mod explain;
 mod inputs;
 mod outcome;
 
-use explain::{relocate, unserved_reason};
+use explain::{Reasons, relocate};
 pub(super) use inputs::Inputs;
 use inputs::{Townships, build_cost, demand_weights, hosts, operates_as, townships};
 pub use outcome::{
@@ -420,6 +420,13 @@ pub(super) fn plan(
         }
     }
     let served_from = problem.served_from(&solution.open_from);
+    let reasons = Reasons::new(
+        &problem,
+        &solution,
+        &fac_site,
+        inp,
+        (0..inp.villages.len()).filter_map(serve_of_village),
+    );
     let village_plans: Vec<VillagePlan> = (0..inp.villages.len())
         .map(|v| {
             let id = VillageId(v as u32);
@@ -445,14 +452,10 @@ pub(super) fn plan(
                     }
                 }
                 None => Service::Unserved {
-                    reason: unserved_reason(
+                    reason: reasons.why(
                         v,
                         serve_of_village(v),
                         kinds[town_of(&inp.villages[v].town).expect("a township")],
-                        &problem,
-                        &solution,
-                        &fac_site,
-                        inp,
                     ),
                 },
             };
