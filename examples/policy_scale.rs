@@ -51,44 +51,9 @@ fn scenario(objective: &str, budget: f64, exact_max: usize, time_limit: f64) -> 
     } else {
         ""
     };
-    let text = format!(
-        r#"
-name = "synthetic"
-[inputs]
-villages = "generated"
-sites = "generated"
-roads = "generated"
-[policy]
-objective = "{objective}"
-operating_years = 5
-exact_max_variables = {exact_max}
-time_limit_s = {time_limit}
-[[policy.years]]
-year = 2025
-budget = {b1}
-[[policy.years]]
-year = 2026
-budget = {b2}
-{packages}
-[[tier]]
-name = "town_centre"
-role = "town"
-mode = "drive"
-radius_min = 15
-site_kinds = ["townhall", "clinic", "nursing_home"]
-operating_cost = 80000
-[[tier]]
-name = "village_point"
-role = "village"
-mode = "walk"
-radius_min = 15
-link_radius_min = 20
-site_kinds = ["village_point"]
-operating_cost = 5000
-"#,
-        b1 = (budget * 0.6).round(),
-        b2 = (budget * 0.4).round(),
-    );
+    let policy =
+        format!("exact_max_variables = {exact_max}\ntime_limit_s = {time_limit}\n{packages}");
+    let text = carecover::synth::policy_scenario("synthetic", objective, budget, None, &policy);
     Scenario::parse(&text, Path::new("synthetic.toml")).expect("scenario parses")
 }
 

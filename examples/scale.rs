@@ -195,48 +195,9 @@ fn write_county(county: &carecover::synth::SynthCounty, dir: &std::path::Path) {
         ("max_coverage", centres + 0.5 * points),
         ("full_coverage", all),
     ] {
-        let text = format!(
-            r#"# A generated county (carecover::synth) at scale, written by `--example scale -- --write`.
-name = "scale_{objective}"
-seed = 1
-
-[inputs]
-villages = "villages.csv"
-sites = "sites.csv"
-roads = "roads.csv.gz"
-
-[policy]
-objective = "{objective}"
-operating_years = 5
-
-[[policy.years]]
-year = 2025
-budget = {b1}
-
-[[policy.years]]
-year = 2026
-budget = {b2}
-
-[[tier]]
-name = "town_centre"
-role = "town"
-mode = "drive"
-radius_min = 15
-site_kinds = ["townhall", "clinic", "nursing_home"]
-operating_cost = 80000
-
-[[tier]]
-name = "village_point"
-role = "village"
-mode = "walk"
-radius_min = 15
-link_radius_min = 20
-site_kinds = ["village_point"]
-operating_cost = 5000
-"#,
-            b1 = (0.6 * budget).round(),
-            b2 = (0.4 * budget).round(),
-        );
+        let files = Some(["villages.csv", "sites.csv", "roads.csv.gz"]);
+        let name = format!("scale_{objective}");
+        let text = carecover::synth::policy_scenario(&name, objective, budget, files, "");
         std::fs::write(dir.join(format!("{objective}.toml")), text).expect("scenario written");
     }
     println!(

@@ -134,6 +134,65 @@ impl SynthCounty {
     }
 }
 
+/// The policy scenario generated counties are planned under in the benchmarks and tests, as
+/// TOML: town centres at a townhall, clinic or nursing home (15 minutes' drive), village points
+/// (15 minutes' walk, linked to their centre within 20 minutes' drive), 5 operating years,
+/// and `budget` split 60/40 over 2025 and 2026. `inputs`: the villages, sites and roads files,
+/// or `None` for a county handed to `pipeline::prepare_loaded`; `policy`: further lines of the
+/// `[policy]` table (keys first, then sub-tables such as `[policy.subsidy.town]`).
+pub fn policy_scenario(
+    name: &str,
+    objective: &str,
+    budget: f64,
+    inputs: Option<[&str; 3]>,
+    policy: &str,
+) -> String {
+    let [villages, sites, roads] = inputs.unwrap_or(["generated"; 3]);
+    format!(
+        r#"# A generated county (carecover::synth).
+name = "{name}"
+seed = 1
+
+[inputs]
+villages = "{villages}"
+sites = "{sites}"
+roads = "{roads}"
+
+[policy]
+objective = "{objective}"
+operating_years = 5
+{policy}
+
+[[policy.years]]
+year = 2025
+budget = {b1}
+
+[[policy.years]]
+year = 2026
+budget = {b2}
+
+[[tier]]
+name = "town_centre"
+role = "town"
+mode = "drive"
+radius_min = 15
+site_kinds = ["townhall", "clinic", "nursing_home"]
+operating_cost = 80000
+
+[[tier]]
+name = "village_point"
+role = "village"
+mode = "walk"
+radius_min = 15
+link_radius_min = 20
+site_kinds = ["village_point"]
+operating_cost = 5000
+"#,
+        b1 = (0.6 * budget).round(),
+        b2 = (0.4 * budget).round(),
+    )
+}
+
 /// Generates a county.
 pub fn generate(p: &SynthParams) -> SynthCounty {
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);

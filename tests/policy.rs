@@ -541,42 +541,13 @@ fn budgeted_plans_on_a_generated_county_are_near_the_optimum_with_a_tight_bound(
         .filter_map(|s| s.cost)
         .sum();
     let solve = |exact_max: usize| {
-        let text = format!(
-            r#"
-name = "generated"
-[inputs]
-villages = "generated"
-sites = "generated"
-roads = "generated"
-[policy]
-objective = "max_coverage"
-operating_years = 5
-exact_max_variables = {exact_max}
-time_limit_s = 120
-[[policy.years]]
-year = 2025
-budget = {b1}
-[[policy.years]]
-year = 2026
-budget = {b2}
-[[tier]]
-name = "town_centre"
-role = "town"
-mode = "drive"
-radius_min = 15
-site_kinds = ["townhall", "clinic", "nursing_home"]
-operating_cost = 80000
-[[tier]]
-name = "village_point"
-role = "village"
-mode = "walk"
-radius_min = 15
-link_radius_min = 20
-site_kinds = ["village_point"]
-operating_cost = 5000
-"#,
-            b1 = (0.36 * all).round(),
-            b2 = (0.24 * all).round(),
+        let policy = format!("exact_max_variables = {exact_max}\ntime_limit_s = 120");
+        let text = carecover::synth::policy_scenario(
+            "generated",
+            "max_coverage",
+            0.6 * all,
+            None,
+            &policy,
         );
         let scenario = Scenario::parse(&text, std::path::Path::new("generated.toml")).unwrap();
         let quiet = Progress::new(true);
