@@ -97,6 +97,29 @@ const RELAX_EVERY: usize = 10;
 /// A plan's quality in its last year: (−elders served, cost, construction); smaller is better.
 type Score = (f64, f64, f64);
 
+/// A point's rank in the least-cost greedy, smaller first: cost per newly served village,
+/// then more villages, less construction, the lower index.
+#[derive(PartialEq)]
+struct GreedyKey(f64, usize, f64, usize);
+
+impl Eq for GreedyKey {}
+
+impl PartialOrd for GreedyKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for GreedyKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0
+            .total_cmp(&other.0)
+            .then(other.1.cmp(&self.1))
+            .then(self.2.total_cmp(&other.2))
+            .then(self.3.cmp(&other.3))
+    }
+}
+
 /// The facilities of each town's centre candidates.
 fn centre_candidates(problem: &PolicyProblem) -> Vec<Vec<usize>> {
     let mut by_town = vec![Vec::new(); problem.n_towns];
@@ -427,29 +450,33 @@ fn complete(
         (0..n)
             .filter(|&f| base[f])
             .for_each(|f| state.add(problem, f));
-        let mut picked: Vec<usize> = Vec::new();
-        loop {
-            let best = allowed
+        // Greedy by cost per newly served village (then more villages, less construction,
+        // lower index), lazily: a point's cost only grows (past its town's package) and its
+        // gain only falls, so a key recomputed no worse than the best left is the best.
+        let offer = |f: usize, served: &[bool], state: &Paid| {
+            let gain = problem.facilities[f]
+                .serves
                 .iter()
-                .copied()
-                .filter(|&f| !open[f])
-                .filter_map(|f| {
-                    let gain = problem.facilities[f]
-                        .serves
-                        .iter()
-                        .filter(|&&v| !served[v as usize])
-                        .count();
-                    let cost = state.cost(problem, &[f])
-                        + problem.operating_years * problem.facilities[f].operating;
-                    (gain > 0).then(|| (f, cost / gain as f64, gain, build_cost(problem, f)))
-                })
-                .min_by(|a, b| {
-                    a.1.total_cmp(&b.1)
-                        .then(b.2.cmp(&a.2))
-                        .then(a.3.total_cmp(&b.3))
-                        .then(a.0.cmp(&b.0))
-                });
-            let Some((f, ..)) = best else { break };
+                .filter(|&&v| !served[v as usize])
+                .count();
+            let cost = state.cost(problem, &[f])
+                + problem.operating_years * problem.facilities[f].operating;
+            (gain > 0).then(|| GreedyKey(cost / gain as f64, gain, build_cost(problem, f), f))
+        };
+        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<GreedyKey>> = allowed
+            .iter()
+            .filter_map(|&f| offer(f, &served, &state).map(std::cmp::Reverse))
+            .collect();
+        let mut picked: Vec<usize> = Vec::new();
+        while let Some(std::cmp::Reverse(key)) = heap.pop() {
+            let f = key.3;
+            let Some(fresh) = offer(f, &served, &state) else {
+                continue;
+            };
+            if heap.peek().is_some_and(|top| top.0 < fresh) {
+                heap.push(std::cmp::Reverse(fresh));
+                continue;
+            }
             open[f] = true;
             state.add(problem, f);
             picked.push(f);
@@ -458,7 +485,14 @@ fn complete(
                 .iter()
                 .for_each(|&v| served[v as usize] = true);
         }
-        // Drop redundant points, dearest first.
+        // Drop redundant points (every village they serve has another open server), dearest
+        // first.
+        let mut servers = vec![0u32; problem.weights.len()];
+        for (f, fac) in problem.facilities.iter().enumerate() {
+            if open[f] && fac.serving() {
+                fac.serves.iter().for_each(|&v| servers[v as usize] += 1);
+            }
+        }
         picked.sort_by(|&a, &b| {
             life_cost(problem, b)
                 .total_cmp(&life_cost(problem, a))
@@ -466,9 +500,10 @@ fn complete(
                 .then(a.cmp(&b))
         });
         for &f in &picked {
-            open[f] = false;
-            if served_by(problem, &open) != served {
-                open[f] = true;
+            let serves = &problem.facilities[f].serves;
+            if serves.iter().all(|&v| servers[v as usize] >= 2) {
+                open[f] = false;
+                serves.iter().for_each(|&v| servers[v as usize] -= 1);
             }
         }
         if paid_total(problem, &open) <= budget * (1.0 + 1e-12) + 1e-9 {
