@@ -105,7 +105,11 @@ fn random_problem(seed: u64) -> PolicyProblem {
         let t = rng.random_range(0..n_towns);
         let existing = rng.random_bool(0.15);
         let links: Vec<usize> = (0..facilities.len())
-            .filter(|&c| facilities[c].town == Some(t) && rng.random_bool(0.7))
+            .filter(|&c| {
+                facilities[c].role == Role::Town
+                    && facilities[c].town == Some(t)
+                    && rng.random_bool(0.7)
+            })
             .collect();
         let cost = if existing {
             0.0

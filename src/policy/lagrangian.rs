@@ -176,6 +176,9 @@ struct Relaxation<'a> {
     serves: Vec<Vec<u32>>,
     /// Facilities serving one kept village: valued through it, not through `μ`.
     absorbed: Vec<bool>,
+    /// New points open only with a linked centre of their town (the rest have no link or
+    /// have it relaxed).
+    linked: Vec<bool>,
     towns: Vec<Town>,
     /// Serving facilities outside the towns' link structure, and kept villages only such
     /// facilities serve.
@@ -264,7 +267,17 @@ impl<'a> Relaxation<'a> {
             .map(|fac| match (fac.role, fac.town) {
                 (Role::County | Role::Regional, _) => Place::Level,
                 (Role::Town, Some(t)) => Place::Centre(t),
-                (Role::Village, Some(t)) if fac.new_point() && fac.needs_link => Place::Linked(t),
+                // Linked through its town's centres (as the pipeline builds links); a point
+                // linked otherwise stays outside the structure, its link relaxed.
+                (Role::Village, Some(t))
+                    if fac.new_point()
+                        && fac.needs_link
+                        && fac.links.iter().all(|&c| {
+                            p.facilities[c].role == Role::Town && p.facilities[c].town == Some(t)
+                        }) =>
+                {
+                    Place::Linked(t)
+                }
                 _ => Place::Free,
             })
             .collect();
@@ -286,6 +299,10 @@ impl<'a> Relaxation<'a> {
                     && servers[v].iter().all(|&f| serves[f].len() == 1)
                     && towns.windows(2).all(|w| w[0] == w[1])
             })
+            .collect();
+        let linked: Vec<bool> = place
+            .iter()
+            .map(|x| matches!(x, Place::Linked(_)))
             .collect();
         let absorbed: Vec<bool> = serves
             .iter()
@@ -368,6 +385,7 @@ impl<'a> Relaxation<'a> {
             exact,
             serves,
             absorbed,
+            linked,
             towns,
             free,
             free_villages,
@@ -484,13 +502,16 @@ impl<'a> Relaxation<'a> {
                 (Role::Town, _) => continue,
                 _ => {
                     let fac = &p.facilities[f];
-                    let linked = fac.new_point() && fac.needs_link && fac.town.is_some();
+                    let linked = self.linked[f];
                     let earliest = match (linked, centre) {
                         (false, _) => 0,
                         (true, Some((c, k))) if fac.links.contains(&c) => k,
                         (true, _) => continue,
                     };
-                    let price = self.price_of(f, centre.map(|(c, _)| c));
+                    // A linked point's package is its town's (this one); another server's
+                    // is priced as a free facility is (any new centre of its own town).
+                    let with = if linked { centre.map(|(c, _)| c) } else { None };
+                    let price = self.price_of(f, with);
                     self.choose(f, earliest, price, lambda, years_from)
                 }
             };
@@ -587,7 +608,7 @@ impl<'a> Relaxation<'a> {
     fn paid_in(&self, f: usize, s: &Inner) -> f64 {
         let fac = &self.p.facilities[f];
         let centre = match fac.town {
-            Some(t) if fac.new_point() && fac.needs_link => self.towns[t]
+            Some(t) if self.linked[f] => self.towns[t]
                 .centres
                 .iter()
                 .copied()

@@ -201,9 +201,9 @@ impl PolicyProblem {
     }
 
     /// New points that some plan-preserving swap makes unnecessary: `a` is dominated by `b`
-    /// when `b` is a usable new point serving every village `a` serves, linkable to every
-    /// centre `a` is (so of the same town and subsidy), costing no more to build, to pay or to
-    /// run (ties: the lower index stays). Any plan opening `a` can open `b` in the same year
+    /// when `b` is a usable new point serving every village `a` serves, of the same town (and
+    /// subsidy), needing no link or linkable to every centre `a` is, due no earlier, costing no
+    /// more to build, to pay or to run (ties: the lower index stays). Any plan opening `a` can open `b` in the same year
     /// instead and lose nothing.
     pub fn dominated(&self) -> Vec<bool> {
         let n = self.facilities.len();
@@ -231,11 +231,15 @@ impl PolicyProblem {
                     || fb.serves.len() > fa.serves.len()
                     || fb.links.len() > fa.links.len()
                     || b < a;
+                // `b` opens wherever `a` does: it needs no link, or only links `a` has too;
+                // and it may be built as late.
+                let links = !fb.needs_link || (fa.needs_link && subset_us(&fa.links, &fb.links));
                 no_worse
                     && strictly
                     && fa.town == fb.town
+                    && fb.due >= fa.due
                     && subset(&fa.serves, &fb.serves)
-                    && subset_us(&fa.links, &fb.links)
+                    && links
             });
         }
         out
