@@ -24,7 +24,8 @@
 use super::schedule::{Paid, build_cost, of_role, paid, schedule, schedule_by, served_by};
 use super::{Infeasible, PolicyProblem, PolicySolution, lagrangian};
 use crate::scenario::{Objective, Role};
-use crate::solve::{self, CoverProblem, Limit, SolveOptions};
+use crate::solve::{self, CoverProblem, Limit, Ordered, SolveOptions};
+use std::cmp::Reverse;
 
 /// Solves `problem` heuristically; `Err` when the rules cannot all hold (no centre candidate
 /// affordable, full coverage beyond the budgets, ...).
@@ -99,26 +100,7 @@ type Score = (f64, f64, f64);
 
 /// A point's rank in the least-cost greedy, smaller first: cost per newly served village,
 /// then more villages, less construction, the lower index.
-#[derive(PartialEq)]
-struct GreedyKey(f64, usize, f64, usize);
-
-impl Eq for GreedyKey {}
-
-impl PartialOrd for GreedyKey {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for GreedyKey {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0
-            .total_cmp(&other.0)
-            .then(other.1.cmp(&self.1))
-            .then(self.2.total_cmp(&other.2))
-            .then(self.3.cmp(&other.3))
-    }
-}
+type GreedyKey = (Ordered, Reverse<usize>, Ordered, usize);
 
 /// The facilities of each town's centre candidates.
 fn centre_candidates(problem: &PolicyProblem) -> Vec<Vec<usize>> {
@@ -461,20 +443,28 @@ fn complete(
                 .count();
             let cost = state.cost(problem, &[f])
                 + problem.operating_years * problem.facilities[f].operating;
-            (gain > 0).then(|| GreedyKey(cost / gain as f64, gain, build_cost(problem, f), f))
+            (gain > 0).then(|| -> GreedyKey {
+                let ratio = cost / gain as f64;
+                (
+                    Ordered(ratio),
+                    Reverse(gain),
+                    Ordered(build_cost(problem, f)),
+                    f,
+                )
+            })
         };
-        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<GreedyKey>> = allowed
+        let mut heap: std::collections::BinaryHeap<Reverse<GreedyKey>> = allowed
             .iter()
-            .filter_map(|&f| offer(f, &served, &state).map(std::cmp::Reverse))
+            .filter_map(|&f| offer(f, &served, &state).map(Reverse))
             .collect();
         let mut picked: Vec<usize> = Vec::new();
-        while let Some(std::cmp::Reverse(key)) = heap.pop() {
+        while let Some(Reverse(key)) = heap.pop() {
             let f = key.3;
             let Some(fresh) = offer(f, &served, &state) else {
                 continue;
             };
             if heap.peek().is_some_and(|top| top.0 < fresh) {
-                heap.push(std::cmp::Reverse(fresh));
+                heap.push(Reverse(fresh));
                 continue;
             }
             open[f] = true;

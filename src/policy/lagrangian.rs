@@ -50,17 +50,13 @@ pub(crate) fn relax(
     let m = problem.weights.len();
     // μ starts at each village's weight shared among its servers, λ at the median value per
     // unit price of the new serving facilities (about half of them worth their price).
-    let mut servers = vec![0usize; m];
-    for v in r.serves.iter().flatten() {
-        servers[*v as usize] += 1;
-    }
     let mut mu: Vec<f64> = (0..m * years)
         .map(|i| {
             let v = i / years;
             if r.exact[v] {
                 problem.weights[v]
             } else if r.active[v] {
-                problem.weights[v] / servers[v].max(1) as f64
+                problem.weights[v] / r.servers[v].len().max(1) as f64
             } else {
                 0.0
             }
@@ -149,10 +145,10 @@ struct Kept {
     servers: Vec<usize>,
 }
 
-/// The county-level centres a role must have: the cheapest `need` of `candidates` by `by`.
+/// The county-level centres a role must have by year `by`: at least the prices of its
+/// cheapest candidates (ascending), as many as it needs beyond the fixed ones.
 struct Level {
-    candidates: Vec<usize>,
-    need: usize,
+    prices: Vec<f64>,
     by: usize,
 }
 
@@ -172,8 +168,9 @@ struct Relaxation<'a> {
     /// Active villages whose coverage row is kept (all their servers serve only them, all
     /// in one town's structure or outside every town's).
     exact: Vec<bool>,
-    /// Each serving facility's active villages.
+    /// Each serving facility's active villages, and each village's serving facilities.
     serves: Vec<Vec<u32>>,
+    servers: Vec<Vec<usize>>,
     /// Facilities serving one kept village: valued through it, not through `μ`.
     absorbed: Vec<bool>,
     /// New points open only with a linked centre of their town (the rest have no link or
@@ -367,9 +364,20 @@ impl<'a> Relaxation<'a> {
                 let of_role = (0..n).filter(|&f| p.facilities[f].role == role);
                 let fixed = of_role.clone().filter(|&f| p.facilities[f].fixed()).count();
                 let rule = p.rule(role);
+                let mut prices: Vec<f64> = of_role
+                    .filter(|&f| !p.facilities[f].fixed())
+                    .map(|f| {
+                        if p.facilities[f].existing {
+                            0.0
+                        } else {
+                            price[f]
+                        }
+                    })
+                    .collect();
+                prices.sort_by(f64::total_cmp);
+                prices.truncate(rule.min.saturating_sub(fixed));
                 Level {
-                    candidates: of_role.filter(|&f| !p.facilities[f].fixed()).collect(),
-                    need: rule.min.saturating_sub(fixed),
+                    prices,
                     by: rule.by.min(years - 1),
                 }
             })
@@ -384,6 +392,7 @@ impl<'a> Relaxation<'a> {
             active,
             exact,
             serves,
+            servers,
             absorbed,
             linked,
             towns,
@@ -562,13 +571,7 @@ impl<'a> Relaxation<'a> {
                 .map(|k| (k, self.rate(lambda, k)))
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .expect("at least one year");
-            let mut prices: Vec<f64> = level
-                .candidates
-                .iter()
-                .map(|&f| self.price_of(f, None))
-                .collect();
-            prices.sort_by(f64::total_cmp);
-            for c in prices.iter().take(level.need) {
+            for c in &level.prices {
                 total -= c * rate;
                 s.spend[k] += c;
             }

@@ -6,6 +6,7 @@
 
 use super::{Infeasible, PolicyProblem};
 use crate::scenario::{Objective, Role};
+use crate::solve::Ordered;
 
 /// What the budgets pay for `f` itself when it is opened (a new point's town subsidy aside).
 pub(super) fn paid(problem: &PolicyProblem, f: usize) -> f64 {
@@ -251,28 +252,14 @@ impl Build {
         allow_zero: bool,
     ) {
         use std::cmp::Reverse;
-        use std::collections::BinaryHeap;
-        #[derive(PartialEq)]
-        struct Key(f64, f64, Reverse<usize>);
-        impl Eq for Key {}
-        impl PartialOrd for Key {
-            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-                Some(self.cmp(other))
-            }
-        }
-        impl Ord for Key {
-            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                self.0
-                    .total_cmp(&other.0)
-                    .then(self.1.total_cmp(&other.1))
-                    .then(self.2.cmp(&other.2))
-            }
-        }
+        // Most served per cost first, then most served, then the lower index.
+        type Key = (Ordered, Ordered, Reverse<usize>);
+        let key = |r: f64, g: f64, f: usize| -> Key { (Ordered(r), Ordered(g), Reverse(f)) };
         let n = problem.facilities.len();
-        let mut heap: BinaryHeap<Key> = (0..n)
+        let mut heap: std::collections::BinaryHeap<Key> = (0..n)
             .filter_map(|f| {
                 let (_, r, g) = self.offer(problem, chosen, y, pool, allow_zero, f)?;
-                Some(Key(r, g, Reverse(f)))
+                Some(key(r, g, f))
             })
             .collect();
         let mut by_town: Vec<Vec<usize>> = vec![Vec::new(); problem.n_towns];
@@ -281,11 +268,11 @@ impl Build {
                 by_town[t].push(f);
             }
         }
-        while let Some(Key(_, _, Reverse(f))) = heap.pop() {
+        while let Some((_, _, Reverse(f))) = heap.pop() {
             let Some((bundle, r, g)) = self.offer(problem, chosen, y, pool, allow_zero, f) else {
                 continue;
             };
-            let fresh = Key(r, g, Reverse(f));
+            let fresh = key(r, g, f);
             if heap.peek().is_some_and(|top| *top > fresh) {
                 heap.push(fresh);
                 continue;
@@ -299,7 +286,7 @@ impl Build {
             for t in centred {
                 for &h in &by_town[t] {
                     if let Some((_, r, g)) = self.offer(problem, chosen, y, pool, allow_zero, h) {
-                        heap.push(Key(r, g, Reverse(h)));
+                        heap.push(key(r, g, h));
                     }
                 }
             }

@@ -56,6 +56,21 @@ pub mod pmedian;
 
 pub use matrix::CostMatrix;
 
+/// f64 with a total order (`f64::total_cmp`), for heap keys.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Ordered(pub f64);
+impl Eq for Ordered {}
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Ordered {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&o.0)
+    }
+}
+
 use serde::Serialize;
 
 /// How many sites may be opened.

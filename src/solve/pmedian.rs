@@ -24,7 +24,7 @@
 //! heuristic prices it at a penalty above the cost of any feasible solution so that it is served
 //! as soon as possible. Demands of zero weight impose nothing.
 
-use super::{CostMatrix, Status};
+use super::{CostMatrix, Ordered, Status};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -176,21 +176,6 @@ pub fn greedy(pr: &PMedianProblem) -> Vec<usize> {
         }
     }
     open
-}
-
-/// f64 with a total order, for heaps.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Ordered(f64);
-impl Eq for Ordered {}
-impl PartialOrd for Ordered {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Ordered {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&o.0)
-    }
 }
 
 /// Fast interchange: best-improvement 1-swaps until none lowers the cost. `allowed[j]` false
