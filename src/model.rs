@@ -115,6 +115,8 @@ pub struct Site {
     pub facility: Option<String>,
     /// Places (beds, day places); passed through, not yet a constraint.
     pub capacity: Option<f64>,
+    /// What a nursing home (or care centre) has: beds, residents, condition.
+    pub home: HomeFacts,
     /// The village (its id) the site stands in (column `village`): a point there is that
     /// village's own point, a centre there makes it the centre's village (一村一点 and its
     /// exemption, 000 §2(4)). `None`: the nearest village of its town on foot, see README.
@@ -155,6 +157,51 @@ impl TownKind {
         match self {
             TownKind::Town => "town",
             TownKind::Subdistrict => "subdistrict",
+        }
+    }
+}
+
+/// A nursing home's (敬老院) or care centre's facts from the sites table: columns `beds`,
+/// `residents`, `condition`, `occupancy`, `upgrade_cost` (all optional).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HomeFacts {
+    pub beds: Option<f64>,
+    pub residents: Option<f64>,
+    pub condition: Option<Condition>,
+    /// Occupancy share where the roster gives it (else residents / beds).
+    pub occupancy: Option<f64>,
+    /// Cost of upgrading the home to the standard (改造提升).
+    pub upgrade_cost: Option<f64>,
+}
+
+/// A home's state as the roster's `condition` column gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// Meets the upgrade standard (改造提升基础指标) already.
+    Good,
+    /// Needs upgrading to be kept.
+    Fair,
+    /// Ageing, unsafe: 004 §2(5)'s 基础设施老化、消防不达标.
+    Poor,
+}
+
+impl Condition {
+    /// Parses `good`/`fair`/`poor` (also 好/一般/差).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_lowercase().as_str() {
+            "good" | "好" | "良好" => Some(Condition::Good),
+            "fair" | "一般" | "中" => Some(Condition::Fair),
+            "poor" | "差" | "较差" => Some(Condition::Poor),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Condition::Good => "good",
+            Condition::Fair => "fair",
+            Condition::Poor => "poor",
         }
     }
 }

@@ -297,6 +297,7 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
                 // An existing nursing home is a nursing home, which a centre tier may upgrade.
                 facility: (kind == "nursing_home" && existing).then(|| kind.to_string()),
                 capacity: Some(30.0),
+                home: Default::default(),
                 village: None,
             });
         }
@@ -320,6 +321,7 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
             existing: rng.random::<f64>() < 0.05,
             facility: None,
             capacity: None,
+            home: Default::default(),
             village: Some(v.key.clone()),
         });
     }

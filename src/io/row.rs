@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::limits::{MAX_MONEY, MAX_PEOPLE};
-use crate::model::{LonLat, Site, Town, TownKind, Village};
+use crate::model::{Condition, HomeFacts, LonLat, Site, Town, TownKind, Village};
 use std::path::Path;
 
 pub(crate) struct Row<'a> {
@@ -213,8 +213,41 @@ pub(crate) fn site(row: &Row) -> Result<Site> {
         existing: row.flag("existing")?,
         facility: Some(row.text("facility")).filter(|f| !f.is_empty()),
         capacity: row.opt_at_most("capacity", MAX_PEOPLE)?,
+        home: home_facts(row)?,
         village: Some(row.text("village")).filter(|v| !v.is_empty()),
         key,
+    })
+}
+
+/// A nursing home's or care centre's columns: `beds`, `residents` (at most `beds`),
+/// `condition` (good/fair/poor, 好/一般/差), `occupancy` (0–1), `upgrade_cost`.
+fn home_facts(row: &Row) -> Result<HomeFacts> {
+    let beds = row.opt_at_most("beds", MAX_PEOPLE)?;
+    let residents = row.opt_at_most("residents", MAX_PEOPLE)?;
+    if let (Some(b), Some(r)) = (beds, residents)
+        && r > b
+    {
+        return Err(row.err(
+            "residents",
+            format!("{r} residents in {b} beds: a home cannot house more than its beds (give the beds in use)"),
+        ));
+    }
+    let condition = match row.text("condition") {
+        c if c.is_empty() => None,
+        c => Some(Condition::parse(&c).ok_or_else(|| {
+            row.err(
+                "condition",
+                format!("`{c}` is not good, fair or poor (好/一般/差)"),
+            )
+        })?),
+    };
+    let occupancy = row.opt_at_most("occupancy", 1.0)?;
+    Ok(HomeFacts {
+        beds,
+        residents,
+        condition,
+        occupancy,
+        upgrade_cost: row.opt_at_most("upgrade_cost", MAX_MONEY)?,
     })
 }
 

@@ -307,6 +307,7 @@ pub fn prepare_loaded(
             existing: false,
             facility: None,
             capacity: None,
+            home: Default::default(),
             village: Some(v.key.clone()),
         }));
     }

@@ -53,6 +53,7 @@
 
 pub mod audit;
 pub mod heuristic;
+pub mod homes;
 mod lagrangian;
 pub mod milp;
 mod schedule;

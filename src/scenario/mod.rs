@@ -13,8 +13,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod homes;
 mod policy;
 
+pub use crate::model::Condition;
+pub use homes::{Homes, MergeRule};
 pub use policy::{BudgetPays, Objective, Policy, RegionalTarget, Subsidy, TargetOf};
 use policy::{RawPolicy, parse_policy};
 

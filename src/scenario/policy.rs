@@ -2,6 +2,7 @@
 //! budgets per year, the subsidies each kind of township receives, and the regional targets
 //! (README.md, "Policy scenarios").
 
+use super::homes::{Homes, RawHomes, parse_homes};
 use super::{Role, Tier};
 use crate::error::{Error, Result};
 use crate::limits::MAX_MONEY;
@@ -52,6 +53,8 @@ pub struct Policy {
     pub subdistricts: Vec<String>,
     /// Coverage targets of the regional centres (004 §1(1)).
     pub regional_targets: Vec<RegionalTarget>,
+    /// The nursing homes and care-centre beds (`[policy.homes]`); `None`: not modelled.
+    pub homes: Option<Homes>,
 }
 
 /// A coverage target of the regional centres, as 004 §1(1) sets one: "(街道)区域养老服务中心服务
@@ -135,6 +138,7 @@ pub(super) struct RawPolicy {
     subdistricts: Vec<String>,
     #[serde(default)]
     regional_target: Vec<RawTarget>,
+    homes: Option<RawHomes>,
 }
 
 #[derive(Deserialize)]
@@ -359,7 +363,21 @@ pub(super) fn parse_policy(p: RawPolicy, tiers: &[Tier], path: &Path) -> Result<
             of,
         });
     }
+    let homes = match p.homes {
+        None => None,
+        Some(h) => {
+            if h.care_take_up.is_some() && count(Role::County) == 0 {
+                return Err(Error::input(
+                    path,
+                    "[policy.homes]",
+                    "`care_take_up` sizes the county care centres: add a tier with role = \"county\"",
+                ));
+            }
+            Some(parse_homes(h, &years, path)?)
+        }
+    };
     Ok(Policy {
+        homes,
         regional_targets,
         budget_pays,
         subsidy,
