@@ -329,7 +329,7 @@ impl HomesProblem {
                 }
             }
         }
-        for h in 0..n {
+        for (h, &add_h) in add.iter().enumerate() {
             let out: Expression = moves.iter().filter(|x| x.0 == h).map(|x| x.3).sum();
             constraints.push((out - self.homes[h].residents * (1.0 - kept(h))).eq(0.0));
             let inflow: Expression = moves
@@ -337,14 +337,14 @@ impl HomesProblem {
                 .filter(|x| x.1 == Place::Home(h))
                 .map(|x| x.3)
                 .sum();
-            let added: Expression = add[h].map_or(0.0.into(), Expression::from);
+            let added: Expression = add_h.map_or(0.0.into(), Expression::from);
             constraints.push(
                 (self.homes[h].residents * kept(h) + inflow
                     - self.homes[h].beds * kept(h)
                     - added.clone())
                 .leq(0.0),
             );
-            if let Some(a) = add[h] {
+            if let Some(a) = add_h {
                 constraints.push((a - big * kept(h)).leq(0.0));
             }
         }
