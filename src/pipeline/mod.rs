@@ -21,7 +21,8 @@ mod policy;
 mod warning;
 
 pub use policy::{
-    NotBuilt, PlannedSite, PolicyPlan, Service, SiteStatus, TargetResult, Unserved, VillagePlan,
+    CareResult, HomeResult, HomesOutcome, NotBuilt, PlannedSite, PolicyPlan, Relocation, Service,
+    SiteStatus, TargetResult, Unserved, VillagePlan,
 };
 pub use warning::{Place, Warning};
 
@@ -287,6 +288,7 @@ pub fn prepare_loaded(
             .flat_map_iter(|l| l.coords.iter_mut())
             .for_each(|c| *c = crs.to_wgs84(*c));
     }
+    check_facilities(&scenario, &sites)?;
     // Candidate sites at the villages themselves, for tiers that build there; their ids
     // (`village:<id>`) must not be taken by a site of the file.
     if scenario.tiers.iter().any(|t| t.at_villages) {
@@ -344,6 +346,9 @@ pub fn prepare_loaded(
         .filter(|m| {
             scenario.tiers.iter().any(|t| t.mode == *m)
                 || (*m == Mode::Drive && scenario.tiers.iter().any(|t| t.link_radius_s.is_some()))
+                // Residents of merged nursing homes are driven to their new home.
+                || (*m == Mode::Drive
+                    && scenario.policy.as_ref().is_some_and(|p| p.homes.is_some()))
         })
         .collect();
     let mut village_snaps = BTreeMap::new();
@@ -530,6 +535,28 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
 }
 
 /// The sites a tier may use; errors if there are none, or if its budget buys none of them.
+/// What an existing site operates as (`facility`): a tier's name or a nursing home.
+fn check_facilities(scenario: &Scenario, sites: &[Site]) -> Result<()> {
+    for s in sites {
+        let Some(f) = &s.facility else { continue };
+        if f != NURSING_HOME && !scenario.tiers.iter().any(|t| &t.name == f) {
+            let tiers: Vec<&str> = scenario.tiers.iter().map(|t| t.name.as_str()).collect();
+            return Err(Error::input(
+                &scenario.sites,
+                format!("site `{}`, field `facility`", s.key),
+                format!(
+                    "`{f}` is neither a tier of the scenario ({}) nor `{NURSING_HOME}`",
+                    tiers.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `facility` of an existing nursing home (敬老院).
+pub const NURSING_HOME: &str = "nursing_home";
+
 fn tier_candidates(scenario: &Scenario, tier: &Tier, sites: &[Site]) -> Result<Vec<SiteId>> {
     let place = format!("[[tier]] `{}`", tier.name);
     let ids: Vec<SiteId> = (0..sites.len() as u32)

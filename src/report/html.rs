@@ -404,7 +404,11 @@ fn policy_html(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> String {
         ),
     };
     format!(
-        "<h2>{h_plan}</h2>\n<p>{summary}</p>\n<table><tr><th>{h_year}</th><th>{h_budget}</th><th>{h_carry}</th><th>{h_spend}</th><th>{h_served}</th></tr>\n{years}</table>\n<p>{paid}{carry}</p>\n{targets}<h2>{h_table}</h2>\n<p>{l_annex}</p>\n{table}",
+        "<h2>{h_plan}</h2>\n<p>{summary}</p>\n<table><tr><th>{h_year}</th><th>{h_budget}</th><th>{h_carry}</th><th>{h_spend}</th><th>{h_served}</th></tr>\n{years}</table>\n<p>{paid}{carry}</p>\n{targets}{homes}<h2>{h_table}</h2>\n<p>{l_annex}</p>\n{table}",
+        homes = pol
+            .homes
+            .as_ref()
+            .map_or_else(String::new, |h| super::homes::html(plan, h)),
         h_plan = t("规划方案", "Policy plan"),
         h_year = t("年度", "year"),
         h_budget = t("当年预算", "budget"),

@@ -20,6 +20,7 @@ pub mod annex;
 pub mod audit;
 pub mod check;
 pub mod compare;
+pub mod homes;
 pub mod html;
 mod output_dir;
 mod png;
@@ -269,32 +270,43 @@ fn policy_sites_layer(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> Feature
                 .collect();
             let over = served.iter().any(|&v| pol.villages[v].over_capacity);
             let snap = plan.site_snaps[&tier.mode][p.site.index()];
+            let mut properties = props(json!({
+                "id": site.key,
+                "name": site.name,
+                "town": site.town,
+                "kind": site.kind,
+                "tier": tier.name,
+                "status": p.status.name(),
+                "build_year": p.build_year,
+                "cost": p.cost,
+                "subsidy": p.subsidy,
+                "operating_cost": p.operating,
+                "capacity": p.capacity,
+                "villages_served": served.len(),
+                "elders_served": p.load,
+                "over_capacity": over,
+                "beds": round(p.beds, 0.1),
+                "moved_to": p.moved_to.map(|(s, _)| plan.sites[s.index()].key.clone()),
+                "moved_min": p.moved_to.map(|(_, m)| round(m, 0.01)),
+                "mode": tier.mode.name(),
+                "radius_min": tier.radius_s / 60.0,
+                "snap_m": snap.map(|s| round(s.distance_m, 0.1)),
+            }));
+            // A care centre sized by the homes' model: its beds, residents and staff.
+            if let Some(JsonValue::Object(care)) = pol
+                .homes
+                .as_ref()
+                .filter(|_| tier.role.is_some_and(crate::scenario::Role::county_level))
+                .and_then(|h| homes::care_properties(h, p.site))
+            {
+                properties.extend(care);
+            }
             feature(
                 GeometryValue::new_point([site.location.lon, site.location.lat]),
-                props(json!({
-                    "id": site.key,
-                    "name": site.name,
-                    "town": site.town,
-                    "kind": site.kind,
-                    "tier": tier.name,
-                    "status": p.status.name(),
-                    "build_year": p.build_year,
-                    "cost": p.cost,
-                    "subsidy": p.subsidy,
-                    "operating_cost": p.operating,
-                    "capacity": p.capacity,
-                    "villages_served": served.len(),
-                    "elders_served": p.load,
-                    "over_capacity": over,
-                    "beds": round(p.beds, 0.1),
-                    "moved_to": p.moved_to.map(|(s, _)| plan.sites[s.index()].key.clone()),
-                    "moved_min": p.moved_to.map(|(_, m)| round(m, 0.01)),
-                    "mode": tier.mode.name(),
-                    "radius_min": tier.radius_s / 60.0,
-                    "snap_m": snap.map(|s| round(s.distance_m, 0.1)),
-                })),
+                properties,
             )
         })
+        .chain(pol.homes.iter().flat_map(|h| homes::features(plan, h)))
         .collect();
     collection(features)
 }
@@ -613,6 +625,7 @@ fn policy_summary(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> JsonValue {
             "closed": pol.n_sites(SiteStatus::Closed),
         },
         "elders_total": plan.villages.iter().map(|v| v.elders).sum::<f64>(),
+        "homes": pol.homes.as_ref().map(homes::summary),
     })
 }
 

@@ -158,6 +158,9 @@ pub fn summary_table(plan: &Plan) -> String {
                 pol.n_over_capacity()
             ),
         };
+        if let Some(h) = &pol.homes {
+            let _ = writeln!(out, "{}", super::homes::line(h, lang));
+        }
         for (y, &(year, budget)) in pol.policy.years.iter().enumerate() {
             let carried = pol.carried_in(y);
             let (b, c, sp) = (

@@ -12,10 +12,12 @@ use crate::solve::Solution;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod explain;
+mod homes;
 mod inputs;
 mod outcome;
 
 use explain::{Reasons, relocate};
+pub use homes::{CareResult, HomeResult, HomesOutcome, Relocation};
 pub(super) use inputs::Inputs;
 use inputs::{Townships, build_cost, demand_weights, hosts, operates_as, townships};
 pub use outcome::{
@@ -119,6 +121,14 @@ pub(super) fn plan(
         let Some(r) = tier.role else { continue };
         for &s in &inp.candidates[k] {
             let site = &inp.sites[s.index()];
+            // A home the merging rule closes hosts nothing (its building goes out of use).
+            if policy
+                .homes
+                .as_ref()
+                .is_some_and(|h| homes::forced_merge(h, site))
+            {
+                continue;
+            }
             let town = match r {
                 Role::County | Role::Regional => None,
                 _ => match town_of(&site.town) {
@@ -469,6 +479,28 @@ pub(super) fn plan(
         })
         .collect();
 
+    // The nursing homes, given where the centres stand.
+    let homes = match &policy.homes {
+        None => None,
+        Some(cfg) => {
+            let open_sites = |roles: &[Role]| -> Vec<SiteId> {
+                let mut s: Vec<SiteId> = (0..problem.facilities.len())
+                    .filter(|&f| roles.contains(&problem.facilities[f].role) && open_last(f))
+                    .map(|f| fac_site[f].1)
+                    .collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            };
+            Some(homes::plan(
+                inp,
+                cfg,
+                &open_sites(&[Role::Town]),
+                &open_sites(&[Role::County, Role::Regional]),
+            )?)
+        }
+    };
+
     // Closed facilities: users move to the nearest kept one of the tier.
     relocate(inp, &mut planned, &|p: &PlannedSite| {
         serve_at(p.site).map_or(tiers[p.tier].mode, |t| t.mode)
@@ -535,6 +567,7 @@ pub(super) fn plan(
             solution,
             sites: planned,
             villages: village_plans,
+            homes,
         },
     ))
 }

@@ -187,6 +187,8 @@ pub struct PolicyPlan {
     /// County centres, town centres and points the plan has or builds, and closed ones.
     pub sites: Vec<PlannedSite>,
     pub villages: Vec<VillagePlan>,
+    /// The nursing homes and care-centre beds (`[policy.homes]`).
+    pub homes: Option<super::HomesOutcome>,
 }
 
 impl PolicyPlan {
