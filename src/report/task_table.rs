@@ -55,9 +55,21 @@ pub fn task_table(plan: &Plan) -> Option<Table> {
         header.push(format!("construction_cost_{y}"));
         header.push(format!("subsidy_{y}"));
     }
+    header.push("closed".into());
+    if pol.homes.is_some() {
+        header.extend(
+            [
+                "nursing_homes",
+                "nursing_homes_merged",
+                "nursing_home_beds_added",
+                "nursing_home_residents",
+                "nursing_home_cost",
+            ]
+            .map(String::from),
+        );
+    }
     header.extend(
         [
-            "closed",
             "villages_own_point",
             "villages_shared_point",
             "villages_neighbour_point",
@@ -139,13 +151,30 @@ fn town_row(
         n(villages.len().saturating_sub(existing_points)),
     ];
     for &y in years {
-        row.push(Cell::Number(count(Role::Town, &[SiteStatus::New], y)));
+        // A centre built in an existing building counts as new where the homes' upgrades
+        // have their own column.
+        let centres: &[SiteStatus] = if pol.homes.is_some() {
+            &[SiteStatus::New, SiteStatus::Upgraded]
+        } else {
+            &[SiteStatus::New]
+        };
+        row.push(Cell::Number(count(Role::Town, centres, y)));
         row.push(Cell::Number(count(
             Role::Village,
             &[SiteStatus::New, SiteStatus::Upgraded],
             y,
         )));
-        row.push(Cell::Number(count(Role::Town, &[SiteStatus::Upgraded], y)));
+        // 农村敬老院改造提升: the homes' model's upgrades where it runs, else the centres
+        // built in an existing facility of another kind.
+        row.push(Cell::Number(match &pol.homes {
+            Some(h) => h
+                .homes
+                .iter()
+                .filter(|x| x.status == SiteStatus::Upgraded && x.year == Some(y))
+                .filter(|x| in_town(&plan.sites[x.site.index()].town))
+                .count() as f64,
+            None => count(Role::Town, &[SiteStatus::Upgraded], y),
+        }));
         row.push(Cell::Number(count(
             Role::County,
             &[SiteStatus::New, SiteStatus::Upgraded],
@@ -175,11 +204,28 @@ fn town_row(
         .filter(|&&v| !matches!(pol.villages[v].service, Service::Unserved { .. }))
         .map(|&v| plan.villages[v].elders)
         .sum();
-    row.extend([
-        n(sites
+    row.push(n(sites
+        .iter()
+        .filter(|p| p.status == SiteStatus::Closed)
+        .count()));
+    if let Some(h) = &pol.homes {
+        let homes: Vec<_> = h
+            .homes
             .iter()
-            .filter(|p| p.status == SiteStatus::Closed)
-            .count()),
+            .filter(|x| in_town(&plan.sites[x.site.index()].town))
+            .collect();
+        row.extend([
+            n(homes.len()),
+            n(homes
+                .iter()
+                .filter(|x| x.status == SiteStatus::Closed)
+                .count()),
+            Cell::Number(homes.iter().map(|x| x.beds_added).sum()),
+            Cell::Number(homes.iter().map(|x| x.residents).sum()),
+            Cell::Number(homes.iter().map(|x| x.cost).sum()),
+        ]);
+    }
+    row.extend([
         n(service("own_point")),
         n(service("shared_point")),
         n(service("neighbour_point")),

@@ -9,6 +9,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub mod check_homes;
 mod check_policy;
 pub mod shipped;
 

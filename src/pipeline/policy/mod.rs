@@ -26,9 +26,63 @@ pub use outcome::{
 };
 
 /// Builds, solves and explains the policy plan; also returns each tier's [`TierPlan`].
+///
+/// With nursing homes, the coverage plan is solved first and the homes given where its
+/// centres stand (a centre built in a home keeps that home, 002 §2(3)). Where a centre stands
+/// in a home the rules would let the plan merge, the plan is solved once more with such homes
+/// hosting no centre, and the better of the two is kept: the coverage criteria first, with
+/// the homes' cost added to the plan's cost.
 pub(super) fn plan(
     inp: &Inputs,
     warnings: &mut Vec<Warning>,
+) -> Result<(Vec<TierPlan>, PolicyPlan)> {
+    let mut first_warnings = Vec::new();
+    let first = plan_excluding(inp, &mut first_warnings, &BTreeSet::new())?;
+    let hosting: BTreeSet<SiteId> = first
+        .1
+        .homes
+        .iter()
+        .flat_map(|h| &h.homes)
+        .filter(|h| h.hosts_centre && h.merge_candidate)
+        .map(|h| h.site)
+        .collect();
+    if hosting.is_empty() {
+        warnings.extend(first_warnings);
+        return Ok(first);
+    }
+    let mut second_warnings = Vec::new();
+    let second = match plan_excluding(inp, &mut second_warnings, &hosting) {
+        Ok(p) => p,
+        // Without those sites no plan exists: the first stands.
+        Err(crate::error::Error::Infeasible(_)) => {
+            warnings.extend(first_warnings);
+            return Ok(first);
+        }
+        Err(e) => return Err(e),
+    };
+    if rank_with_homes(&second.1) < rank_with_homes(&first.1) {
+        warnings.extend(second_warnings);
+        Ok(second)
+    } else {
+        warnings.extend(first_warnings);
+        Ok(first)
+    }
+}
+
+/// A plan's rank ([`PolicyProblem::rank`]) with the homes' cost added to its cost, rounded so
+/// that solver noise does not decide between equal plans.
+fn rank_with_homes(plan: &PolicyPlan) -> [i64; 5] {
+    let mut r = plan.problem.rank(&plan.solution.open_from);
+    r[2] += plan.homes.as_ref().map_or(0.0, |h| h.cost);
+    r.map(|x| (x * 1e3).round() as i64)
+}
+
+/// [`plan`] with the sites `excluded` (and any home the merging rule closes) hosting no
+/// facility.
+fn plan_excluding(
+    inp: &Inputs,
+    warnings: &mut Vec<Warning>,
+    excluded: &BTreeSet<SiteId>,
 ) -> Result<(Vec<TierPlan>, PolicyPlan)> {
     let scenario = inp.scenario;
     let policy = inp.policy;
@@ -122,10 +176,11 @@ pub(super) fn plan(
         for &s in &inp.candidates[k] {
             let site = &inp.sites[s.index()];
             // A home the merging rule closes hosts nothing (its building goes out of use).
-            if policy
-                .homes
-                .as_ref()
-                .is_some_and(|h| homes::forced_merge(h, site))
+            if excluded.contains(&s)
+                || policy
+                    .homes
+                    .as_ref()
+                    .is_some_and(|h| homes::forced_merge(h, site))
             {
                 continue;
             }
