@@ -113,6 +113,17 @@ pub(super) fn summary(homes: &HomesOutcome) -> JsonValue {
     })
 }
 
+/// A home's condition as the reader's language has it.
+fn condition(c: crate::model::Condition, lang: Lang) -> &'static str {
+    use crate::model::Condition;
+    match (c, lang) {
+        (Condition::Good, Lang::Zh) => "好",
+        (Condition::Fair, Lang::Zh) => "一般",
+        (Condition::Poor, Lang::Zh) => "差",
+        (c, Lang::En) => c.name(),
+    }
+}
+
 /// One line for the terminal.
 pub(super) fn line(homes: &HomesOutcome, lang: Lang) -> String {
     let moved: f64 = homes.relocations.iter().map(|r| r.residents).sum();
@@ -162,10 +173,10 @@ pub(super) fn html(plan: &Plan, homes: &HomesOutcome) -> String {
     for h in &homes.homes {
         let site = &plan.sites[h.site.index()];
         rows += &format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>\n",
             name(h.site),
             e(&site.town),
-            h.condition.map_or("", |c| c.name()),
+            h.condition.map_or("", |c| condition(c, lang)),
             status(h.status),
             number(h.beds, 0),
             number(h.beds_added, 0),
@@ -174,7 +185,7 @@ pub(super) fn html(plan: &Plan, homes: &HomesOutcome) -> String {
             number(h.staff, 0),
             lang.money(h.cost),
             if h.hosts_centre {
-                t("镇中心设于此", "town centre here")
+                t("内设镇中心", "town centre in it")
             } else {
                 ""
             },
@@ -223,7 +234,7 @@ pub(super) fn html(plan: &Plan, homes: &HomesOutcome) -> String {
         String::new()
     };
     format!(
-        "<h2>{}</h2>\n<p>{}</p>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>\n{rows}</table>\n<h3>{}</h3>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n{moves}</table>\n<h3>{}</h3>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n{care}</table>\n{unplaced}",
+        "<h2>{}</h2>\n<p>{}</p>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n{rows}</table>\n<p>{}</p>\n<h3>{}</h3>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n{moves}</table>\n<h3>{}</h3>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n{care}</table>\n{unplaced}",
         t("敬老院与床位", "Nursing homes and beds"),
         e(&line(homes, lang)),
         t("敬老院", "home"),
@@ -231,11 +242,16 @@ pub(super) fn html(plan: &Plan, homes: &HomesOutcome) -> String {
         t("状况", "condition"),
         t("决定", "decision"),
         t("床位", "beds"),
-        t("补建床位", "beds added"),
-        t("原入住", "residents before"),
-        t("规划后入住", "residents after"),
-        t("所需工作人员（1:10）", "staff (1:10)"),
+        t("补建", "beds added"),
+        t("原住", "residents before"),
+        t("现住", "residents after"),
+        t("工作人员", "staff (1:10)"),
         t("费用", "cost"),
+        t("备注", "note"),
+        t(
+            "工作人员按不低于 1:10 配备（000 §2(5)）；费用为改造提升与补建床位；撤并的敬老院供养对象就近安置，见下表。",
+            "Staff at 1 : 10 at least (000 §2(5)); cost is the upgrade and the added beds; merged homes' residents are settled nearest first, below.",
+        ),
         t("撤并安置（就近）", "Relocations (nearest first)"),
         t("由", "from"),
         t("安置到", "to"),
@@ -249,7 +265,7 @@ pub(super) fn html(plan: &Plan, homes: &HomesOutcome) -> String {
         t("床位", "beds"),
         t("护理型床位", "nursing-type beds"),
         t("照护需求（人）", "care demand"),
-        t("安置入住", "moved in"),
-        t("所需工作人员（1:3）", "staff (1:3)"),
+        t("撤并安置入住", "moved in"),
+        t("工作人员（1:3）", "staff (1:3)"),
     )
 }
