@@ -135,3 +135,39 @@ fn same_answer_on_one_and_many_threads_and_for_the_same_seed() {
     assert!(p.is_feasible(&one.open));
     assert!(one.bound >= one.objective);
 }
+
+/// The case CI's run of `coverage_never_falls_when_the_limit_grows` found: with a budget of
+/// 118 the heuristic must not do worse than with 110 (both optima are 196: sites 2, 6 and 3).
+#[test]
+fn a_larger_budget_never_loses_coverage_on_the_case_ci_found() {
+    let p = CoverProblem {
+        weights: [0, 34, 45, 33, 10, 5, 72, 0, 0, 40, 40, 41, 0]
+            .map(f64::from)
+            .to_vec(),
+        covers: vec![
+            vec![1, 5, 11],
+            vec![],
+            vec![5, 6],
+            vec![9],
+            vec![],
+            vec![3],
+            vec![1, 2],
+            vec![],
+            vec![],
+            vec![10],
+            vec![],
+        ],
+        costs: [42, 0, 44, 24, 0, 27, 42, 0, 0, 24, 0]
+            .map(f64::from)
+            .to_vec(),
+        fixed: vec![false; 11],
+        limit: Limit::Budget(110.0),
+    };
+    let o = SolveOptions::default();
+    for b in [110.0, 118.0] {
+        let q = with_limit(&p, Limit::Budget(b));
+        assert_eq!(exhaustive::solve(&q).objective, 196.0);
+        let s = solve_mclp(&q, &o);
+        assert_eq!((b, s.objective), (b, 196.0), "{s:?}");
+    }
+}

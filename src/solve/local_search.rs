@@ -404,7 +404,9 @@ impl<'a> Search<'a> {
             return best;
         }
         // Perturbation strength (sites replaced), adapted towards moving the search a little.
-        let max_strength = (removable / 4).clamp(1, 12);
+        // At least two where two can go: under a budget, a local optimum that replacing any
+        // one site cannot leave is common (two cheap sites freeing room for one dear one).
+        let max_strength = (removable / 4).clamp(removable.min(2), 12);
         let mut strength = 1usize;
         let mut since_best = 0;
         for _ in 0..rounds {
