@@ -5,12 +5,14 @@
 //! cargo run --release --example scale                       # 2,000,000 nodes, 20,000 sites, 100,000 villages, 30 min
 //! cargo run --release --example scale -- --nodes 250000 --sites 2000 --villages 10000 --p 50
 //! cargo run --release --example scale -- --write /tmp/county   # the county as input files
+//! cargo run --release --example scale -- --nodes 40000 --villages 1000 --sites 500 --towns 60 --write /tmp/homes
 //! ```
 //!
 //! With `--write DIR` it writes the generated county as a user's files (`villages.csv`,
 //! `sites.csv`, `roads.csv.gz`) and two policy scenarios on them over two years,
 //! `max_coverage.toml` (every town's cheapest centre and half of what the new points cost)
-//! and `full_coverage.toml` (everything), then stops; time `carecover solve DIR/max_coverage.toml --out OUT`
+//! and `full_coverage.toml` (everything), and `homes.toml` (`max_coverage` with the existing
+//! nursing homes as `[policy.homes]` decisions and a county care centre), then stops; time `carecover solve DIR/max_coverage.toml --out OUT`
 //! as a user runs it (summary.json has each stage's time).
 //!
 //! Prints each stage's wall time, the travel-time speed-up from 1 to N threads (and checks that
@@ -62,7 +64,7 @@ fn main() {
     let county = generate(&SynthParams {
         road_nodes: nodes,
         villages,
-        towns: (villages / 50).max(1),
+        towns: arg("--towns", (villages / 50).max(1) as f64) as usize,
         sites,
         spacing_m: 300.0,
         seed,
@@ -200,8 +202,28 @@ fn write_county(county: &carecover::synth::SynthCounty, dir: &std::path::Path) {
         let text = carecover::synth::policy_scenario(&name, objective, budget, files, "");
         std::fs::write(dir.join(format!("{objective}.toml")), text).expect("scenario written");
     }
+    // The nursing homes: poor or under 40 % occupied homes may merge, residents within 30
+    // minutes' drive, beds added at 60,000; half the disabled special-hardship elders want a
+    // bed in the county care centre (at a clinic).
+    let homes = "[policy.homes]\nradius_min = 30\ncost_per_bed = 60000\nmerge_if_condition = [\"poor\"]\nmerge_if_occupancy_below = 0.4\ncare_take_up = 0.5\n";
+    let files = Some(["villages.csv", "sites.csv", "roads.csv.gz"]);
+    // Centres at townhalls and clinics only, so that every home is the homes model's to keep
+    // or merge (a centre in a home would keep it).
+    let mut text = carecover::synth::policy_scenario(
+        "scale_homes",
+        "max_coverage",
+        centres + 0.5 * points,
+        files,
+        homes,
+    )
+    .replace(
+        r#"site_kinds = ["townhall", "clinic", "nursing_home"]"#,
+        r#"site_kinds = ["townhall", "clinic"]"#,
+    );
+    text += "\n[[tier]]\nname = \"county_centre\"\nrole = \"county\"\nmode = \"drive\"\nradius_min = 30\nsite_kinds = [\"clinic\"]\ncost = 3000000\nmin_sites = 1\n";
+    std::fs::write(dir.join("homes.toml"), text).expect("scenario written");
     println!(
-        "wrote {} in {:.2} s: villages.csv, sites.csv, roads.csv.gz, max_coverage.toml, full_coverage.toml",
+        "wrote {} in {:.2} s: villages.csv, sites.csv, roads.csv.gz, max_coverage.toml, full_coverage.toml, homes.toml",
         dir.display(),
         t.elapsed().as_secs_f64()
     );

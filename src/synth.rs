@@ -75,24 +75,44 @@ impl SynthCounty {
         use std::io::Write;
         std::fs::create_dir_all(dir)?;
         let mut v = csv::Writer::from_path(dir.join("villages.csv"))?;
-        v.write_record(["id", "name", "town", "lon", "lat", "population", "elders"])?;
+        let extra: Vec<&str> = self.villages.first().map_or_else(Vec::new, |x| {
+            x.extra.iter().map(|(c, _)| c.as_str()).collect()
+        });
+        let mut header = vec!["id", "name", "town", "lon", "lat", "population", "elders"];
+        header.extend(&extra);
+        v.write_record(&header)?;
         for x in &self.villages {
             let population = x.population.map_or(String::new(), |p| p.to_string());
-            v.write_record([
-                x.key.as_str(),
-                &x.name,
-                &x.town,
-                &format!("{:.7}", x.location.lon),
-                &format!("{:.7}", x.location.lat),
-                &population,
-                &x.elders.to_string(),
-            ])?;
+            let mut row = vec![
+                x.key.clone(),
+                x.name.clone(),
+                x.town.clone(),
+                format!("{:.7}", x.location.lon),
+                format!("{:.7}", x.location.lat),
+                population,
+                x.elders.to_string(),
+            ];
+            row.extend(x.extra.iter().map(|(_, value)| value.clone()));
+            v.write_record(&row)?;
         }
         v.flush()?;
         let mut s = csv::Writer::from_path(dir.join("sites.csv"))?;
         s.write_record([
-            "id", "name", "town", "kind", "lon", "lat", "cost", "existing", "facility", "capacity",
+            "id",
+            "name",
+            "town",
+            "kind",
+            "lon",
+            "lat",
+            "cost",
+            "existing",
+            "facility",
+            "capacity",
             "village",
+            "beds",
+            "residents",
+            "condition",
+            "upgrade_cost",
         ])?;
         let text = |x: Option<f64>| x.map_or(String::new(), |c| c.to_string());
         for x in &self.sites {
@@ -108,6 +128,10 @@ impl SynthCounty {
                 x.facility.as_deref().unwrap_or(""),
                 &text(x.capacity),
                 x.village.as_deref().unwrap_or(""),
+                &text(x.home.beds),
+                &text(x.home.residents),
+                x.home.condition.map_or("", |c| c.name()),
+                &text(x.home.upgrade_cost),
             ])?;
         }
         s.flush()?;
@@ -193,6 +217,38 @@ operating_cost = 5000
     )
 }
 
+/// The nursing homes' facts and the villages' disabled special-hardship elders, from a
+/// generator of their own (so the rest of a county is what it was before they existed): each
+/// existing home 20–60 beds, 30–95 % occupied, in good, fair or poor condition (3 : 4 : 3),
+/// an upgrade at 300,000–900,000; 1–3 % of each village's elders disabled special-hardship.
+fn add_homes(seed: u64, villages: &mut [Village], sites: &mut [Site]) {
+    use crate::model::{Condition, HomeFacts};
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x484f_4d45);
+    for s in sites
+        .iter_mut()
+        .filter(|s| s.facility.as_deref() == Some("nursing_home"))
+    {
+        let beds = rng.random_range(20..=60) as f64;
+        s.home = HomeFacts {
+            beds: Some(beds),
+            residents: Some((beds * rng.random_range(0.3..0.95)).round()),
+            condition: Some(match rng.random_range(0..10) {
+                0..3 => Condition::Good,
+                3..7 => Condition::Fair,
+                _ => Condition::Poor,
+            }),
+            occupancy: None,
+            upgrade_cost: Some(
+                (rng.random_range(300_000.0..900_000.0_f64) / 1000.0).round() * 1000.0,
+            ),
+        };
+    }
+    for v in villages {
+        let d = (v.elders * rng.random_range(0.01..0.03)).round();
+        v.extra.push(("disabled_hardship".into(), d.to_string()));
+    }
+}
+
 /// Generates a county.
 pub fn generate(p: &SynthParams) -> SynthCounty {
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
@@ -252,7 +308,7 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
         .collect();
     let spread = extent / (2.0 * (towns.len() as f64).sqrt());
     let clamp = |v: f64| v.clamp(0.0, extent);
-    let villages: Vec<Village> = (0..p.villages)
+    let mut villages: Vec<Village> = (0..p.villages)
         .map(|i| {
             let t = rng.random_range(0..towns.len());
             let (x, y) = (
@@ -325,6 +381,7 @@ pub fn generate(p: &SynthParams) -> SynthCounty {
             village: Some(v.key.clone()),
         });
     }
+    add_homes(p.seed, &mut villages, &mut sites);
     SynthCounty {
         villages,
         sites,

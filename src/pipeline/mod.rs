@@ -466,6 +466,13 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
         )?;
         spinner.finish_and_clear();
         lap("solve", &mut timings);
+        // The nursing homes' model is a stage of its own (it runs after the centres are placed).
+        if let Some(h) = &policy_plan.homes
+            && let Some(solve) = timings.last_mut()
+        {
+            solve.1 -= h.seconds;
+            timings.push(("nursing homes", h.seconds));
+        }
         return Ok(Plan {
             scenario,
             villages,

@@ -70,14 +70,25 @@ pub fn solve(
     let mut floors = Floors::default();
     let mut plan = warm.to_vec();
     let mut proven = true;
+    // `time_limit_s` bounds the whole model, not each stage: a stage gets what the earlier
+    // ones left, and once that is spent the plan stands as the last stage left it, unproven.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(time_limit_s);
     for (k, &goal) in stages.iter().enumerate() {
+        let left = deadline
+            .saturating_duration_since(std::time::Instant::now())
+            .as_secs_f64();
+        if k > 0 && left <= 0.0 {
+            proven = false;
+            break;
+        }
+        let stage_limit = if k == 0 { time_limit_s } else { left };
         // Full coverage's last stage schedules the sites the earlier ones chose: the most
         // elder-years for that set of sites (a multi-year knapsack over the whole model is
         // beyond the pure-Rust solver in time, and the set is what the cost criteria decide).
         let only: Option<Vec<bool>> = (goal == Goal::ElderYears
             && problem.objective == Objective::FullCoverage)
             .then(|| plan.iter().map(Option::is_some).collect());
-        let solved = build(problem, &plan, goal, &floors, only.as_deref(), time_limit_s)
+        let solved = build(problem, &plan, goal, &floors, only.as_deref(), stage_limit)
             .filter(|(p, _)| problem.check(p).is_ok());
         match solved {
             Some((p, ok)) => {

@@ -40,7 +40,7 @@ pub struct Policy {
     pub demand: BTreeMap<String, f64>,
     /// Models with more variables than this are solved by the decomposition heuristic.
     pub exact_max_variables: usize,
-    /// Time limit of the exact solve, seconds.
+    /// Time limit of the exact solve (all its stages together), seconds.
     pub time_limit_s: f64,
     /// What the yearly budgets pay for: the subsidies of `subsidy` or the construction cost.
     pub budget_pays: BudgetPays,
