@@ -81,17 +81,7 @@ fn the_hypothetical_inputs_are_the_andorra_data_plus_homes() {
 /// Copies the nursing_homes scenario to a temp folder, lets `break_it` edit its files, runs
 /// `solve`; returns (exit code, stderr) and asserts nothing was written.
 fn run_broken(break_it: impl FnOnce(&Path)) -> (i32, String) {
-    let tmp = tempfile::tempdir().unwrap();
-    for f in ["nursing_homes_sites.csv", "nursing_homes_villages.csv"] {
-        std::fs::copy(root().join("scenarios").join(f), tmp.path().join(f)).unwrap();
-    }
-    let toml = std::fs::read_to_string(root().join("scenarios/nursing_homes.toml"))
-        .unwrap()
-        .replace(
-            "\"../data/andorra/",
-            &format!("\"{}/data/andorra/", root().display()),
-        );
-    std::fs::write(tmp.path().join("nursing_homes.toml"), toml).unwrap();
+    let tmp = copy_of_nursing_homes();
     break_it(tmp.path());
     let out = tmp.path().join("out");
     let result = Command::new(env!("CARGO_BIN_EXE_carecover"))
@@ -106,6 +96,74 @@ fn run_broken(break_it: impl FnOnce(&Path)) -> (i32, String) {
         result.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&result.stderr).into_owned(),
     )
+}
+
+/// The nursing_homes scenario in a temp folder (its road file where it is).
+fn copy_of_nursing_homes() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["nursing_homes_sites.csv", "nursing_homes_villages.csv"] {
+        std::fs::copy(root().join("scenarios").join(f), tmp.path().join(f)).unwrap();
+    }
+    let toml = std::fs::read_to_string(root().join("scenarios/nursing_homes.toml"))
+        .unwrap()
+        .replace(
+            "\"../data/andorra/",
+            &format!("\"{}/data/andorra/", root().display()),
+        );
+    std::fs::write(tmp.path().join("nursing_homes.toml"), toml).unwrap();
+    tmp
+}
+
+/// Binding capacities (issue #13, 4.): with `capacity_binding` on the points (300 elders)
+/// and the centres (2,000) no village is "served but over capacity"; what fits nowhere is
+/// unserved or served in part, as a maximum flow says (the independent checker recomputes it).
+#[test]
+fn binding_capacities_leave_no_facility_over_capacity() {
+    let tmp = copy_of_nursing_homes();
+    let file = "nursing_homes.toml";
+    edit(
+        tmp.path(),
+        file,
+        "capacity = 2000\n",
+        "capacity = 2000\ncapacity_binding = true\n",
+    );
+    edit(
+        tmp.path(),
+        file,
+        "capacity = 300\n",
+        "capacity = 300\ncapacity_binding = true\n",
+    );
+    let free = common::shipped::run(&root().join("scenarios/nursing_homes.toml"));
+    let plan = common::shipped::run(&tmp.path().join(file));
+    let checks = common::check_plan(&plan);
+    assert!(checks > 60, "{checks} checks");
+    let out = tmp.path().join("out");
+    carecover::report::write_all(&plan, &out, &carecover::progress::Progress::new(true)).unwrap();
+    check_homes(&plan, &out);
+    // villages.geojson carries each village's served share.
+    let villages: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("villages.geojson")).unwrap())
+            .unwrap();
+    let shares: Vec<f64> = villages["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["served_share"].as_f64().unwrap())
+        .collect();
+    assert_eq!(shares.len(), plan.villages.len());
+    let (pf, pb) = (free.policy.as_ref().unwrap(), plan.policy.as_ref().unwrap());
+    assert_eq!(pb.solution.status, carecover::solve::Status::Optimal);
+    // Without binding some villages are served over capacity; with it none, and the plan
+    // serves fewer elders (or builds more) than the free one.
+    assert!(pf.villages.iter().any(|v| v.over_capacity));
+    assert!(pb.villages.iter().all(|v| !v.over_capacity));
+    let served = |p: &carecover::pipeline::PolicyPlan| *p.solution.served.last().unwrap();
+    assert!(
+        served(pb) < served(pf) || pb.solution.total_cost > pf.solution.total_cost,
+        "binding changed nothing: {} / {}",
+        served(pb),
+        served(pf)
+    );
 }
 
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {
@@ -169,6 +227,23 @@ fn bad_home_input_names_file_row_and_value() {
             Box::new(move |d| edit(d, sites, home, &home.replace(",30,11,", ",,11,"))),
             2,
             vec![sites, "site `h_enc`", "`beds`"],
+        ),
+        // Binding capacity on the county care centre (its beds are [policy.homes]').
+        (
+            Box::new(|d| {
+                edit(
+                    d,
+                    "nursing_homes.toml",
+                    "min_sites = 1\n",
+                    "min_sites = 1\ncapacity_binding = true\n",
+                )
+            }),
+            2,
+            vec![
+                "nursing_homes.toml",
+                "county_centre",
+                "`capacity_binding` applies to town and village tiers",
+            ],
         ),
         // Forced merging with nowhere to go within a minute's drive: infeasible, exit 1.
         (

@@ -110,6 +110,13 @@ pub fn solve(
     Some((plan, proven))
 }
 
+/// Under binding capacities, a warm plan's served share per demand group (keyed by its
+/// serving facilities), and the weight each group sends each capacitated facility.
+type WarmShares<'a> = (
+    BTreeMap<&'a [usize], f64>,
+    BTreeMap<(&'a [usize], usize), f64>,
+);
+
 /// What one stage optimizes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Goal {
@@ -385,31 +392,86 @@ fn build(
         constraints.push((Expression::from(z) - cover).leq(0.0));
         county_last += w * z;
     }
+    let capacity = |f: usize| problem.facilities[f].capacity;
     let mut always = 0.0;
+    let mut group_of: Vec<Option<Vec<usize>>> = vec![None; problem.weights.len()];
     for (v, fs) in serving.into_iter().enumerate() {
         if fs.is_empty() {
             continue;
         }
-        if fs.iter().any(|&f| problem.facilities[f].fixed()) {
+        if fs
+            .iter()
+            .any(|&f| problem.facilities[f].fixed() && capacity(f).is_none())
+        {
             always += problem.weights[v] / people;
             continue;
         }
-        *groups.entry(fs).or_default() += problem.weights[v] / people;
+        *groups.entry(fs.clone()).or_default() += problem.weights[v] / people;
+        group_of[v] = Some(fs);
     }
+    // The warm plan's assignment under binding capacities: each group's served share and its
+    // weight at each capacitated facility, per year.
+    let warm_assignment: Vec<Option<WarmShares>> = (0..years)
+        .map(|y| {
+            problem.capacitated().then(|| {
+                let a = problem.assignment(&|f| warm_open(f, y));
+                let (mut served, mut at) = (BTreeMap::new(), BTreeMap::new());
+                for (v, g) in group_of.iter().enumerate() {
+                    if let Some(g) = g {
+                        *served.entry(g.as_slice()).or_insert(0.0) +=
+                            a.share[v] * problem.weights[v] / people;
+                    }
+                }
+                for &(v, f, x) in &a.flows {
+                    if let Some(g) = &group_of[v as usize] {
+                        *at.entry((g.as_slice(), f)).or_insert(0.0) += x / people;
+                    }
+                }
+                (served, at)
+            })
+        })
+        .collect();
     let mut elder_years = Expression::from(always * years as f64);
     let mut served_last = Expression::from(always);
+    // Per capacitated facility and year, the weight its groups send it.
+    let mut load: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
     for (fs, &w) in &groups {
         for y in 0..years {
-            let cover: Expression = fs.iter().map(|&f| open[f][y].expr()).sum();
+            // Served by any open facility without a capacity, or by a share `x` of the
+            // group at each capacitated one (at most 1, and only while it is open).
+            let mut cover = Expression::from(0.0);
+            for &f in fs {
+                if capacity(f).is_none() {
+                    cover += open[f][y].expr();
+                    continue;
+                }
+                let x = vars.add(variable().min(0.0).max(1.0));
+                let warm_x = warm_assignment[y]
+                    .as_ref()
+                    .and_then(|(_, at)| at.get(&(fs.as_slice(), f)))
+                    .map_or(0.0, |&x| (x / w).min(1.0));
+                warm_values.push((x, warm_x));
+                constraints.push((Expression::from(x) - open[f][y].expr()).leq(0.0));
+                cover += x;
+                *load.entry((f, y)).or_default() += w * x;
+            }
             let z = vars.add(variable().min(0.0).max(1.0));
-            let warm_z = fs.iter().any(|&f| warm_open(f, y));
-            warm_values.push((z, if warm_z { 1.0 } else { 0.0 }));
-            constraints.push((Expression::from(z) - cover.clone()).leq(0.0));
+            let warm_z = match &warm_assignment[y] {
+                Some((served, _)) => served.get(fs.as_slice()).map_or(0.0, |&s| (s / w).min(1.0)),
+                None => f64::from(u8::from(fs.iter().any(|&f| warm_open(f, y)))),
+            };
+            warm_values.push((z, warm_z));
+            constraints.push((Expression::from(z) - cover).leq(0.0));
             elder_years += w * z;
             if y == last {
                 served_last += w * z;
             }
         }
+    }
+    // Binding capacities (`capacity_binding`): what a facility serves fits it.
+    for ((f, y), sent) in load {
+        let c = capacity(f).unwrap_or(f64::INFINITY) / people;
+        constraints.push((sent - c * open[f][y].expr()).leq(0.0));
     }
     if let Some(s) = problem.min_share {
         let total: f64 = problem.weights.iter().sum::<f64>() / people;

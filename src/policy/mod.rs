@@ -52,6 +52,8 @@
 //! relaxed plans are scheduled into real ones and whose value is the reported bound.
 
 pub mod audit;
+mod capacity;
+pub use capacity::Assignment;
 pub mod heuristic;
 pub mod homes;
 mod lagrangian;
@@ -91,6 +93,9 @@ pub struct Facility {
     /// The last plan year (index) it may be built in: its tier's `by_year` (001 §1: the
     /// subdistricts' facilities by 2020, the towns' by 2022), else the last year.
     pub due: usize,
+    /// A binding capacity (`capacity_binding`): the most demand weight it serves; the
+    /// villages it serves may be split between it and other facilities. `None`: unbounded.
+    pub capacity: Option<f64>,
 }
 
 impl Facility {
@@ -204,7 +209,7 @@ impl PolicyProblem {
     /// New points that some plan-preserving swap makes unnecessary: `a` is dominated by `b`
     /// when `b` is a usable new point serving every village `a` serves, of the same town (and
     /// subsidy), needing no link or linkable to every centre `a` is, due no earlier, costing no
-    /// more to build, to pay or to run (ties: the lower index stays). Any plan opening `a` can open `b` in the same year
+    /// more to build, to pay or to run, with no less room (ties: the lower index stays). Any plan opening `a` can open `b` in the same year
     /// instead and lose nothing.
     pub fn dominated(&self) -> Vec<bool> {
         let n = self.facilities.len();
@@ -225,7 +230,11 @@ impl PolicyProblem {
                     return false;
                 }
                 let fb = &self.facilities[b];
-                let no_worse = fb.cost <= fa.cost && fb.paid <= fa.paid && life(fb) <= life(fa);
+                let room = |f: &Facility| f.capacity.unwrap_or(f64::INFINITY);
+                let no_worse = fb.cost <= fa.cost
+                    && fb.paid <= fa.paid
+                    && life(fb) <= life(fa)
+                    && room(fb) >= room(fa);
                 let strictly = fb.cost < fa.cost
                     || fb.paid < fa.paid
                     || life(fb) < life(fa)
@@ -273,8 +282,16 @@ impl PolicyProblem {
         open_from[f].is_some_and(|s| s <= y)
     }
 
-    /// Weighted elders served in each year.
+    /// Weighted elders served in each year (within binding capacities, see [`Self::assignment`]).
     pub fn served(&self, open_from: &[Option<usize>]) -> Vec<f64> {
+        if self.capacitated() {
+            return (0..self.n_years())
+                .map(|y| {
+                    let a = self.assignment(&|f| Self::is_open(open_from, f, y));
+                    a.share.iter().zip(&self.weights).map(|(s, w)| s * w).sum()
+                })
+                .collect();
+        }
         let first = self.served_from(open_from);
         (0..self.n_years())
             .map(|y| {
@@ -288,9 +305,22 @@ impl PolicyProblem {
             .collect()
     }
 
-    /// For each village, the first plan year (index) in which an open facility serves it.
+    /// For each village, the first plan year (index) in which an open facility serves it
+    /// (some of it, under binding capacities).
     pub fn served_from(&self, open_from: &[Option<usize>]) -> Vec<Option<usize>> {
-        self.first_reached(open_from, None)
+        if !self.capacitated() {
+            return self.first_reached(open_from, None);
+        }
+        let mut first = vec![None; self.weights.len()];
+        for y in 0..self.n_years() {
+            let a = self.assignment(&|f| Self::is_open(open_from, f, y));
+            for (v, &s) in a.share.iter().enumerate() {
+                if s > 0.0 && first[v].is_none() {
+                    first[v] = Some(y);
+                }
+            }
+        }
+        first
     }
 
     /// For each village, the first year a serving facility (`role` `None`), or one of `role`,
@@ -638,7 +668,11 @@ impl PolicyProblem {
             objective,
             bound: if proven { objective } else { bound },
             gap,
-            status: if gap == 0.0 {
+            // Under binding capacities the least-cost heuristic's bound says nothing about
+            // serving the most elders first: only a proof makes such a plan optimal.
+            status: if gap == 0.0
+                && (proven || !(self.capacitated() && self.objective == Objective::FullCoverage))
+            {
                 Status::Optimal
             } else {
                 Status::Feasible

@@ -361,6 +361,7 @@ pub fn villages_layer(plan: &Plan) -> FeatureCollection {
                 );
                 p.insert("served_from".into(), json!(vp.served_from));
                 p.insert("over_capacity".into(), json!(vp.over_capacity));
+                p.insert("served_share".into(), json!(round(vp.served_share, 0.0001)));
                 p.insert("demand".into(), json!(vp.weight));
                 p.insert(
                     "reason".into(),

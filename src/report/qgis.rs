@@ -31,7 +31,7 @@ pub struct LayerStyle {
 }
 
 /// Chinese names of the layers' fields, as the attribute table shows them.
-const ALIASES_ZH: [(&str, &str); 34] = [
+const ALIASES_ZH: [(&str, &str); 35] = [
     ("id", "编号"),
     ("name", "名称"),
     ("town", "镇街"),
@@ -48,6 +48,7 @@ const ALIASES_ZH: [(&str, &str); 34] = [
     ("villages_within", "半径内村数"),
     ("elders_within", "半径内老人数"),
     ("over_capacity", "超出容量"),
+    ("served_share", "服务比例"),
     ("beds", "床位"),
     ("moved_to", "撤并后迁往"),
     ("mode", "出行方式"),

@@ -199,10 +199,11 @@ fn town_row(
             .count()
     };
     let elders: f64 = villages.iter().map(|&v| plan.villages[v].elders).sum();
+    // (Under binding capacities only the share that fits is served.)
     let served: f64 = villages
         .iter()
         .filter(|&&v| !matches!(pol.villages[v].service, Service::Unserved { .. }))
-        .map(|&v| plan.villages[v].elders)
+        .map(|&v| plan.villages[v].elders * pol.villages[v].served_share)
         .sum();
     row.push(n(sites
         .iter()

@@ -132,6 +132,32 @@ pub fn unserved(reason: &Unserved, sites: &[Site], lang: Lang) -> String {
             format!("no candidate site within {} min", minutes(*m))
         }
         (
+            Unserved::Full {
+                site: s,
+                minutes: m,
+                capacity,
+            },
+            Lang::Zh,
+        ) => format!(
+            "最近的服务设施{}（{} 分钟）已满（容量 {} 人），其他村已占满",
+            site(*s),
+            minutes(*m),
+            number(*capacity, 0)
+        ),
+        (
+            Unserved::Full {
+                site: s,
+                minutes: m,
+                capacity,
+            },
+            Lang::En,
+        ) => format!(
+            "the nearest facility serving it, {} {} min away, is full (capacity {}) with other villages' elders",
+            site(*s),
+            minutes(*m),
+            number(*capacity, 0)
+        ),
+        (
             Unserved::Nearest {
                 site: s,
                 minutes: m,

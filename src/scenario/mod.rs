@@ -117,6 +117,10 @@ pub struct Tier {
     pub operating_cost: f64,
     /// Elders one facility can serve; villages beyond it are "served but over capacity".
     pub capacity: Option<f64>,
+    /// Policy scenarios: `capacity` (the tier's, else each site's `capacity` column) is a
+    /// constraint of the model, not a report: a facility serves at most that many elders,
+    /// a village's elders may be split between facilities, and what fits nowhere is unserved.
+    pub capacity_binding: bool,
     /// Whether existing facilities of this tier may be merged/closed (撤并), their users moving
     /// to the nearest kept one.
     pub close_existing: bool,
@@ -263,6 +267,8 @@ struct RawTier {
     #[serde(default)]
     operating_cost: f64,
     capacity: Option<f64>,
+    #[serde(default)]
+    capacity_binding: bool,
     #[serde(default)]
     close_existing: bool,
     min_sites: Option<usize>,
@@ -495,6 +501,18 @@ impl Scenario {
             if !townships.is_empty() && raw.policy.is_none() {
                 return Err(err(place, "`townships` needs a [policy] section".into()));
             }
+            if t.capacity_binding && raw.policy.is_none() {
+                return Err(err(
+                    place,
+                    "`capacity_binding` needs a [policy] section (without one, `carecover instance --capacitated` solves capacitated problems)".into(),
+                ));
+            }
+            if t.capacity_binding && role.is_some_and(|r| r.county_level()) {
+                return Err(err(
+                    place,
+                    "`capacity_binding` applies to town and village tiers (county care centres' beds are [policy.homes]' `beds`)".into(),
+                ));
+            }
             let min_sites = t
                 .min_sites
                 .unwrap_or(usize::from(role == Some(Role::County)));
@@ -510,6 +528,7 @@ impl Scenario {
                 link_radius_s: t.link_radius_min.map(|m| m * 60.0),
                 operating_cost: t.operating_cost,
                 capacity: t.capacity,
+                capacity_binding: t.capacity_binding,
                 close_existing: t.close_existing,
                 min_sites,
                 // Regional centres are as many as their targets need unless capped.

@@ -526,6 +526,13 @@ pub fn check_policy(plan: &Plan) -> usize {
             )
         })
         .collect();
+    // Binding capacities (`capacity_binding`): a facility serves at most its capacity, and a
+    // village may be served in part; who is served is then a maximum flow, recomputed below.
+    let binding =
+        |k: usize| sc.tiers[serving[k].tier].capacity_binding && serving[k].capacity.is_some();
+    let any_binding = (0..serving.len()).any(binding);
+    let mut whole_weight = 0.0;
+    let mut flow_edges: Vec<(usize, f64, Vec<usize>)> = Vec::new();
     for (v, vp) in pol.villages.iter().enumerate() {
         let centre_village = (0..serving.len()).any(|k| {
             role_of(serving[k]) == Some(Role::Town)
@@ -558,9 +565,31 @@ pub fn check_policy(plan: &Plan) -> usize {
             policy.shared_points || expected.is_some() || hosts[k] == Some(v) || shares(k)
         };
         let allowed: Vec<usize> = (0..serving.len()).filter(|&k| may_serve(k)).collect();
-        let best = allowed
+        let reaching: Vec<usize> = allowed
             .iter()
-            .filter(|&&k| open_in(serving[k], last) && times[k][v] <= radius[k])
+            .copied()
+            .filter(|&k| open_in(serving[k], last) && times[k][v] <= radius[k])
+            .collect();
+        if any_binding {
+            // Served whole by an uncapacitated facility, or through the capacitated ones.
+            if reaching.iter().any(|&k| !binding(k)) {
+                whole_weight += vp.weight;
+            } else if !reaching.is_empty() {
+                flow_edges.push((v, vp.weight, reaching.clone()));
+            }
+            assert!(!vp.over_capacity, "{}: over capacity", plan.villages[v].key);
+            let share = vp.served_share;
+            assert!((0.0..=1.0).contains(&share));
+            assert_eq!(share == 0.0, vp.service.site().is_none());
+            if let Some((site, _)) = vp.service.site() {
+                let k = serving.iter().position(|p| p.site == site).unwrap();
+                assert!(reaching.contains(&k), "{}", plan.villages[v].key);
+            }
+            checks += 1;
+            continue;
+        }
+        let best = reaching
+            .iter()
             .map(|&k| times[k][v])
             .fold(f64::INFINITY, f64::min);
         match vp.service.site() {
@@ -611,5 +640,76 @@ pub fn check_policy(plan: &Plan) -> usize {
         }
         checks += 1;
     }
+    if any_binding {
+        // Each capacitated facility within its capacity, and the elders served as much as a
+        // maximum flow can (Edmonds–Karp here; the solver uses Dinic's algorithm).
+        for k in (0..serving.len()).filter(|&k| binding(k)) {
+            assert!(serving[k].load <= serving[k].capacity.unwrap() + 1e-6);
+        }
+        let flow = max_flow(&flow_edges, |k| serving[k].capacity.unwrap());
+        let served: f64 = pol.villages.iter().map(|v| v.weight * v.served_share).sum();
+        assert!(
+            (served - whole_weight - flow).abs() < 1e-4 * served.max(1.0),
+            "served {served}, expected {whole_weight} + {flow}"
+        );
+        let claimed = *pol.solution.served.last().unwrap();
+        assert!(
+            (served - claimed).abs() < 1e-4 * served.max(1.0),
+            "{served} vs {claimed}"
+        );
+        checks += 2;
+    }
     checks
+}
+
+/// Maximum flow from villages (weight each) to the facilities `edges` names (capacity each),
+/// by shortest augmenting paths (Edmonds–Karp) on a dense residual matrix.
+fn max_flow(edges: &[(usize, f64, Vec<usize>)], capacity: impl Fn(usize) -> f64) -> f64 {
+    let mut facilities: Vec<usize> = edges.iter().flat_map(|e| e.2.iter().copied()).collect();
+    facilities.sort_unstable();
+    facilities.dedup();
+    // Nodes: 0 source, 1 sink, then villages, then facilities.
+    let n = 2 + edges.len() + facilities.len();
+    let mut r = vec![vec![0.0f64; n]; n];
+    for (i, (_, w, ks)) in edges.iter().enumerate() {
+        r[0][2 + i] = *w;
+        for k in ks {
+            let j = 2 + edges.len() + facilities.binary_search(k).unwrap();
+            r[2 + i][j] = f64::INFINITY;
+        }
+    }
+    for (j, &k) in facilities.iter().enumerate() {
+        r[2 + edges.len() + j][1] = capacity(k);
+    }
+    let mut total = 0.0;
+    loop {
+        let mut prev = vec![usize::MAX; n];
+        prev[0] = 0;
+        let mut queue = std::collections::VecDeque::from([0usize]);
+        while let Some(a) = queue.pop_front() {
+            for b in 0..n {
+                if prev[b] == usize::MAX && r[a][b] > 1e-9 {
+                    prev[b] = a;
+                    queue.push_back(b);
+                }
+            }
+        }
+        if prev[1] == usize::MAX {
+            return total;
+        }
+        let mut push = f64::INFINITY;
+        let mut b = 1;
+        while b != 0 {
+            push = push.min(r[prev[b]][b]);
+            b = prev[b];
+        }
+        let mut b = 1;
+        while b != 0 {
+            let a = prev[b];
+            r[a][b] -= push;
+            r[b][a] += push;
+            b = a;
+        }
+        total += push;
+    }
 }

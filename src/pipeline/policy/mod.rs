@@ -235,6 +235,11 @@ fn plan_excluding(
                         .expect("scenario checks `by_year`"),
                     _ => policy.years.len() - 1,
                 },
+                capacity: if tier.capacity_binding {
+                    tier.capacity.or(site.capacity)
+                } else {
+                    None
+                },
             });
             fac_site.push((k, s));
         }
@@ -438,15 +443,36 @@ fn plan_excluding(
         .filter(|&f| problem.facilities[f].role == Role::Town && open_last(f))
         .filter_map(|f| host.get(&fac_site[f].1).copied())
         .collect();
+    // Under binding capacities, who serves whom as the model counts it (the last year's
+    // maximum flow): a capacitated facility serves only the villages it carries.
+    let assignment = problem
+        .capacitated()
+        .then(|| problem.assignment(&open_last));
+    let carried: BTreeMap<(usize, u32), f64> = assignment
+        .iter()
+        .flat_map(|a| &a.flows)
+        .map(|&(v, f, x)| ((f, v), x))
+        .collect();
     // The nearest open facility that may serve each village: as the model has it, and for
     // a centre's village also a neighbour's point (extension, 000 §2(4)).
     let mut best: Vec<Option<(usize, f64)>> = vec![None; inp.villages.len()];
+    // Under binding capacities, the nearest full facility of a village none carries.
+    let mut full: Vec<Option<(usize, f64)>> = vec![None; inp.villages.len()];
     for f in
         (0..problem.facilities.len()).filter(|&f| open_last(f) && problem.facilities[f].serving())
     {
         let (_, s) = fac_site[f];
         let serves = &problem.facilities[f].serves;
+        let capacitated = problem.facilities[f].capacity.is_some();
         for (v, t) in serve_reach(s) {
+            if capacitated && !carried.contains_key(&(f, v.0)) {
+                if serves.binary_search(&v.0).is_ok()
+                    && full[v.index()].is_none_or(|(_, bt)| t < bt)
+                {
+                    full[v.index()] = Some((f, t));
+                }
+                continue;
+            }
             if serves.binary_search(&v.0).is_err() && !centre_villages.contains(&v) {
                 continue;
             }
@@ -467,7 +493,14 @@ fn plan_excluding(
     }
     let mut over = vec![false; inp.villages.len()];
     let mut load = vec![0.0; problem.facilities.len()];
+    // Binding capacities: the load is what the flow sends (never above the capacity).
+    for (&(f, _), &x) in &carried {
+        load[f] += x;
+    }
     for (&f, list) in &mut by_facility {
+        if problem.facilities[f].capacity.is_some() {
+            continue;
+        }
         list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let (k, s) = fac_site[f];
         let cap = tiers[k].capacity.or(inp.sites[s.index()].capacity);
@@ -517,18 +550,36 @@ fn plan_excluding(
                     }
                 }
                 None => Service::Unserved {
-                    reason: reasons.why(
-                        v,
-                        serve_of_village(v),
-                        kinds[town_of(&inp.villages[v].town).expect("a township")],
-                    ),
+                    reason: match full[v] {
+                        Some((f, t)) => Unserved::Full {
+                            site: fac_site[f].1,
+                            minutes: t / 60.0,
+                            capacity: problem.facilities[f].capacity.unwrap_or(0.0),
+                        },
+                        None => reasons.why(
+                            v,
+                            serve_of_village(v),
+                            kinds[town_of(&inp.villages[v].town).expect("a township")],
+                        ),
+                    },
                 },
+            };
+            // The model's share where a capacitated facility serves it (a centre's village
+            // served by extension from an uncapacitated point counts whole, as without
+            // capacities).
+            let served_share = match (&service, &assignment, best[v]) {
+                (Service::Unserved { .. }, _, _) => 0.0,
+                (_, Some(a), Some((f, _))) if problem.facilities[f].capacity.is_some() => {
+                    a.share[v]
+                }
+                _ => 1.0,
             };
             VillagePlan {
                 service,
                 exemption,
                 weight: weights[v],
                 over_capacity: over[v],
+                served_share,
                 served_from: served_from[v].map(year),
             }
         })

@@ -88,6 +88,13 @@ pub enum Unserved {
     NoOwnCandidate { minutes: f64 },
     /// No candidate site within the radius.
     NoCandidate { minutes: f64 },
+    /// Open facilities serve it, but with binding capacities (`capacity_binding`) the
+    /// nearest, `minutes` away, is full with others' elders.
+    Full {
+        site: SiteId,
+        minutes: f64,
+        capacity: f64,
+    },
     /// The nearest candidate that could serve it, `minutes` away, and why it does not.
     Nearest {
         site: SiteId,
@@ -163,8 +170,12 @@ pub struct VillagePlan {
     pub exemption: Option<Exemption>,
     /// Demand weight (elders, with the scenario's extra weights).
     pub weight: f64,
-    /// Served, but its facility is full before it (nearer villages fill it first).
+    /// Served, but its facility is full before it (nearer villages fill it first); never
+    /// under binding capacities.
     pub over_capacity: bool,
+    /// Share of its weight served: 1 unless binding capacities serve only part of it (the
+    /// rest fitting in no open facility), 0 when unserved.
+    pub served_share: f64,
     /// First plan year in which it is served (`None`: not by the last year).
     pub served_from: Option<i32>,
 }
