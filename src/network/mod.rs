@@ -15,6 +15,7 @@
 mod csr;
 mod geodesy;
 mod profile;
+pub mod terrain;
 
 pub use csr::{Csr, DijkstraWorkspace, Edge, bounded_dijkstra};
 pub use geodesy::{LocalProjection, haversine_m};
