@@ -177,6 +177,13 @@ pub(crate) fn solve_model(
     x: &[Variable],
 ) -> Option<(Vec<f64>, bool, f64)> {
     let eval = objective.clone();
+    // A model whose every decision is fixed (e.g. one nursing home that must merge, with no
+    // residents) has no column; HiGHS reports such a model infeasible, so give it one that
+    // can only be 0.
+    let mut vars = vars;
+    if vars.is_empty() {
+        vars.add(good_lp::variable().min(0.0).max(0.0));
+    }
     let unsolved = if maximize {
         vars.maximise(objective)
     } else {
