@@ -594,3 +594,121 @@ fn a_bad_value_in_a_mapped_column_is_named_by_the_users_heading() {
         ],
     );
 }
+
+/// Appends `[network]` with `lines` to the tiny scenario and writes `tile` (name, bytes).
+fn with_dem(dir: &Path, lines: &str, tile: Option<(&str, Vec<u8>)>) {
+    let p = dir.join("scenario.toml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str(&format!("\n[network]\n{lines}\n"));
+    std::fs::write(&p, text).unwrap();
+    if let Some((name, bytes)) = tile {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
+
+/// A whole SRTM3 tile of one height (or void, -32768).
+fn tile_of(height: i16) -> Vec<u8> {
+    (0..1201 * 1201)
+        .flat_map(|_| height.to_be_bytes())
+        .collect()
+}
+
+#[test]
+fn dem_truncated() {
+    let (code, err) = run_broken(|d| {
+        with_dem(
+            d,
+            "dem = \"N42E001.hgt\"",
+            Some(("N42E001.hgt", vec![0; 1000])),
+        );
+    });
+    assert_error(code, &err, &["N42E001.hgt", "[network] dem", "1000 bytes"]);
+}
+
+#[test]
+fn dem_all_voids() {
+    let (code, err) = run_broken(|d| {
+        with_dem(
+            d,
+            "dem = \"N42E001.hgt\"",
+            Some(("N42E001.hgt", tile_of(-32768))),
+        );
+    });
+    assert_error(code, &err, &["N42E001.hgt", "void"]);
+}
+
+#[test]
+fn dem_missing() {
+    let (code, err) = run_broken(|d| with_dem(d, "dem = \"N42E001.hgt\"", None));
+    assert_error(
+        code,
+        &err,
+        &["[network] dem", "N42E001.hgt", "does not exist"],
+    );
+}
+
+/// A tile of another part of the world: every road is outside it.
+#[test]
+fn dem_not_covering_the_roads() {
+    let (code, err) = run_broken(|d| {
+        with_dem(
+            d,
+            "dem = \"N10E010.hgt\"",
+            Some(("N10E010.hgt", tile_of(100))),
+        );
+    });
+    assert_error(
+        code,
+        &err,
+        &[
+            "N10E010.hgt",
+            "100.0 %",
+            "leave the elevation model",
+            "dem_outside",
+        ],
+    );
+}
+
+#[test]
+fn dem_outside_must_be_refuse_or_flat() {
+    let (code, err) = run_broken(|d| {
+        with_dem(
+            d,
+            "dem = \"N42E001.hgt\"\ndem_outside = \"guess\"",
+            Some(("N42E001.hgt", tile_of(100))),
+        );
+    });
+    assert_error(code, &err, &["scenario.toml", "dem_outside", "guess"]);
+}
+
+/// With `dem_outside = "flat"` the same run goes through, on the flat, and says so.
+#[test]
+fn dem_outside_flat_walks_on_the_flat_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["villages.csv", "sites.csv", "roads.csv", "scenario.toml"] {
+        std::fs::copy(fixture("tiny").join(f), tmp.path().join(f)).unwrap();
+    }
+    with_dem(
+        tmp.path(),
+        "dem = \"N10E010.hgt\"\ndem_outside = \"flat\"",
+        Some(("N10E010.hgt", tile_of(100))),
+    );
+    let out = tmp.path().join("out");
+    let result = Command::new(env!("CARGO_BIN_EXE_carecover"))
+        .args(["--lang", "en", "solve"])
+        .arg(tmp.path().join("scenario.toml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("outside the elevation tiles: walked as on the flat"),
+        "{stderr}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let terrain = &summary["network"]["terrain"];
+    assert_eq!(terrain["flat_segments"], terrain["walk_segments"]);
+}

@@ -122,6 +122,12 @@ const PARSERS: &[Parser] = &[
         read: |p| err(io::load_roads(p)),
     },
     Parser {
+        name: "SRTM elevation tile (zipped)",
+        file: "N42E001.hgt.zip",
+        sample: "../../data/andorra/N42E001.hgt.zip",
+        read: |p| err(io::load_dem(p)),
+    },
+    Parser {
         name: "scenario",
         file: "scenario.toml",
         sample: "tiny_policy/scenario.toml",

@@ -4,10 +4,12 @@
 mod common;
 
 use carecover::coverage::{snap_all, travel_times};
+use carecover::io::Dem;
 use carecover::io::{Oneway, RoadLine};
 use carecover::model::{LonLat, NodeId};
 use carecover::network::{
-    Csr, DijkstraWorkspace, Mode, NetworkOptions, RoadNetwork, bounded_dijkstra, haversine_m,
+    Csr, DijkstraWorkspace, Mode, NetworkOptions, RoadNetwork, Terrain, bounded_dijkstra,
+    haversine_m,
 };
 use carecover::synth::{SynthParams, generate};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -273,8 +275,9 @@ fn random_roads() -> impl Strategy<Value = (Vec<RoadLine>, Vec<LonLat>)> {
 }
 
 /// Travel times by an independent construction: every segment split at the places snapped to
-/// it (a place at an end node *is* that node), each piece travelled as its road allows, a leg
-/// from each place to its point; then petgraph's Dijkstra.
+/// it (a place at an end node *is* that node), each piece travelled as its road allows (its
+/// share of the segment's time in that direction), a leg from each place to its point; then
+/// petgraph's Dijkstra. `[i][j]` is the time from place `i` to place `j`.
 fn reference_times(
     net: &RoadNetwork,
     mode: Mode,
@@ -297,7 +300,7 @@ fn reference_times(
     for (seg, s) in net.segments.iter().enumerate() {
         let (Some(p), Some(t)) = (
             net.mode(mode).passage(seg as u32),
-            net.segment_time(mode, seg as u32),
+            net.segment_times(mode, seg as u32),
         ) else {
             continue;
         };
@@ -322,12 +325,12 @@ fn reference_times(
         }
         chain.sort_by(|x, y| x.0.total_cmp(&y.0));
         for w in chain.windows(2) {
-            let dt = (w[1].0 - w[0].0) * t;
+            let share = w[1].0 - w[0].0;
             if p.forward {
-                g.add_edge(w[0].1, w[1].1, dt);
+                g.add_edge(w[0].1, w[1].1, share * t[0]);
             }
             if p.backward {
-                g.add_edge(w[1].1, w[0].1, dt);
+                g.add_edge(w[1].1, w[0].1, share * t[1]);
             }
         }
     }
@@ -350,19 +353,133 @@ proptest! {
     fn travel_times_match_a_reference_with_places_on_nodes_and_one_way_roads((lines, points) in random_roads()) {
         prop_assume!(!lines.is_empty());
         let net = RoadNetwork::build(&lines, &NetworkOptions { min_component_nodes: 1, ..NetworkOptions::default() });
-        for mode in [Mode::Drive, Mode::Walk] {
-            let snaps = snap_all(&net, mode, &points, 1000.0);
-            let tt = travel_times(&net, mode, &snaps, &snaps, 1e9, &|| {});
-            let reference = reference_times(&net, mode, &snaps);
-            for (i, row) in reference.iter().enumerate() {
-                for (j, want) in row.iter().enumerate() {
-                    let got = tt.reach[i].iter().find(|(v, _)| v.index() == j).map(|&(_, s)| s);
-                    match (got, want) {
-                        (Some(g), Some(w)) => prop_assert!((g - w).abs() < 1e-6, "{mode:?} {i}→{j}: {g} vs {w}"),
-                        (None, None) => {}
-                        _ => prop_assert!(false, "{mode:?} {i}→{j}: {got:?} vs {want:?}"),
+        compare_with_reference(&net, &points)?;
+    }
+
+    /// The same on random terrain: walking times differ by direction, and the walk from the
+    /// village to the site is what counts (driving stays flat, from the site).
+    #[test]
+    fn travel_times_on_random_terrain_match_the_reference(
+        (lines, points) in random_roads(),
+        heights in proptest::collection::vec(0.0f32..40.0, 81),
+    ) {
+        prop_assume!(!lines.is_empty());
+        let dem = Dem::from_grid(
+            std::path::Path::new("random"),
+            1.4995,
+            42.5075,
+            0.001,
+            9,
+            9,
+            &heights.iter().map(|&h| Some(h)).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let terrain = Terrain { dems: vec![dem], flat_outside: false };
+        let options = NetworkOptions {
+            min_component_nodes: 1,
+            terrain: Some(std::sync::Arc::new(terrain)),
+            ..NetworkOptions::default()
+        };
+        let net = RoadNetwork::build(&lines, &options);
+        prop_assert_eq!(net.terrain.as_ref().unwrap().flat_segments, 0);
+        compare_with_reference(&net, &points)?;
+    }
+}
+
+/// Both modes' travel times against [`reference_times`]: driving from the site (`reach[i]`
+/// holds site `i` → village `j`), walking to it (village `j` → site `i`).
+fn compare_with_reference(
+    net: &RoadNetwork,
+    points: &[LonLat],
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    for mode in [Mode::Drive, Mode::Walk] {
+        let snaps = snap_all(net, mode, points, 1000.0);
+        let tt = travel_times(net, mode, &snaps, &snaps, 1e9, &|| {});
+        let reference = reference_times(net, mode, &snaps);
+        // Walking: site i's row holds the times from each village j to it.
+        let m = snaps.len();
+        let expected = |i: usize, j: usize| match mode {
+            Mode::Drive => reference[i][j],
+            Mode::Walk => reference[j][i],
+        };
+        for (i, reach) in tt.reach.iter().enumerate() {
+            for j in 0..m {
+                let want = expected(i, j);
+                let got = reach.iter().find(|(v, _)| v.index() == j).map(|&(_, s)| s);
+                match (got, want) {
+                    (Some(g), Some(w)) => {
+                        prop_assert!((g - w).abs() < 1e-6, "{mode:?} {i}, {j}: {g} vs {w}")
                     }
+                    (None, None) => {}
+                    _ => prop_assert!(false, "{mode:?} {i}, {j}: {got:?} vs {want:?}"),
                 }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A flat elevation model changes no travel time (walking is timed the other way round, which
+/// on the flat is the same).
+#[test]
+fn a_flat_dem_equals_no_dem() {
+    let lines = vec![
+        line(
+            &[(1.500, 42.500), (1.504, 42.500), (1.508, 42.501)],
+            "residential",
+        ),
+        line(&[(1.504, 42.500), (1.504, 42.504)], "footway"),
+        line(&[(1.508, 42.501), (1.504, 42.504)], "primary"),
+    ];
+    let points: Vec<LonLat> = [
+        (1.501, 42.5001),
+        (1.5075, 42.5008),
+        (1.5041, 42.503),
+        (1.506, 42.5025),
+    ]
+    .iter()
+    .map(|&(x, y)| LonLat::new(x, y))
+    .collect();
+    let flat = Dem::from_grid(
+        std::path::Path::new("flat"),
+        1.49,
+        42.51,
+        0.001,
+        30,
+        30,
+        &vec![Some(250.0); 900],
+    )
+    .unwrap();
+    let plain = RoadNetwork::build(
+        &lines,
+        &NetworkOptions {
+            min_component_nodes: 1,
+            ..NetworkOptions::default()
+        },
+    );
+    let on_flat = RoadNetwork::build(
+        &lines,
+        &NetworkOptions {
+            min_component_nodes: 1,
+            terrain: Some(std::sync::Arc::new(Terrain {
+                dems: vec![flat],
+                flat_outside: false,
+            })),
+            ..NetworkOptions::default()
+        },
+    );
+    for mode in [Mode::Walk, Mode::Drive] {
+        let times = |net: &RoadNetwork| {
+            let snaps = snap_all(net, mode, &points, 1000.0);
+            travel_times(net, mode, &snaps, &snaps, 1e9, &|| {}).reach
+        };
+        let (a, b) = (times(&plain), times(&on_flat));
+        assert_eq!(a.len(), b.len());
+        for (ra, rb) in a.iter().zip(&b) {
+            assert_eq!(ra.len(), rb.len());
+            for (x, y) in ra.iter().zip(rb) {
+                assert_eq!(x.0, y.0);
+                assert!((x.1 - y.1).abs() < 1e-9, "{mode:?}: {} vs {}", x.1, y.1);
             }
         }
     }

@@ -70,14 +70,19 @@ impl TravelTimes {
     }
 }
 
-/// Computes travel times from every site to every village within `cutoff_s`, one bounded
+/// Computes travel times between every site and every village within `cutoff_s`, one bounded
 /// Dijkstra per site, in parallel with rayon.
 ///
-/// A trip is: the site's access leg, along its road segment to a node, the shortest path over
-/// the network, along the village's segment, the village's access leg; or, when both sit on
-/// the same segment, straight along it. Each site's search is independent and results are
+/// Driving is timed from the site to the village (centre staff go out to their points and
+/// homes); walking from the village to the site (elders walk to their point), which differs
+/// on terrain, where the search runs on the reversed walking graph ([`ModeGraph::towards`]).
+/// A trip is: the starting place's access leg, along its road segment to a node, the shortest
+/// path over the network, along the other place's segment, its access leg; or, when both sit
+/// on the same segment, straight along it. Each site's search is independent and results are
 /// collected in input order, so the output is identical on 1 or N threads. `tick` is called
 /// once per finished site (for a progress bar).
+///
+/// [`ModeGraph::towards`]: crate::network::ModeGraph::towards
 pub fn travel_times(
     net: &RoadNetwork,
     mode: Mode,
@@ -86,13 +91,20 @@ pub fn travel_times(
     cutoff_s: f64,
     tick: &(dyn Fn() + Sync),
 ) -> TravelTimes {
-    // For each node, the villages reachable from it along their segment, with the extra time.
+    let to_sites = mode == Mode::Walk;
+    // For each node, the villages reachable from it along their segment (walking: that reach
+    // it), with the extra time.
     let mut attach: Vec<(u32, VillageId, f64)> = Vec::new();
     let mut on_segment: HashMap<u32, Vec<VillageId>> = HashMap::new();
     for (i, snap) in villages.iter().enumerate() {
         let Some(s) = snap else { continue };
         let v = VillageId(i as u32);
-        for (node, extra) in net.arrivals(mode, s) {
+        let ends = if to_sites {
+            net.departures(mode, s)
+        } else {
+            net.arrivals(mode, s)
+        };
+        for (node, extra) in ends {
             attach.push((node.0, v, extra));
         }
         on_segment.entry(s.segment).or_default().push(v);
@@ -105,7 +117,11 @@ pub fn travel_times(
     for i in 0..net.nodes.len() {
         offsets[i + 1] += offsets[i];
     }
-    let graph = &net.mode(mode).graph;
+    let graph = if to_sites {
+        net.mode(mode).towards()
+    } else {
+        &net.mode(mode).graph
+    };
     let n_villages = villages.len();
     let reach = sites
         .par_iter()
@@ -134,11 +150,21 @@ pub fn travel_times(
                     let vs = villages[v.index()]
                         .as_ref()
                         .expect("attached villages are snapped");
-                    if let Some(t) = net.along(mode, site, vs) {
+                    let along = if to_sites {
+                        net.along(mode, vs, site)
+                    } else {
+                        net.along(mode, site, vs)
+                    };
+                    if let Some(t) = along {
                         offer(v, t);
                     }
                 }
-                bounded_dijkstra(graph, &net.departures(mode, site), cutoff_s, ws);
+                let starts = if to_sites {
+                    net.arrivals(mode, site)
+                } else {
+                    net.departures(mode, site)
+                };
+                bounded_dijkstra(graph, &starts, cutoff_s, ws);
                 for &u in ws.settled() {
                     let du = ws.dist(u);
                     for &(_, v, extra) in &attach[offsets[u.index()]..offsets[u.index() + 1]] {

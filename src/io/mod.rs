@@ -9,6 +9,7 @@
 
 mod crs;
 mod csv_input;
+mod dem;
 mod encoding;
 mod facloc;
 mod geojson_input;
@@ -20,6 +21,7 @@ mod table;
 
 pub use crs::Crs;
 pub use csv_input::{read_roads_csv, read_sites_csv, read_villages_csv};
+pub use dem::{Dem, DemError};
 pub use facloc::{
     FacilityInstance, read_facloc_dir, read_facloc_radius, read_orlib_pmed, read_tsplib_mclp,
 };
@@ -290,6 +292,17 @@ pub(crate) fn check_columns(file: &Path, headers: &[String], required: &[&str]) 
 
 /// Loads road lines from `.osm.pbf`, `.geojson` or `.csv` / `.csv.gz` (with a WKT column).
 /// An input without a single usable road is an error.
+/// Reads an elevation tile (`[network] dem`); errors name the file and say what is wrong.
+pub fn load_dem(path: &Path) -> Result<Dem> {
+    Dem::read(path).map_err(|e| {
+        crate::error::Error::input(
+            path,
+            "[network] dem",
+            format!("not a usable elevation tile: {e}"),
+        )
+    })
+}
+
 pub fn load_roads(path: &Path) -> Result<Vec<RoadLine>> {
     let lines = match format_of(path)? {
         Format::OsmPbf => read_roads_osm_pbf(path)?,

@@ -20,6 +20,7 @@ pub mod terrain;
 pub use csr::{Csr, DijkstraWorkspace, Edge, bounded_dijkstra};
 pub use geodesy::{LocalProjection, haversine_m};
 pub use profile::{DEFAULT_DRIVE_KMH, Mode, Passage, Profile};
+pub use terrain::Terrain;
 
 use crate::io::RoadLine;
 use crate::model::{LonLat, NodeId};
@@ -60,6 +61,8 @@ pub struct NetworkOptions {
     /// Connected components with fewer nodes are not snapped to (unless no component is this
     /// large, in which case the largest one is used).
     pub min_component_nodes: usize,
+    /// Elevation for walking ([`terrain`]): walking times by slope and direction.
+    pub terrain: Option<std::sync::Arc<Terrain>>,
 }
 
 impl Default for NetworkOptions {
@@ -67,8 +70,19 @@ impl Default for NetworkOptions {
         Self {
             profile: Profile::default(),
             min_component_nodes: 50,
+            terrain: None,
         }
     }
+}
+
+/// What the terrain did to the walking network.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TerrainStats {
+    /// The elevation files and each one's south-west and north-east corners (lon, lat).
+    pub files: Vec<(std::path::PathBuf, [f64; 4])>,
+    /// Walkable segments, and those walked on the flat because they leave every tile.
+    pub walk_segments: usize,
+    pub flat_segments: usize,
 }
 
 type IndexedLine = GeomWithData<Line<f64>, u32>;
@@ -79,7 +93,13 @@ pub struct ModeGraph {
     pub mode: Mode,
     /// How each segment may be travelled (`None`: not at all).
     passages: Vec<Option<Passage>>,
+    /// Seconds along each usable segment from `a` to `b` and from `b` to `a` (they differ
+    /// on terrain).
+    times: Vec<[f64; 2]>,
     pub graph: Csr,
+    /// The graph with every edge reversed, where times depend on the direction (walking on
+    /// terrain): searches towards a place run on it. `None`: the same as `graph`.
+    reverse: Option<Csr>,
     /// Component id of each node (undirected connectivity over usable segments).
     component: Vec<u32>,
     /// Nodes per component.
@@ -99,6 +119,8 @@ pub struct RoadNetwork {
     pub projection: LocalProjection,
     walk: ModeGraph,
     drive: ModeGraph,
+    /// Set where walking is on terrain.
+    pub terrain: Option<TerrainStats>,
 }
 
 /// Counts that describe a built network.
@@ -113,6 +135,8 @@ pub struct NetworkStats {
     pub walk_components: usize,
     pub drive_components: usize,
     pub graph_bytes: usize,
+    /// Walking on terrain: the elevation files, their extents, and the segments they cover.
+    pub terrain: Option<TerrainStats>,
 }
 
 impl RoadNetwork {
@@ -144,28 +168,83 @@ impl RoadNetwork {
             }
         }
         let projection = LocalProjection::around(nodes.iter().copied());
-        let mode_graph = |mode| {
-            let passages: Vec<Option<Passage>> = line_of_segment
+        let passages = |mode| -> Vec<Option<Passage>> {
+            line_of_segment
                 .iter()
                 .map(|&li| options.profile.passage(&lines[li as usize], mode))
+                .collect()
+        };
+        // Flat times from the speeds; walking on terrain by slope and direction.
+        let flat = |passages: &[Option<Passage>]| -> Vec<[f64; 2]> {
+            segments
+                .iter()
+                .zip(passages)
+                .map(|(s, p)| p.map_or([0.0; 2], |p| [s.length_m / p.speed_mps; 2]))
+                .collect()
+        };
+        let walk_passages = passages(Mode::Walk);
+        let mut walk_times = flat(&walk_passages);
+        let terrain = options.terrain.as_ref().map(|terrain| {
+            use rayon::prelude::*;
+            let on_terrain: Vec<Option<[f64; 2]>> = (0..segments.len())
+                .into_par_iter()
+                .map(|i| {
+                    let (s, p) = (segments[i], walk_passages[i]?);
+                    terrain::walk_times(
+                        terrain,
+                        nodes[s.a.index()],
+                        nodes[s.b.index()],
+                        s.length_m,
+                        p.speed_mps,
+                    )
+                })
                 .collect();
+            let mut flat_segments = 0;
+            for (i, t) in on_terrain.into_iter().enumerate() {
+                match t {
+                    Some(t) => walk_times[i] = t,
+                    None if walk_passages[i].is_some() => flat_segments += 1,
+                    None => {}
+                }
+            }
+            TerrainStats {
+                files: terrain
+                    .dems
+                    .iter()
+                    .map(|d| {
+                        let (sw, ne) = d.extent();
+                        (d.source.clone(), [sw.lon, sw.lat, ne.lon, ne.lat])
+                    })
+                    .collect(),
+                walk_segments: walk_passages.iter().filter(|p| p.is_some()).count(),
+                flat_segments,
+            }
+        });
+        let mode_graph = |mode, passages: Vec<Option<Passage>>, times| {
             ModeGraph::new(
                 mode,
                 &nodes,
                 &segments,
                 passages,
+                times,
                 &projection,
                 options.min_component_nodes,
                 options.profile.access_mps(mode),
             )
         };
-        let (walk, drive) = rayon::join(|| mode_graph(Mode::Walk), || mode_graph(Mode::Drive));
+        let drive_passages = passages(Mode::Drive);
+        let drive_times = flat(&drive_passages);
+        let (walk, drive) = rayon::join(
+            || mode_graph(Mode::Walk, walk_passages, walk_times),
+            || mode_graph(Mode::Drive, drive_passages, drive_times),
+        );
         Self {
             nodes,
             segments,
             projection,
             walk,
             drive,
+            terrain,
         }
     }
 
@@ -202,7 +281,10 @@ impl RoadNetwork {
             drive_edges: self.drive.graph.n_edges(),
             walk_components: self.walk.n_components(),
             drive_components: self.drive.n_components(),
-            graph_bytes: self.walk.graph.heap_bytes() + self.drive.graph.heap_bytes(),
+            graph_bytes: self.walk.graph.heap_bytes()
+                + self.drive.graph.heap_bytes()
+                + self.walk.reverse.as_ref().map_or(0, Csr::heap_bytes),
+            terrain: self.terrain.clone(),
         }
     }
 
@@ -254,10 +336,10 @@ impl RoadNetwork {
             self.mode(mode).passages[snap.segment as usize].expect("snapped segments are usable");
         let mut out = Vec::with_capacity(2);
         if p.forward || snap.fraction == 1.0 {
-            out.push((s.b, snap.access_s + (1.0 - snap.fraction) * t));
+            out.push((s.b, snap.access_s + (1.0 - snap.fraction) * t[0]));
         }
         if p.backward || snap.fraction == 0.0 {
-            out.push((s.a, snap.access_s + snap.fraction * t));
+            out.push((s.a, snap.access_s + snap.fraction * t[1]));
         }
         out
     }
@@ -270,10 +352,10 @@ impl RoadNetwork {
             self.mode(mode).passages[snap.segment as usize].expect("snapped segments are usable");
         let mut out = Vec::with_capacity(2);
         if p.forward || snap.fraction == 0.0 {
-            out.push((s.a, snap.fraction * t + snap.access_s));
+            out.push((s.a, snap.fraction * t[0] + snap.access_s));
         }
         if p.backward || snap.fraction == 1.0 {
-            out.push((s.b, (1.0 - snap.fraction) * t + snap.access_s));
+            out.push((s.b, (1.0 - snap.fraction) * t[1] + snap.access_s));
         }
         out
     }
@@ -287,53 +369,72 @@ impl RoadNetwork {
         let (_, t) = self.seg_and_time(mode, from.segment);
         let p = self.mode(mode).passages[from.segment as usize]?;
         // At the same point no direction is needed.
-        let ok = if to.fraction == from.fraction {
-            true
+        let (ok, t) = if to.fraction == from.fraction {
+            (true, 0.0)
         } else if to.fraction > from.fraction {
-            p.forward
+            (p.forward, t[0])
         } else {
-            p.backward
+            (p.backward, t[1])
         };
         ok.then(|| from.access_s + (to.fraction - from.fraction).abs() * t + to.access_s)
     }
 
-    fn seg_and_time(&self, mode: Mode, seg: u32) -> (Segment, f64) {
-        let s = self.segments[seg as usize];
-        let p = self.mode(mode).passages[seg as usize].expect("snapped segments are usable");
-        (s, s.length_m / p.speed_mps)
+    fn seg_and_time(&self, mode: Mode, seg: u32) -> (Segment, [f64; 2]) {
+        let g = self.mode(mode);
+        assert!(
+            g.passages[seg as usize].is_some(),
+            "snapped segments are usable"
+        );
+        (self.segments[seg as usize], g.times[seg as usize])
     }
 
-    /// Travel time along a whole segment in `mode`, if the mode may use it.
+    /// Travel time along a whole segment in `mode` from its node `a` to `b`, if the mode may
+    /// use it.
     pub fn segment_time(&self, mode: Mode, seg: u32) -> Option<f64> {
-        self.mode(mode).passages[seg as usize]
-            .map(|p| self.segments[seg as usize].length_m / p.speed_mps)
+        self.segment_times(mode, seg).map(|t| t[0])
+    }
+
+    /// Travel times along a whole segment in `mode`, from `a` to `b` and back, if the mode
+    /// may use it.
+    pub fn segment_times(&self, mode: Mode, seg: u32) -> Option<[f64; 2]> {
+        let g = self.mode(mode);
+        g.passages[seg as usize].map(|_| g.times[seg as usize])
     }
 }
 
 impl ModeGraph {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         mode: Mode,
         nodes: &[LonLat],
         segments: &[Segment],
         passages: Vec<Option<Passage>>,
+        times: Vec<[f64; 2]>,
         projection: &LocalProjection,
         min_component_nodes: usize,
         access_mps: f64,
     ) -> Self {
         let mut edges = Vec::new();
         let mut uf = UnionFind::new(nodes.len());
+        let mut asymmetric = false;
         for (i, (s, p)) in segments.iter().zip(&passages).enumerate() {
             let Some(p) = p else { continue };
-            let t = s.length_m / p.speed_mps;
+            let t = times[i];
             if p.forward {
-                edges.push((s.a, s.b, t, i as u32));
+                edges.push((s.a, s.b, t[0], i as u32));
             }
             if p.backward {
-                edges.push((s.b, s.a, t, i as u32));
+                edges.push((s.b, s.a, t[1], i as u32));
             }
+            asymmetric |= p.forward && p.backward && t[0] != t[1];
             uf.union(s.a.0, s.b.0);
         }
         let graph = Csr::from_edges(nodes.len(), &edges);
+        // Walking is two-way on every road: only terrain makes its graph differ reversed.
+        let reverse = (mode == Mode::Walk && asymmetric).then(|| {
+            let reversed: Vec<_> = edges.iter().map(|&(a, b, t, i)| (b, a, t, i)).collect();
+            Csr::from_edges(nodes.len(), &reversed)
+        });
         // Number components in node order so ids are deterministic; isolated nodes (not on a
         // usable segment) get their own one-node components.
         let mut component = vec![u32::MAX; nodes.len()];
@@ -369,7 +470,9 @@ impl ModeGraph {
         Self {
             mode,
             passages,
+            times,
             graph,
+            reverse,
             component,
             component_nodes,
             snappable,
@@ -386,6 +489,17 @@ impl ModeGraph {
     /// How segment `seg` may be travelled in this mode.
     pub fn passage(&self, seg: u32) -> Option<Passage> {
         self.passages[seg as usize]
+    }
+
+    /// The graph to search from a place for the times *to* it: reversed where times depend on
+    /// the direction, else the graph itself. Only walking graphs keep a reversed copy.
+    pub fn towards(&self) -> &Csr {
+        assert_eq!(
+            self.mode,
+            Mode::Walk,
+            "only walks are searched towards a place"
+        );
+        self.reverse.as_ref().unwrap_or(&self.graph)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Who may travel on which road and how fast: the travel-time profile of each mode.
 //!
-//! Walking (elders going to a village point) uses one speed on every road pedestrians may use,
+//! Walking (elders going to a village point) uses one speed on every road pedestrians may use
+//! (on terrain, [`super::terrain`] turns it into a time per slope and direction),
 //! in both directions. Driving (centre staff going out to points and homes) uses a speed per
 //! OSM `highway` class, capped by `maxspeed`, replaced by an explicit `speed_kmh`, and honours
 //! one-way roads. The scenario can override every number.

@@ -225,17 +225,74 @@ pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
     Ok(prepared)
 }
 
+/// The elevation tiles of `[network] dem`, if any (errors name the tile and why).
+fn read_terrain(scenario: &Scenario) -> Result<Option<std::sync::Arc<crate::network::Terrain>>> {
+    if scenario.dem.is_empty() {
+        return Ok(None);
+    }
+    let dems = scenario
+        .dem
+        .iter()
+        .map(|path| io::load_dem(path))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Some(std::sync::Arc::new(crate::network::Terrain {
+        dems,
+        flat_outside: scenario.dem_outside_flat,
+    })))
+}
+
+/// Road the elevation tiles do not cover is refused unless the scenario walks it flat.
+fn check_terrain(scenario: &Scenario, network: &RoadNetwork) -> Result<()> {
+    let Some(t) = &network.terrain else {
+        return Ok(());
+    };
+    if t.flat_segments == 0 || scenario.dem_outside_flat {
+        return Ok(());
+    }
+    let extents: Vec<String> = t
+        .files
+        .iter()
+        .map(|(f, e)| {
+            format!(
+                "{} covers lon {}–{}, lat {}–{}",
+                f.file_name().unwrap_or_default().to_string_lossy(),
+                e[0],
+                e[2],
+                e[1],
+                e[3]
+            )
+        })
+        .collect();
+    let (lo, hi) = network.bbox();
+    Err(Error::input(
+        &scenario.dem[0],
+        "[network] dem",
+        format!(
+            "{} of {} walkable road segments ({:.1} %) leave the elevation model ({}; the roads span lon {:.3}–{:.3}, lat {:.3}–{:.3}): add the neighbouring tiles to `dem`, or set [network] dem_outside = \"flat\" to walk them on the flat",
+            t.flat_segments,
+            t.walk_segments,
+            100.0 * t.flat_segments as f64 / t.walk_segments.max(1) as f64,
+            extents.join("; "),
+            lo.lon,
+            hi.lon,
+            lo.lat,
+            hi.lat
+        ),
+    ))
+}
+
 /// A missing input file, named by the scenario key that names it, as written and as resolved
 /// (paths are relative to the scenario file).
 fn check_inputs_exist(scenario: &Scenario) -> Result<()> {
     let base = scenario.file.parent().unwrap_or(Path::new(""));
     let keys = [
-        ("villages", Some(&scenario.villages)),
-        ("sites", Some(&scenario.sites)),
-        ("roads", Some(&scenario.roads)),
-        ("towns", scenario.towns.as_ref()),
+        ("[inputs] villages", Some(&scenario.villages)),
+        ("[inputs] sites", Some(&scenario.sites)),
+        ("[inputs] roads", Some(&scenario.roads)),
+        ("[inputs] towns", scenario.towns.as_ref()),
     ];
-    for (key, path) in keys {
+    let dems = scenario.dem.iter().map(|p| ("[network] dem", Some(p)));
+    for (key, path) in keys.into_iter().chain(dems) {
         let Some(path) = path else { continue };
         if path.exists() {
             continue;
@@ -244,7 +301,7 @@ fn check_inputs_exist(scenario: &Scenario) -> Result<()> {
         let resolved = std::path::absolute(path).unwrap_or_else(|_| path.clone());
         return Err(Error::input(
             &scenario.file,
-            format!("[inputs] {key}"),
+            key,
             format!(
                 "\"{}\" is {}, which does not exist (paths in a scenario are relative to the scenario file's folder)",
                 written.display(),
@@ -313,12 +370,17 @@ pub fn prepare_loaded(
             village: Some(v.key.clone()),
         }));
     }
+    let options = crate::network::NetworkOptions {
+        terrain: read_terrain(&scenario)?,
+        ..scenario.network.clone()
+    };
     lap("read inputs", &mut timings);
 
     let spinner = progress.spinner("building the road network");
-    let network = RoadNetwork::build(&roads, &scenario.network);
+    let network = RoadNetwork::build(&roads, &options);
     drop(roads);
     spinner.finish_and_clear();
+    check_terrain(&scenario, &network)?;
     let network_stats = network.stats();
     lap("build network", &mut timings);
 
@@ -341,6 +403,12 @@ pub fn prepare_loaded(
         .collect::<Result<_>>()?;
 
     let mut warnings = Vec::new();
+    if let Some(t) = network.terrain.as_ref().filter(|t| t.flat_segments > 0) {
+        warnings.push(Warning::FlatOutsideTerrain {
+            segments: t.flat_segments,
+            of: t.walk_segments,
+        });
+    }
     let modes: Vec<Mode> = Mode::ALL
         .into_iter()
         .filter(|m| {

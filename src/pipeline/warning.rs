@@ -36,6 +36,9 @@ pub enum Warning {
     UnknownTown { tier: usize, site: SiteId },
     /// Townships where a town tier builds but none of its candidates stands.
     NoCentreCandidate { towns: Vec<String> },
+    /// Walkable road segments outside every elevation tile, walked on the flat
+    /// (`dem_outside = "flat"`).
+    FlatOutsideTerrain { segments: usize, of: usize },
 }
 
 impl Warning {
@@ -47,6 +50,7 @@ impl Warning {
             Warning::EldersAbovePopulation { .. } => "elders_above_population",
             Warning::UnknownTown { .. } => "unknown_town",
             Warning::NoCentreCandidate { .. } => "no_centre_candidate",
+            Warning::FlatOutsideTerrain { .. } => "flat_outside_terrain",
         }
     }
 }

@@ -378,6 +378,18 @@ pub fn warning(
                 )
             }
         }
+        Warning::FlatOutsideTerrain { segments, of } => {
+            let share = number(100.0 * *segments as f64 / (*of).max(1) as f64, 1);
+            if zh {
+                format!(
+                    "{segments} 段可步行道路（共 {of} 段，{share}%）在高程数据范围外，按平地计算步行时间"
+                )
+            } else {
+                format!(
+                    "{segments} of {of} walkable road segments ({share} %) lie outside the elevation tiles: walked as on the flat"
+                )
+            }
+        }
     }
 }
 

@@ -42,6 +42,11 @@ pub struct Scenario {
     pub sites_crs: Crs,
     pub roads_crs: Crs,
     pub network: NetworkOptions,
+    /// `[network] dem`: elevation tiles for walking on terrain (read with the inputs).
+    pub dem: Vec<PathBuf>,
+    /// `[network] dem_outside = "flat"`: road outside every tile walked as on the flat
+    /// (default: refused).
+    pub dem_outside_flat: bool,
     /// Places farther than this from every usable road are reported as off the network.
     pub max_snap_m: f64,
     pub tiers: Vec<Tier>,
@@ -228,6 +233,16 @@ struct RawNetwork {
     drive_kmh: BTreeMap<String, f64>,
     max_snap_m: Option<f64>,
     min_component_nodes: Option<usize>,
+    dem: Option<OneOrMany>,
+    dem_outside: Option<String>,
+}
+
+/// A path or a list of paths.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(PathBuf),
+    Many(Vec<PathBuf>),
 }
 
 #[derive(Deserialize, Default)]
@@ -336,6 +351,27 @@ impl Scenario {
             profile.drive_kmh.insert(class, kmh);
         }
         let max_snap_m = positive(raw.network.max_snap_m, 1000.0, "network.max_snap_m")?;
+        let dem: Vec<PathBuf> = match raw.network.dem {
+            None => Vec::new(),
+            Some(OneOrMany::One(p)) => vec![base.join(p)],
+            Some(OneOrMany::Many(ps)) => ps.into_iter().map(|p| base.join(p)).collect(),
+        };
+        let dem_outside_flat = match raw.network.dem_outside.as_deref() {
+            None | Some("refuse") => false,
+            Some("flat") => true,
+            Some(other) => {
+                return Err(err(
+                    "[network] `dem_outside`".into(),
+                    format!("`{other}`: write \"refuse\" (the default) or \"flat\""),
+                ));
+            }
+        };
+        if raw.network.dem_outside.is_some() && dem.is_empty() {
+            return Err(err(
+                "[network] `dem_outside`".into(),
+                "applies to `dem`, which is not given".into(),
+            ));
+        }
         let defaults = NetworkOptions::default();
         let network = NetworkOptions {
             profile,
@@ -343,6 +379,7 @@ impl Scenario {
                 .network
                 .min_component_nodes
                 .unwrap_or(defaults.min_component_nodes),
+            terrain: None,
         };
         if raw.inputs.towns.is_some() && raw.policy.is_none() {
             return Err(err(
@@ -578,6 +615,8 @@ impl Scenario {
             sites_crs: raw.inputs.sites_crs.unwrap_or(raw.inputs.crs),
             roads_crs: raw.inputs.roads_crs.unwrap_or(raw.inputs.crs),
             network,
+            dem,
+            dem_outside_flat,
             max_snap_m,
             tiers,
             solver: SolveOptions {
