@@ -6,6 +6,7 @@ use carecover::network::{Mode, Snap, haversine_m};
 use carecover::pipeline::Plan;
 use carecover::solve::Limit;
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -214,7 +215,8 @@ fn independent_times(
     times_to(plan, mode, location, snap, &targets)
 }
 
-/// Like [`independent_times`], to any places with their snaps.
+/// Like [`independent_times`], to any places with their snaps. Driving is timed from the
+/// site, walking to it (elders walk to their point; the same on the flat, not on terrain).
 fn times_to(
     plan: &Plan,
     mode: Mode,
@@ -233,72 +235,172 @@ fn times_to(
         Mode::Drive => profile.drive_access_kmh / 3.6,
     };
     let g = net.mode(mode);
+    let to_site = mode == Mode::Walk;
+    let terrain: Vec<carecover::io::Dem> = if to_site {
+        plan.scenario
+            .dem
+            .iter()
+            .map(|p| carecover::io::Dem::read(p).unwrap())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Seconds along a whole segment, a → b and b → a.
+    let seg_times = |s: u32| {
+        g.passage(s).map(|p| {
+            let sg = net.segments[s as usize];
+            let flat = sg.length_m / p.speed_mps;
+            let t = if terrain.is_empty() {
+                [flat; 2]
+            } else {
+                walk_on_terrain(
+                    &terrain,
+                    net.nodes[sg.a.index()],
+                    net.nodes[sg.b.index()],
+                    sg.length_m,
+                    p.speed_mps,
+                )
+                .unwrap_or([flat; 2])
+            };
+            (p, t)
+        })
+    };
     let mut graph: DiGraph<(), f64> =
         DiGraph::with_capacity(net.nodes.len() + 1, 2 * net.segments.len());
     for _ in 0..=net.nodes.len() {
         graph.add_node(());
     }
-    let speed_time = |s: u32| {
-        g.passage(s)
-            .map(|p| (p, net.segments[s as usize].length_m / p.speed_mps))
-    };
     for (i, s) in net.segments.iter().enumerate() {
-        if let Some((p, t)) = speed_time(i as u32) {
+        if let Some((p, t)) = seg_times(i as u32) {
             if p.forward {
-                graph.add_edge(NodeIndex::new(s.a.index()), NodeIndex::new(s.b.index()), t);
+                graph.add_edge(
+                    NodeIndex::new(s.a.index()),
+                    NodeIndex::new(s.b.index()),
+                    t[0],
+                );
             }
             if p.backward {
-                graph.add_edge(NodeIndex::new(s.b.index()), NodeIndex::new(s.a.index()), t);
+                graph.add_edge(
+                    NodeIndex::new(s.b.index()),
+                    NodeIndex::new(s.a.index()),
+                    t[1],
+                );
             }
         }
     }
-    let source = NodeIndex::new(net.nodes.len());
+    // The site as a node of its own: left from (driving) or reached (walking).
+    let site_node = NodeIndex::new(net.nodes.len());
     let site_access = haversine_m(location, point) / access;
-    let (p, t) = speed_time(seg).expect("snapped to a usable segment");
+    let (p, t) = seg_times(seg).expect("snapped to a usable segment");
     let s = net.segments[seg as usize];
-    if p.forward {
-        graph.add_edge(
-            source,
-            NodeIndex::new(s.b.index()),
-            site_access + (1.0 - frac) * t,
-        );
-    }
-    if p.backward {
-        graph.add_edge(source, NodeIndex::new(s.a.index()), site_access + frac * t);
-    }
-    let dist = petgraph::algo::dijkstra(&graph, source, None, |e| *e.weight());
+    let (a, b) = (NodeIndex::new(s.a.index()), NodeIndex::new(s.b.index()));
+    let dist = if to_site {
+        if p.forward {
+            graph.add_edge(a, site_node, frac * t[0] + site_access);
+        }
+        if p.backward {
+            graph.add_edge(b, site_node, (1.0 - frac) * t[1] + site_access);
+        }
+        petgraph::algo::dijkstra(petgraph::visit::Reversed(&graph), site_node, None, |e| {
+            *e.weight()
+        })
+    } else {
+        if p.forward {
+            graph.add_edge(site_node, b, site_access + (1.0 - frac) * t[0]);
+        }
+        if p.backward {
+            graph.add_edge(site_node, a, site_access + frac * t[1]);
+        }
+        petgraph::algo::dijkstra(&graph, site_node, None, |e| *e.weight())
+    };
     (0..n)
         .map(|v| {
             let Some(vs) = targets[v].1 else {
                 return f64::INFINITY;
             };
             let v_access = haversine_m(targets[v].0, vs.point) / access;
-            let (vp, vt) = speed_time(vs.segment).unwrap();
+            let (vp, vt) = seg_times(vs.segment).unwrap();
             let vseg = net.segments[vs.segment as usize];
+            let (va, vb) = (
+                NodeIndex::new(vseg.a.index()),
+                NodeIndex::new(vseg.b.index()),
+            );
             let mut best = f64::INFINITY;
-            if vp.forward
-                && let Some(d) = dist.get(&NodeIndex::new(vseg.a.index()))
-            {
-                best = best.min(d + vs.fraction * vt + v_access);
-            }
-            if vp.backward
-                && let Some(d) = dist.get(&NodeIndex::new(vseg.b.index()))
-            {
-                best = best.min(d + (1.0 - vs.fraction) * vt + v_access);
+            // Village → node → site (walking), or site → node → village (driving).
+            let (via_a, via_b) = if to_site {
+                (
+                    (vp.backward, vs.fraction * vt[1]),
+                    (vp.forward, (1.0 - vs.fraction) * vt[0]),
+                )
+            } else {
+                (
+                    (vp.forward, vs.fraction * vt[0]),
+                    (vp.backward, (1.0 - vs.fraction) * vt[1]),
+                )
+            };
+            for ((ok, leg), node) in [(via_a, va), (via_b, vb)] {
+                if ok && let Some(d) = dist.get(&node) {
+                    best = best.min(d + leg + v_access);
+                }
             }
             if vs.segment == seg {
-                let ok = if vs.fraction >= frac {
-                    p.forward
+                // Straight along the shared segment, in the direction of travel.
+                let (from, to) = if to_site {
+                    (vs.fraction, frac)
                 } else {
-                    p.backward
+                    (frac, vs.fraction)
+                };
+                let (ok, t) = if to >= from {
+                    (p.forward, t[0])
+                } else {
+                    (p.backward, t[1])
                 };
                 if ok {
-                    best = best.min(site_access + (vs.fraction - frac).abs() * t + v_access);
+                    best = best.min(site_access + (to - from).abs() * t + v_access);
                 }
             }
             best
         })
         .collect()
+}
+
+/// Walking times along the straight segment a → b and back on the tiles, re-derived here:
+/// pieces at most a cell long (the finest tile's east-west cell), each at Tobler's speed for
+/// its grade, `exp(-3.5 |s + 0.05|)`, scaled to `flat_mps` at grade 0 (grades clamped at
+/// ±100 %).
+fn walk_on_terrain(
+    tiles: &[carecover::io::Dem],
+    a: LonLat,
+    b: LonLat,
+    length_m: f64,
+    flat_mps: f64,
+) -> Option<[f64; 2]> {
+    let cell = tiles
+        .iter()
+        .map(|d| d.cell_m())
+        .fold(f64::INFINITY, f64::min);
+    let pieces = ((length_m / cell - 1e-9).ceil() as usize).max(1);
+    let piece = length_m / pieces as f64;
+    let height = |k: usize| {
+        let f = k as f64 / pieces as f64;
+        let p = LonLat::new(a.lon + f * (b.lon - a.lon), a.lat + f * (b.lat - a.lat));
+        tiles.iter().find_map(|d| d.sample(p))
+    };
+    let speed = |grade: f64| {
+        let s = grade.clamp(-1.0, 1.0);
+        flat_mps * (-3.5 * (s + 0.05).abs()).exp() / (-3.5f64 * 0.05).exp()
+    };
+    let mut t = [0.0; 2];
+    let mut prev = height(0)?;
+    for k in 1..=pieces {
+        let h = height(k)?;
+        if piece > 0.0 {
+            t[0] += piece / speed((h - prev) / piece);
+            t[1] += piece / speed((prev - h) / piece);
+        }
+        prev = h;
+    }
+    Some(t)
 }
 
 /// A position of a file in coordinate system `crs` as WGS-84, by the conversion crate directly.
