@@ -484,3 +484,72 @@ fn a_flat_dem_equals_no_dem() {
         }
     }
 }
+
+/// Walking service areas reach as far as elders walk *to* the site: on a road rising 5 %
+/// eastwards, from the east (downhill, Tobler's 1.19 × the flat pace) farther than from the
+/// west (uphill, 0.84 ×); travel times agree.
+#[test]
+fn walking_areas_and_times_on_a_slope_are_timed_towards_the_site() {
+    let lat = 42.5;
+    let col_m = haversine_m(LonLat::new(1.5, lat), LonLat::new(1.501, lat));
+    let heights: Vec<Option<f32>> = (0..60 * 5)
+        .map(|i| Some((1000.0 + 0.05 * col_m * (i % 60) as f64) as f32))
+        .collect();
+    let dem = Dem::from_grid(
+        std::path::Path::new("ramp"),
+        1.49,
+        lat + 0.002,
+        0.001,
+        60,
+        5,
+        &heights,
+    )
+    .unwrap();
+    let road: Vec<(f64, f64)> = (0..=20).map(|k| (1.5 + 0.002 * k as f64, lat)).collect();
+    let net = RoadNetwork::build(
+        &[line(&road, "footway")],
+        &NetworkOptions {
+            min_component_nodes: 1,
+            terrain: Some(std::sync::Arc::new(Terrain {
+                dems: vec![dem],
+                flat_outside: false,
+            })),
+            ..NetworkOptions::default()
+        },
+    );
+    let site_at = LonLat::new(1.52, lat);
+    let site = net.snap(Mode::Walk, site_at).unwrap();
+    let radius_s = 600.0;
+    let flat_m = 4.0 / 3.6 * radius_s;
+    let mut ws = DijkstraWorkspace::new(net.nodes.len());
+    let area =
+        carecover::coverage::service_area(&net, Mode::Walk, &site, site_at, radius_s, 5.0, &mut ws);
+    let (mut west, mut east) = (f64::INFINITY, f64::NEG_INFINITY);
+    for p in &area.0 {
+        for c in &p.exterior().0 {
+            west = west.min(c.x);
+            east = east.max(c.x);
+        }
+    }
+    let metres = |lon: f64| haversine_m(LonLat::new(lon, lat), site_at);
+    let (reach_west, reach_east) = (metres(west) - 5.0, metres(east) - 5.0);
+    let up = (-3.5f64 * 0.1).exp() / (-3.5f64 * 0.05).exp();
+    let down = 1.0 / (-3.5f64 * 0.05).exp();
+    assert!(
+        (reach_west - flat_m * up).abs() < 15.0,
+        "west {reach_west} vs {}",
+        flat_m * up
+    );
+    assert!(
+        (reach_east - flat_m * down).abs() < 15.0,
+        "east {reach_east} vs {}",
+        flat_m * down
+    );
+    // Two villages 700 m either side: only the one above walks down in time.
+    let d = 700.0 / col_m * 0.001;
+    let villages = [LonLat::new(1.52 - d, lat), LonLat::new(1.52 + d, lat)];
+    let vs = snap_all(&net, Mode::Walk, &villages, 1000.0);
+    let tt = travel_times(&net, Mode::Walk, &[Some(site)], &vs, radius_s, &|| {});
+    let reached: Vec<usize> = tt.reach[0].iter().map(|(v, _)| v.index()).collect();
+    assert_eq!(reached, vec![1]);
+}

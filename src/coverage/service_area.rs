@@ -129,34 +129,50 @@ fn reached_pieces(
         let [x, y] = proj.project(p);
         coord! {x: x, y: y}
     };
+    // Walking areas are where elders can walk *to* the site from (the reversed search of
+    // `travel_times`; the same as from the site on the flat), driving areas where staff
+    // drive to from it.
+    let to_site = mode == Mode::Walk;
     if site.access_s <= radius_s {
         pieces.push(LineString(vec![xy(site_location), xy(site.point)]));
         // The site's own segment, from the snapped point towards each end.
         if let (Some(t), Some(p)) = (
-            net.segment_time(mode, site.segment),
+            net.segment_times(mode, site.segment),
             net.mode(mode).passage(site.segment),
         ) {
-            let left = (radius_s - site.access_s) / t.max(1e-9);
+            let room = radius_s - site.access_s;
             let f = site.fraction;
-            if p.forward {
-                let hi = (f + left).min(1.0);
+            // Towards `b` from the site: travelled a → b from it, or b → a to it.
+            let (to_b, t_b) = if to_site {
+                (p.backward, t[1])
+            } else {
+                (p.forward, t[0])
+            };
+            let (to_a, t_a) = if to_site {
+                (p.forward, t[0])
+            } else {
+                (p.backward, t[1])
+            };
+            if to_b {
+                let hi = (f + room / t_b.max(1e-9)).min(1.0);
                 pieces_between(&mut pieces, net, site.segment, f, hi, &xy);
             }
-            if p.backward {
-                let lo = (f - left).max(0.0);
+            if to_a {
+                let lo = (f - room / t_a.max(1e-9)).max(0.0);
                 pieces_between(&mut pieces, net, site.segment, lo, f, &xy);
             }
         }
     }
-    bounded_dijkstra(
-        &net.mode(mode).graph,
-        &net.departures(mode, site),
-        radius_s,
-        ws,
-    );
+    let (graph, starts) = if to_site {
+        (net.mode(mode).towards(), net.arrivals(mode, site))
+    } else {
+        (&net.mode(mode).graph, net.departures(mode, site))
+    };
+    bounded_dijkstra(graph, &starts, radius_s, ws);
     for &u in ws.settled() {
         let du = ws.dist(u);
-        for e in net.mode(mode).graph.edges(u) {
+        // (On the reversed graph an edge from `u` is the segment walked towards `u`.)
+        for e in graph.edges(u) {
             let frac = ((radius_s - du) / e.weight.max(1e-9)).min(1.0);
             let seg = net.segments[e.tag as usize];
             reach(e.tag, seg.a == u, frac);
