@@ -374,13 +374,7 @@ proptest! {
             &heights.iter().map(|&h| Some(h)).collect::<Vec<_>>(),
         )
         .unwrap();
-        let terrain = Terrain { dems: vec![dem], flat_outside: false };
-        let options = NetworkOptions {
-            min_component_nodes: 1,
-            terrain: Some(std::sync::Arc::new(terrain)),
-            ..NetworkOptions::default()
-        };
-        let net = RoadNetwork::build(&lines, &options);
+        let net = on_terrain(&lines, dem);
         prop_assert_eq!(net.terrain.as_ref().unwrap().flat_segments, 0);
         compare_with_reference(&net, &points)?;
     }
@@ -457,17 +451,7 @@ fn a_flat_dem_equals_no_dem() {
             ..NetworkOptions::default()
         },
     );
-    let on_flat = RoadNetwork::build(
-        &lines,
-        &NetworkOptions {
-            min_component_nodes: 1,
-            terrain: Some(std::sync::Arc::new(Terrain {
-                dems: vec![flat],
-                flat_outside: false,
-            })),
-            ..NetworkOptions::default()
-        },
-    );
+    let on_flat = on_terrain(&lines, flat);
     for mode in [Mode::Walk, Mode::Drive] {
         let times = |net: &RoadNetwork| {
             let snaps = snap_all(net, mode, &points, 1000.0);
@@ -506,17 +490,7 @@ fn walking_areas_and_times_on_a_slope_are_timed_towards_the_site() {
     )
     .unwrap();
     let road: Vec<(f64, f64)> = (0..=20).map(|k| (1.5 + 0.002 * k as f64, lat)).collect();
-    let net = RoadNetwork::build(
-        &[line(&road, "footway")],
-        &NetworkOptions {
-            min_component_nodes: 1,
-            terrain: Some(std::sync::Arc::new(Terrain {
-                dems: vec![dem],
-                flat_outside: false,
-            })),
-            ..NetworkOptions::default()
-        },
-    );
+    let net = on_terrain(&[line(&road, "footway")], dem);
     let site_at = LonLat::new(1.52, lat);
     let site = net.snap(Mode::Walk, site_at).unwrap();
     let radius_s = 600.0;
@@ -552,4 +526,20 @@ fn walking_areas_and_times_on_a_slope_are_timed_towards_the_site() {
     let tt = travel_times(&net, Mode::Walk, &[Some(site)], &vs, radius_s, &|| {});
     let reached: Vec<usize> = tt.reach[0].iter().map(|(v, _)| v.index()).collect();
     assert_eq!(reached, vec![1]);
+}
+
+/// The network of `lines` (every piece snappable) with walking on `dem`.
+fn on_terrain(lines: &[RoadLine], dem: Dem) -> RoadNetwork {
+    let terrain = Terrain {
+        dems: vec![dem],
+        flat_outside: false,
+    };
+    RoadNetwork::build(
+        lines,
+        &NetworkOptions {
+            min_component_nodes: 1,
+            terrain: Some(std::sync::Arc::new(terrain)),
+            ..NetworkOptions::default()
+        },
+    )
 }
