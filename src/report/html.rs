@@ -487,16 +487,35 @@ pub fn report_html(plan: &Plan, map: &str) -> String {
             .iter()
             .map(|w| format!("<li>{}</li>", e(w)))
             .collect();
+    // Walking on terrain (issue #14): which tiles, and how much road they leave flat.
+    let terrain = plan.network_stats.terrain.as_ref().map_or(String::new(), |t| {
+        let files: Vec<String> = t
+            .files
+            .iter()
+            .map(|(f, _)| f.file_name().unwrap_or_default().to_string_lossy().into_owned())
+            .collect();
+        let flat = number(100.0 * t.flat_segments as f64 / t.walk_segments.max(1) as f64, 1);
+        match lang {
+            Lang::Zh => format!(
+                "步行时间按地形计算（Tobler 步行函数，上坡慢、缓下坡略快，以老人从本村走到服务点的方向为准；高程数据：{}；按平地计算的道路 {flat}%）。",
+                files.join("、")
+            ),
+            Lang::En => format!(
+                " Walking times follow the terrain (Tobler's hiking function: slower uphill, a little faster gently downhill, timed from the village to its point; elevation: {}; road walked as flat: {flat} %).",
+                files.join(", ")
+            ),
+        }
+    });
     let facts = match lang {
         Lang::Zh => format!(
-            "共 {} 个村、{} 名老人（60 岁以上）；候选与现有场地 {} 处；道路 {} 公里。坐标系：WGS-84。",
+            "共 {} 个村、{} 名老人（60 岁以上）；候选与现有场地 {} 处；道路 {} 公里。坐标系：WGS-84。{terrain}",
             plan.villages.len(),
             number(total, 0),
             plan.sites.len(),
             number(plan.network_stats.length_km, 0)
         ),
         Lang::En => format!(
-            "{} villages with {} elders (aged 60+); {} candidate and existing sites; {} km of road. Coordinates: WGS-84.",
+            "{} villages with {} elders (aged 60+); {} candidate and existing sites; {} km of road. Coordinates: WGS-84.{terrain}",
             plan.villages.len(),
             number(total, 0),
             plan.sites.len(),
