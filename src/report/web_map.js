@@ -75,6 +75,35 @@
     overlays[t.label + " " + W.areas] = areas;
   });
 
+  // Nursing homes (敬老院, [policy.homes]): squares, white where merged; a card with their beds.
+  var HOME = "#8e44ad";
+  var homes = L.layerGroup();
+  var nHomes = 0;
+  D.sites.forEach(function (f) {
+    if (f.p.tier !== D.home_tier || !f.g.point) return;
+    var closed = f.p.status === "closed";
+    var m = L.marker(latlng(f), {
+      pane: "sites",
+      icon: L.divIcon({
+        className: "cc-home", iconSize: [12, 12],
+        html: '<i style="background:' + (closed ? "#fff" : HOME) + '"></i>'
+      })
+    });
+    var target = f.p.moved_to && D.sites.filter(function (x) { return x.p.id === f.p.moved_to; })[0];
+    m.bindPopup("<b>" + esc(f.p.name) + "</b><br>" + esc(W.homes) + ": " +
+      esc(W.site_status[f.p.status] || f.p.status) +
+      "<br>" + esc(W.beds) + ": " + esc(f.p.beds) + ", " + esc(W.residents) + ": " + esc(f.p.residents) +
+      (f.p.moved_to ? "<br>" + esc(W.moved_to) + ": " + esc(target ? target.p.name : f.p.moved_to) +
+        " (" + esc(f.p.moved_min) + " " + esc(W.minutes) + ")" : ""));
+    m.addTo(homes);
+    nHomes++;
+    drawn++;
+  });
+  if (nHomes) {
+    homes.addTo(map);
+    overlays[W.homes] = homes;
+  }
+
   // Villages, coloured by how they are served, sized by elders; a card on click.
   var COLOURS = {
     own_point: "#1a9641", shared_point: "#a6d96a", neighbour_point: "#66bd63",
@@ -142,6 +171,11 @@
       html += '<i class="sq" style="background:' + t.colour + '"></i>' + esc(t.label) + " " +
         esc(W.areas) + "<br>";
     });
+    if (nHomes) {
+      html += '<i class="sq" style="background:' + HOME + ';opacity:1"></i>' + esc(W.homes) +
+        ' <i class="sq" style="background:#fff;border:1px solid ' + HOME + ';opacity:1"></i>' +
+        esc(W.site_status.closed) + "<br>";
+    }
     html += '<i class="sq" style="background:#8c8c8c;height:2px;border-radius:0"></i>' +
       esc(W.roads);
     div.innerHTML = html;

@@ -152,6 +152,10 @@ fn words(lang: Lang) -> Value {
             "uncovered": t("未覆盖", "not covered"),
             "off_network": t("不在路网上", "off the network"),
         },
+        "homes": t("敬老院", "Nursing homes"),
+        "beds": t("床位", "beds"),
+        "residents": t("入住", "residents"),
+        "moved_to": t("撤并后迁往", "residents moved to"),
         "site_status": {
             "existing": t("现有", "existing"),
             "kept": t("保留", "kept"),
@@ -191,6 +195,7 @@ pub fn map_section(
     let data = json!({
         "words": words(lang),
         "tiers": tiers,
+        "home_tier": super::homes::HOME_TIER,
         "towns": towns,
         "policy": plan.policy.is_some(),
         "roads": roads(plan),
@@ -208,7 +213,7 @@ pub fn map_section(
         .replace("url(images/layers-2x.png)", "none");
     let css = css.replace("url(images/marker-icon.png)", "none");
     format!(
-        "<style>{css}\n#map{{height:640px;border:1px solid #ccc}}.cc-legend{{background:#fff;padding:6px 8px;font-size:12px;line-height:18px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)}}.cc-legend i{{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;border-radius:50%}}.cc-legend i.sq{{border-radius:2px;opacity:.5}}.cc-town{{background:transparent;border:0;box-shadow:none;font-weight:bold;font-size:13px;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff}}.cc-town::before,.cc-site::before{{display:none}}.cc-site{{background:rgba(255,255,255,.75);border:0;box-shadow:none;padding:0 3px;font-size:11px}}</style>\n<div id=\"map\"></div>\n<!--\nLeaflet 1.9.4, https://leafletjs.com (npm package leaflet@1.9.4), inlined under its licence:\n{LEAFLET_LICENSE}-->\n<script>{LEAFLET_JS}</script>\n<script type=\"application/json\" id=\"map-data\">{data}</script>\n<script>{MAP_JS}</script>\n"
+        "<style>{css}\n#map{{height:640px;border:1px solid #ccc}}.cc-legend{{background:#fff;padding:6px 8px;font-size:12px;line-height:18px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)}}.cc-legend i{{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;border-radius:50%}}.cc-legend i.sq{{border-radius:2px;opacity:.5}}.cc-town{{background:transparent;border:0;box-shadow:none;font-weight:bold;font-size:13px;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff}}.cc-town::before,.cc-site::before{{display:none}}.cc-site{{background:rgba(255,255,255,.75);border:0;box-shadow:none;padding:0 3px;font-size:11px}}.cc-home i{{display:block;width:10px;height:10px;border:1px solid #5b2c6f}}</style>\n<div id=\"map\"></div>\n<!--\nLeaflet 1.9.4, https://leafletjs.com (npm package leaflet@1.9.4), inlined under its licence:\n{LEAFLET_LICENSE}-->\n<script>{LEAFLET_JS}</script>\n<script type=\"application/json\" id=\"map-data\">{data}</script>\n<script>{MAP_JS}</script>\n"
     )
 }
 
