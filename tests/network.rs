@@ -530,10 +530,7 @@ fn walking_areas_and_times_on_a_slope_are_timed_towards_the_site() {
 
 /// The network of `lines` (every piece snappable) with walking on `dem`.
 fn on_terrain(lines: &[RoadLine], dem: Dem) -> RoadNetwork {
-    let terrain = Terrain {
-        dems: vec![dem],
-        flat_outside: false,
-    };
+    let terrain = Terrain { dems: vec![dem] };
     RoadNetwork::build(
         lines,
         &NetworkOptions {

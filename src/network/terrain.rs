@@ -23,13 +23,11 @@ use crate::model::LonLat;
 const MAX_GRADE: f64 = 1.0;
 
 /// The elevation models of a scenario (one or several tiles): a point's height is the first
-/// tile's that covers it.
+/// tile's that covers it. A segment leaving every tile is walked as on the flat; the
+/// pipeline refuses such a network unless the scenario says `dem_outside = "flat"`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Terrain {
     pub dems: Vec<Dem>,
-    /// Road vertices outside every tile are walked as on the flat (`dem_outside = "flat"`);
-    /// otherwise the pipeline refuses such a network.
-    pub flat_outside: bool,
 }
 
 impl Terrain {
@@ -91,10 +89,7 @@ mod tests {
     use std::path::Path;
 
     fn one(dem: Dem) -> Terrain {
-        Terrain {
-            dems: vec![dem],
-            flat_outside: false,
-        }
+        Terrain { dems: vec![dem] }
     }
 
     /// A grid rising `rise` metres per column to the east, `n` × `n`, 0.001° apart.

@@ -22,10 +22,7 @@ pub(super) fn read_terrain(scenario: &Scenario) -> Result<Option<Arc<Terrain>>> 
         .iter()
         .map(|path| io::load_dem(path))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Some(Arc::new(Terrain {
-        dems,
-        flat_outside: scenario.dem_outside_flat,
-    })))
+    Ok(Some(Arc::new(Terrain { dems })))
 }
 
 /// Road the elevation tiles do not cover is refused unless the scenario walks it flat.
