@@ -712,3 +712,31 @@ fn dem_outside_flat_walks_on_the_flat_with_a_warning() {
     let terrain = &summary["network"]["terrain"];
     assert_eq!(terrain["flat_segments"], terrain["walk_segments"]);
 }
+
+#[test]
+fn walk_grade_factors_need_a_dem_and_ascending_grades() {
+    let (code, err) =
+        run_broken(|d| with_dem(d, "walk_grade_factors = [[0, 1], [0.1, 0.8]]", None));
+    assert_error(
+        code,
+        &err,
+        &["scenario.toml", "walk_grade_factors", "applies to `dem`"],
+    );
+    let (code, err) = run_broken(|d| {
+        with_dem(
+            d,
+            "dem = \"N42E001.hgt\"\nwalk_grade_factors = [[0.1, 1], [0, 0.8]]",
+            Some(("N42E001.hgt", tile_of(100))),
+        );
+    });
+    assert_error(
+        code,
+        &err,
+        &[
+            "scenario.toml",
+            "walk_grade_factors",
+            "ascend",
+            "0 follows 0.1",
+        ],
+    );
+}

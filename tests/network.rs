@@ -530,7 +530,10 @@ fn walking_areas_and_times_on_a_slope_are_timed_towards_the_site() {
 
 /// The network of `lines` (every piece snappable) with walking on `dem`.
 fn on_terrain(lines: &[RoadLine], dem: Dem) -> RoadNetwork {
-    let terrain = Terrain { dems: vec![dem] };
+    let terrain = Terrain {
+        dems: vec![dem],
+        slope: Default::default(),
+    };
     RoadNetwork::build(
         lines,
         &NetworkOptions {

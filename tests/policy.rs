@@ -591,3 +591,39 @@ fn budgeted_plans_on_a_generated_county_are_near_the_optimum_with_a_tight_bound(
     assert!(heuristic.gap < 0.01, "reported gap {}", heuristic.gap);
     assert_eq!(heuristic.served.len(), 2);
 }
+
+/// The default scenario with a county's own table of walking speed by grade: the independent
+/// checker re-derives the walking times by the table, and a slower table serves no more.
+#[test]
+fn a_table_of_walking_speed_by_grade_is_what_the_plan_walks() {
+    let text = std::fs::read_to_string(root().join("scenarios/default.toml"))
+        .unwrap()
+        .replace("\"../data/", &format!("\"{}/data/", root().display()))
+        .replace(
+            "dem = ",
+            "walk_grade_factors = [[-0.3, 0.5], [-0.05, 1.0], [0.0, 1.0], [0.1, 0.6], [0.3, 0.3]]\ndem = ",
+        );
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("table.toml");
+    std::fs::write(&file, text).unwrap();
+    let plan = run(&file);
+    assert!(matches!(
+        plan.scenario.walk_slope,
+        carecover::network::Slope::Table(_)
+    ));
+    assert!(check_plan(&plan) > 60);
+    let (tobler, _) = shipped("default");
+    let served = *plan
+        .policy
+        .as_ref()
+        .unwrap()
+        .solution
+        .served
+        .last()
+        .unwrap();
+    assert!(
+        served <= tobler.served_last,
+        "{served} > {}",
+        tobler.served_last
+    );
+}

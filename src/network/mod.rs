@@ -20,7 +20,7 @@ pub mod terrain;
 pub use csr::{Csr, DijkstraWorkspace, Edge, bounded_dijkstra};
 pub use geodesy::{LocalProjection, haversine_m};
 pub use profile::{DEFAULT_DRIVE_KMH, Mode, Passage, Profile};
-pub use terrain::Terrain;
+pub use terrain::{Slope, Terrain};
 
 use crate::io::RoadLine;
 use crate::model::{LonLat, NodeId};

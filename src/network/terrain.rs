@@ -28,6 +28,67 @@ const MAX_GRADE: f64 = 1.0;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Terrain {
     pub dems: Vec<Dem>,
+    pub slope: Slope,
+}
+
+/// How walking speed depends on the grade, as a multiple of the flat pace (`walk_kmh`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Slope {
+    /// Tobler's hiking function, scaled to 1 on the flat ([`tobler_factor`]).
+    #[default]
+    Tobler,
+    /// A table of (grade, factor) points, grades ascending (`[network] walk_grade_factors`,
+    /// e.g. a county's own survey of elders' pace): linear between the points, the end
+    /// values beyond them.
+    Table(Vec<(f64, f64)>),
+}
+
+impl Slope {
+    /// A table, checked: at least two points, grades ascending within −100 %..100 %,
+    /// factors above 0 and at most 10.
+    pub fn table(points: Vec<(f64, f64)>) -> Result<Slope, String> {
+        if points.len() < 2 {
+            return Err("give at least two [grade, factor] points".into());
+        }
+        for (k, &(g, f)) in points.iter().enumerate() {
+            if !(-1.0..=1.0).contains(&g) {
+                return Err(format!(
+                    "grade {g} is outside -1..1 (rise over run: 0.1 is 10 %)"
+                ));
+            }
+            if !(f > 0.0 && f <= 10.0) {
+                return Err(format!(
+                    "factor {f} at grade {g}: a factor is above 0 and at most 10"
+                ));
+            }
+            if k > 0 && g <= points[k - 1].0 {
+                return Err(format!(
+                    "grades must ascend: {g} follows {}",
+                    points[k - 1].0
+                ));
+            }
+        }
+        Ok(Slope::Table(points))
+    }
+
+    /// The speed on `grade` as a multiple of the flat pace.
+    pub fn factor(&self, grade: f64) -> f64 {
+        match self {
+            Slope::Tobler => tobler_factor(grade),
+            Slope::Table(points) => {
+                let (first, last) = (points[0], points[points.len() - 1]);
+                if grade <= first.0 {
+                    return first.1;
+                }
+                if grade >= last.0 {
+                    return last.1;
+                }
+                let k = points.partition_point(|p| p.0 <= grade);
+                let ((g0, f0), (g1, f1)) = (points[k - 1], points[k]);
+                f0 + (f1 - f0) * (grade - g0) / (g1 - g0)
+            }
+        }
+    }
 }
 
 impl Terrain {
@@ -77,8 +138,8 @@ pub fn walk_times(
     }
     for w in heights.windows(2) {
         let grade = (w[1] - w[0]) / piece_m;
-        times[0] += piece_m / (flat_mps * tobler_factor(grade));
-        times[1] += piece_m / (flat_mps * tobler_factor(-grade));
+        times[0] += piece_m / (flat_mps * terrain.slope.factor(grade));
+        times[1] += piece_m / (flat_mps * terrain.slope.factor(-grade));
     }
     Some(times)
 }
@@ -89,7 +150,41 @@ mod tests {
     use std::path::Path;
 
     fn one(dem: Dem) -> Terrain {
-        Terrain { dems: vec![dem] }
+        Terrain {
+            dems: vec![dem],
+            slope: Slope::Tobler,
+        }
+    }
+
+    #[test]
+    fn a_table_of_factors_is_interpolated_and_checked() {
+        let t = Slope::table(vec![(-0.2, 0.5), (0.0, 1.0), (0.2, 0.4)]).unwrap();
+        assert_eq!(t.factor(0.0), 1.0);
+        assert!((t.factor(0.1) - 0.7).abs() < 1e-12);
+        assert!((t.factor(-0.05) - 0.875).abs() < 1e-12);
+        assert_eq!((t.factor(-0.5), t.factor(0.9)), (0.5, 0.4));
+        // 100 m at +10 % on a 4 km/h pace by this table: 100 / (4/3.6 × 0.7) s, and back down
+        // at −10 % (factor 0.75).
+        let heights = [Some(0.0), Some(10.0), Some(0.0), Some(10.0)];
+        let step = 100.0 / 111_320.0 / (42.0f64.to_radians().cos());
+        let dem = Dem::from_grid(Path::new("t"), 1.0, 42.0, step, 2, 2, &heights).unwrap();
+        let terrain = Terrain {
+            dems: vec![dem],
+            slope: t,
+        };
+        let flat = 4.0 / 3.6;
+        let (a, b) = (LonLat::new(1.0, 42.0), LonLat::new(1.0 + step, 42.0));
+        let times = walk_times(&terrain, a, b, 100.0, flat).unwrap();
+        assert!((times[0] - 100.0 / (flat * 0.7)).abs() < 1e-9, "{times:?}");
+        assert!((times[1] - 100.0 / (flat * 0.75)).abs() < 1e-9, "{times:?}");
+        for (bad, why) in [
+            (vec![(0.0, 1.0)], "at least two"),
+            (vec![(0.1, 1.0), (0.0, 1.0)], "ascend"),
+            (vec![(0.0, 1.0), (0.1, 0.0)], "above 0"),
+            (vec![(0.0, 1.0), (2.0, 0.5)], "outside -1..1"),
+        ] {
+            assert!(Slope::table(bad).unwrap_err().contains(why), "{why}");
+        }
     }
 
     /// A grid rising `rise` metres per column to the east, `n` × `n`, 0.001° apart.

@@ -22,7 +22,10 @@ pub(super) fn read_terrain(scenario: &Scenario) -> Result<Option<Arc<Terrain>>> 
         .iter()
         .map(|path| io::load_dem(path))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Some(Arc::new(Terrain { dems })))
+    Ok(Some(Arc::new(Terrain {
+        dems,
+        slope: scenario.walk_slope.clone(),
+    })))
 }
 
 /// Road the elevation tiles do not cover is refused unless the scenario walks it flat.

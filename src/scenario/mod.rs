@@ -7,7 +7,7 @@ use crate::io::{Crs, TableOptions};
 use crate::lang::Lang;
 use crate::limits::{MAX_MONEY, MAX_PEOPLE, MAX_RADIUS_MIN, in_range};
 use crate::model::TownKind;
-use crate::network::{Mode, NetworkOptions, Profile};
+use crate::network::{Mode, NetworkOptions, Profile, Slope};
 use crate::solve::{Limit, SolveOptions};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -47,6 +47,8 @@ pub struct Scenario {
     /// `[network] dem_outside = "flat"`: road outside every tile walked as on the flat
     /// (default: refused).
     pub dem_outside_flat: bool,
+    /// `[network] walk_grade_factors`: walking speed by grade (default Tobler's function).
+    pub walk_slope: Slope,
     /// Places farther than this from every usable road are reported as off the network.
     pub max_snap_m: f64,
     pub tiers: Vec<Tier>,
@@ -235,6 +237,7 @@ struct RawNetwork {
     min_component_nodes: Option<usize>,
     dem: Option<OneOrMany>,
     dem_outside: Option<String>,
+    walk_grade_factors: Option<Vec<(f64, f64)>>,
 }
 
 /// A path or a list of paths.
@@ -366,12 +369,26 @@ impl Scenario {
                 ));
             }
         };
-        if raw.network.dem_outside.is_some() && dem.is_empty() {
-            return Err(err(
-                "[network] `dem_outside`".into(),
-                "applies to `dem`, which is not given".into(),
-            ));
+        for (key, given) in [
+            ("dem_outside", raw.network.dem_outside.is_some()),
+            (
+                "walk_grade_factors",
+                raw.network.walk_grade_factors.is_some(),
+            ),
+        ] {
+            if given && dem.is_empty() {
+                return Err(err(
+                    format!("[network] `{key}`"),
+                    "applies to `dem`, which is not given".into(),
+                ));
+            }
         }
+        let walk_slope = match raw.network.walk_grade_factors {
+            None => Slope::Tobler,
+            Some(points) => {
+                Slope::table(points).map_err(|m| err("[network] `walk_grade_factors`".into(), m))?
+            }
+        };
         let defaults = NetworkOptions::default();
         let network = NetworkOptions {
             profile,
@@ -617,6 +634,7 @@ impl Scenario {
             network,
             dem,
             dem_outside_flat,
+            walk_slope,
             max_snap_m,
             tiers,
             solver: SolveOptions {

@@ -255,6 +255,7 @@ fn times_to(
             } else {
                 walk_on_terrain(
                     &terrain,
+                    &plan.scenario.walk_slope,
                     net.nodes[sg.a.index()],
                     net.nodes[sg.b.index()],
                     sg.length_m,
@@ -370,6 +371,7 @@ fn times_to(
 /// ±100 %).
 fn walk_on_terrain(
     tiles: &[carecover::io::Dem],
+    slope: &carecover::network::Slope,
     a: LonLat,
     b: LonLat,
     length_m: f64,
@@ -386,9 +388,13 @@ fn walk_on_terrain(
         let p = LonLat::new(a.lon + f * (b.lon - a.lon), a.lat + f * (b.lat - a.lat));
         tiles.iter().find_map(|d| d.sample(p))
     };
-    let speed = |grade: f64| {
-        let s = grade.clamp(-1.0, 1.0);
-        flat_mps * (-3.5 * (s + 0.05).abs()).exp() / (-3.5f64 * 0.05).exp()
+    let speed = |grade: f64| match slope {
+        carecover::network::Slope::Tobler => {
+            let s = grade.clamp(-1.0, 1.0);
+            flat_mps * (-3.5 * (s + 0.05).abs()).exp() / (-3.5f64 * 0.05).exp()
+        }
+        // A scenario's own table: its interpolation is the library's (unit-tested).
+        table => flat_mps * table.factor(grade),
     };
     let mut t = [0.0; 2];
     let mut prev = height(0)?;
