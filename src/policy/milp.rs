@@ -81,14 +81,13 @@ pub fn solve(
             proven = false;
             break;
         }
-        let stage_limit = if k == 0 { time_limit_s } else { left };
         // Full coverage's last stage schedules the sites the earlier ones chose: the most
         // elder-years for that set of sites (a multi-year knapsack over the whole model is
         // beyond the pure-Rust solver in time, and the set is what the cost criteria decide).
         let only: Option<Vec<bool>> = (goal == Goal::ElderYears
             && problem.objective == Objective::FullCoverage)
             .then(|| plan.iter().map(Option::is_some).collect());
-        let solved = build(problem, &plan, goal, &floors, only.as_deref(), stage_limit)
+        let solved = build(problem, &plan, goal, &floors, only.as_deref(), left)
             .filter(|(p, _)| problem.check(p).is_ok());
         match solved {
             Some((p, ok)) => {

@@ -236,17 +236,13 @@ fn times_to(
     };
     let g = net.mode(mode);
     let to_site = mode == Mode::Walk;
-    let terrain: Vec<carecover::io::Dem> = if to_site {
-        plan.scenario
-            .dem
-            .iter()
-            .map(|p| carecover::io::Dem::read(p).unwrap())
-            .collect()
+    let terrain = if to_site {
+        tiles(&plan.scenario.dem)
     } else {
-        Vec::new()
+        Default::default()
     };
     // Seconds along a whole segment, a → b and b → a.
-    let seg_times = |s: u32| {
+    let seg_time = |s: u32| {
         g.passage(s).map(|p| {
             let sg = net.segments[s as usize];
             let flat = sg.length_m / p.speed_mps;
@@ -266,6 +262,8 @@ fn times_to(
             (p, t)
         })
     };
+    let times: Vec<_> = (0..net.segments.len() as u32).map(seg_time).collect();
+    let seg_times = |s: u32| times[s as usize];
     let mut graph: DiGraph<(), f64> =
         DiGraph::with_capacity(net.nodes.len() + 1, 2 * net.segments.len());
     for _ in 0..=net.nodes.len() {
@@ -363,6 +361,26 @@ fn times_to(
             best
         })
         .collect()
+}
+
+type Tiles = std::sync::Arc<Vec<carecover::io::Dem>>;
+
+/// The elevation tiles at `paths`, read once per test binary (the checker asks for them for
+/// every site it times).
+fn tiles(paths: &[PathBuf]) -> Tiles {
+    static READ: std::sync::Mutex<Vec<(Vec<PathBuf>, Tiles)>> = std::sync::Mutex::new(Vec::new());
+    let mut read = READ.lock().unwrap();
+    if let Some((_, t)) = read.iter().find(|(p, _)| p == paths) {
+        return t.clone();
+    }
+    let t = std::sync::Arc::new(
+        paths
+            .iter()
+            .map(|p| carecover::io::Dem::read(p).unwrap())
+            .collect::<Vec<_>>(),
+    );
+    read.push((paths.to_vec(), t.clone()));
+    t
 }
 
 /// Walking times along the straight segment a → b and back on the tiles, re-derived here:
