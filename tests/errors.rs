@@ -740,3 +740,37 @@ fn walk_grade_factors_need_a_dem_and_ascending_grades() {
         ],
     );
 }
+
+#[test]
+fn ferry_settings_and_crossing_times_are_checked() {
+    let (code, err) = run_broken(|d| with_dem(d, "ferry_wait_min = -5", None));
+    assert_error(code, &err, &["scenario.toml", "ferry_wait_min", "-5"]);
+    let (code, err) = run_broken(|d| with_dem(d, "ferries = false\nferry_kmh = 12", None));
+    assert_error(
+        code,
+        &err,
+        &["scenario.toml", "ferry_kmh", "ferries = false"],
+    );
+    let (code, err) = run_broken(|d| with_dem(d, "drive_grade_factor = 1", None));
+    assert_error(code, &err, &["drive_grade_factor", "applies to `dem`"]);
+    // A crossing time in a roads table: only on ferries, and a time.
+    let ferry_row = |duration: &str, class: &str| {
+        format!(
+            "wkt,highway,speed_kmh,oneway,duration\n\"LINESTRING (1.520000 42.500000, 1.530000 42.500000)\",{class},,,{duration}\n"
+        )
+    };
+    for (duration, class, needles) in [
+        ("soon", "ferry", vec!["duration", "`soon`", "crossing time"]),
+        ("20", "primary", vec!["duration", "only ferries"]),
+    ] {
+        let (code, err) = run_broken(|d| {
+            let text = std::fs::read_to_string(d.join("roads.csv")).unwrap();
+            let body: String = text.lines().skip(1).map(|l| format!("{l},\n")).collect();
+            let row = ferry_row(duration, class);
+            std::fs::write(d.join("roads.csv"), format!("{row}{body}")).unwrap();
+        });
+        let mut all = vec!["roads.csv", "line 2"];
+        all.extend(needles);
+        assert_error(code, &err, &all);
+    }
+}

@@ -128,6 +128,12 @@ const PARSERS: &[Parser] = &[
         read: |p| err(io::load_dem(p)),
     },
     Parser {
+        name: "GeoTIFF elevation model (float, LZW tiles)",
+        file: "andorra.tif",
+        sample: "dem/andorra_f32.tif",
+        read: |p| err(io::load_dem(p)),
+    },
+    Parser {
         name: "scenario",
         file: "scenario.toml",
         sample: "tiny_policy/scenario.toml",

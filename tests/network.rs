@@ -533,6 +533,7 @@ fn on_terrain(lines: &[RoadLine], dem: Dem) -> RoadNetwork {
     let terrain = Terrain {
         dems: vec![dem],
         slope: Default::default(),
+        drive_grade_factor: 0.0,
     };
     RoadNetwork::build(
         lines,
@@ -542,4 +543,111 @@ fn on_terrain(lines: &[RoadLine], dem: Dem) -> RoadNetwork {
             ..NetworkOptions::default()
         },
     )
+}
+
+/// A river between two roads, crossed by a ferry that bends (three vertices): the west road
+/// ends at one pier, the east road starts at the other.
+fn river_crossing(ferry: RoadLine) -> Vec<RoadLine> {
+    vec![
+        line(&[(1.50, 42.5), (1.51, 42.5)], "residential"),
+        ferry,
+        line(&[(1.52, 42.5), (1.53, 42.5)], "residential"),
+    ]
+}
+
+fn ferry(duration_min: Option<f64>) -> RoadLine {
+    let mut f = line(&[(1.51, 42.5), (1.515, 42.502), (1.52, 42.5)], "ferry");
+    f.crossing_min = duration_min;
+    f
+}
+
+/// Seconds from the village at the east end to the site at the west end (walking: towards the
+/// site; driving: from it), `None` if unreachable.
+fn across(net: &RoadNetwork, mode: Mode) -> Option<f64> {
+    let site = net.snap(mode, LonLat::new(1.50, 42.5));
+    let vs = snap_all(net, mode, &[LonLat::new(1.53, 42.5)], 1000.0);
+    let tt = travel_times(net, mode, &[site], &vs, 1e6, &|| {});
+    tt.reach[0].first().map(|&(_, t)| t)
+}
+
+#[test]
+fn ferries_take_their_crossing_and_the_wait_and_carry_cars_only_where_tagged() {
+    let options = NetworkOptions {
+        min_component_nodes: 1,
+        ..NetworkOptions::default()
+    };
+    let net = RoadNetwork::build(&river_crossing(ferry(Some(10.0))), &options);
+    assert_eq!(net.stats().ferries, 1);
+    // One crossing from pier to pier, as long as the line it follows.
+    let f = net.segments.iter().position(|s| s.ferry).unwrap();
+    let bend = haversine_m(LonLat::new(1.51, 42.5), LonLat::new(1.515, 42.502)) * 2.0;
+    assert!((net.segments[f].length_m - bend).abs() < 1e-6);
+    let road_m = haversine_m(LonLat::new(1.50, 42.5), LonLat::new(1.51, 42.5))
+        + haversine_m(LonLat::new(1.52, 42.5), LonLat::new(1.53, 42.5));
+    let walk = road_m / (4.0 / 3.6) + (10.0 + 15.0) * 60.0;
+    let t = across(&net, Mode::Walk).unwrap();
+    assert!((t - walk).abs() < 1e-6, "{t} against {walk}");
+    // No cars unless the ferry says it carries them.
+    assert_eq!(across(&net, Mode::Drive), None);
+    let mut cars = ferry(Some(10.0));
+    cars.drive = Some(true);
+    let net = RoadNetwork::build(&river_crossing(cars), &options);
+    let drive = road_m / (25.0 / 3.6) + 25.0 * 60.0;
+    let t = across(&net, Mode::Drive).unwrap();
+    assert!((t - drive).abs() < 1e-6, "{t} against {drive}");
+    // Untimed: the line's length at 10 km/h; with a wait of its own.
+    let mut profile = carecover::network::Profile::default();
+    profile.ferry = Some(carecover::network::Ferry {
+        wait_min: 30.0,
+        kmh: 10.0,
+    });
+    let slow = NetworkOptions {
+        profile: profile.clone(),
+        ..options.clone()
+    };
+    let net = RoadNetwork::build(&river_crossing(ferry(None)), &slow);
+    let walk = road_m / (4.0 / 3.6) + bend / (10.0 / 3.6) + 30.0 * 60.0;
+    assert!((across(&net, Mode::Walk).unwrap() - walk).abs() < 1e-6);
+    // Ferries left out: the river cannot be crossed.
+    profile.ferry = None;
+    let off = NetworkOptions { profile, ..options };
+    let net = RoadNetwork::build(&river_crossing(ferry(Some(10.0))), &off);
+    assert_eq!(net.stats().ferries, 1);
+    assert_eq!(across(&net, Mode::Walk), None);
+}
+
+#[test]
+fn ferries_are_not_snapped_to_on_terrain_or_in_service_areas() {
+    use geo::Contains;
+    // A ramp climbing 5 % eastwards under everything: the ferry's time stays its own.
+    let lat = 42.5;
+    let col_m = haversine_m(LonLat::new(1.5, lat), LonLat::new(1.501, lat));
+    let heights: Vec<Option<f32>> = (0..60 * 10)
+        .map(|i| Some((100.0 + 0.05 * col_m * (i % 60) as f64) as f32))
+        .collect();
+    let dem = Dem::from_grid(
+        std::path::Path::new("ramp"),
+        1.49,
+        lat + 0.005,
+        0.001,
+        60,
+        10,
+        &heights,
+    )
+    .unwrap();
+    let net = on_terrain(&river_crossing(ferry(Some(10.0))), dem);
+    let f = net.segments.iter().position(|s| s.ferry).unwrap() as u32;
+    assert_eq!(net.segment_times(Mode::Walk, f), Some([25.0 * 60.0; 2]));
+    // A boat on the river snaps to a road, not to the crossing.
+    let boat = net.snap(Mode::Walk, LonLat::new(1.515, 42.5019)).unwrap();
+    assert!(!net.segments[boat.segment as usize].ferry);
+    // An hour's walk from the west end reaches the far shore but draws no river.
+    let site_at = LonLat::new(1.50, lat);
+    let site = net.snap(Mode::Walk, site_at).unwrap();
+    let mut ws = DijkstraWorkspace::new(net.nodes.len());
+    let area =
+        carecover::coverage::service_area(&net, Mode::Walk, &site, site_at, 3600.0, 20.0, &mut ws);
+    let inside = |lon: f64, lat: f64| area.contains(&geo::Point::new(lon, lat));
+    assert!(inside(1.505, 42.5) && inside(1.521, 42.5), "both shores");
+    assert!(!inside(1.515, 42.502) && !inside(1.515, 42.501), "no river");
 }

@@ -627,3 +627,38 @@ fn a_table_of_walking_speed_by_grade_is_what_the_plan_walks() {
         tobler.served_last
     );
 }
+
+/// The default scenario with driving slowed on grades: the independent checker re-derives the
+/// driving times on the tile, and every drivable segment takes at least its flat time.
+#[test]
+fn driving_slowed_by_grade_is_what_the_plan_drives() {
+    use carecover::network::Mode;
+    let text = std::fs::read_to_string(root().join("scenarios/default.toml"))
+        .unwrap()
+        .replace("\"../data/", &format!("\"{}/data/", root().display()))
+        .replace("dem = ", "drive_grade_factor = 2\ndem = ");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("drive.toml");
+    std::fs::write(&file, text).unwrap();
+    let plan = run(&file);
+    assert_eq!(plan.scenario.drive_grade_factor, 2.0);
+    assert!(check_plan(&plan) > 60);
+    let net = &plan.network;
+    let (mut slower, mut drivable) = (0, 0);
+    for (i, s) in net.segments.iter().enumerate() {
+        let (Some(t), Some(p)) = (
+            net.segment_times(Mode::Drive, i as u32),
+            net.mode(Mode::Drive).passage(i as u32),
+        ) else {
+            continue;
+        };
+        let flat = s.length_m / p.speed_mps;
+        assert!(t[0] >= flat - 1e-9 && (t[0] - t[1]).abs() < 1e-9 * t[0].max(1.0));
+        drivable += 1;
+        slower += usize::from(t[0] > flat * 1.01);
+    }
+    assert!(
+        slower * 4 > drivable,
+        "{slower} of {drivable} segments slower by 1 %"
+    );
+}

@@ -175,7 +175,10 @@ fn reached_pieces(
         for e in graph.edges(u) {
             let frac = ((radius_s - du) / e.weight.max(1e-9)).min(1.0);
             let seg = net.segments[e.tag as usize];
-            reach(e.tag, seg.a == u, frac);
+            // (Boats reach the far shore, not the river between.)
+            if !seg.ferry {
+                reach(e.tag, seg.a == u, frac);
+            }
         }
     }
     let mut segs: Vec<(u32, (f64, f64))> = extent.into_iter().collect();

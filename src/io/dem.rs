@@ -1,8 +1,16 @@
-//! Elevation tiles (DEM) for walking on terrain ([`crate::network::terrain`]): NASA's SRTM
-//! `.hgt` files (also inside a `.zip`), a 1- or 3-arc-second grid of big-endian 16-bit heights
-//! in metres, rows from north to south, named by the tile's south-west corner
-//! (`N42E001.hgt`). Voids (−32768) are filled from their neighbours; heights between cells
-//! are interpolated bilinearly.
+//! Elevation tiles (DEM) for walking on terrain ([`crate::network::terrain`]):
+//!
+//! - NASA's SRTM `.hgt` files (also inside a `.zip`), a 1- or 3-arc-second grid of big-endian
+//!   16-bit heights in metres, rows from north to south, named by the tile's south-west corner
+//!   (`N42E001.hgt`); voids are −32768.
+//! - GeoTIFF (`.tif`, read by the pure-Rust `tiff` crate): one band of heights in metres on a
+//!   longitude/latitude grid (GeoTIFF's model type "geographic", e.g. EPSG:4326 or China's
+//!   CGCS2000, EPSG:4490), placed by its `ModelPixelScale` and `ModelTiepoint` tags, pixel
+//!   centres or corners as its raster type says, voids from GDAL's no-data tag or NaN. That is
+//!   how Copernicus GLO-30, CGIAR's SRTM and `gdal_translate` write DEMs. Projected grids are
+//!   refused with the `gdalwarp` command that turns them into one.
+//!
+//! Voids are filled from their neighbours; heights between cells are interpolated bilinearly.
 
 use crate::model::LonLat;
 use std::io::Read;
@@ -19,8 +27,8 @@ pub struct Dem {
     /// Longitude of the western column and latitude of the northern row (cell centres).
     west: f64,
     north: f64,
-    /// Degrees between columns and rows.
-    step: f64,
+    /// Degrees between columns (`[0]`) and between rows (`[1]`).
+    step: [f64; 2],
     cols: usize,
     rows: usize,
     /// Heights in metres, row by row from the north.
@@ -50,24 +58,32 @@ impl std::fmt::Display for DemError {
 }
 
 impl Dem {
-    /// Reads an SRTM tile, `.hgt` or a `.zip` holding one.
+    /// Reads an elevation model: a GeoTIFF (known by its first bytes, whatever its name), an
+    /// SRTM tile `.hgt`, or a `.zip` holding one of them.
     pub fn read(path: &Path) -> Result<Dem, DemError> {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let bytes = std::fs::read(path).map_err(|e| DemError::Format(e.to_string()))?;
+        if is_tiff(&bytes) {
+            return geotiff::read(path, bytes);
+        }
         let (tile_name, data) = if name.to_ascii_lowercase().ends_with(".zip") {
             let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
                 .map_err(|e| DemError::Format(format!("not a readable zip archive: {e}")))?;
             let index = (0..zip.len())
                 .find(|&i| {
                     zip.by_index(i).is_ok_and(|f| {
-                        f.name()
-                            .is_ok_and(|n| n.to_ascii_lowercase().ends_with(".hgt"))
+                        f.name().is_ok_and(|n| {
+                            let n = n.to_ascii_lowercase();
+                            n.ends_with(".hgt") || n.ends_with(".tif") || n.ends_with(".tiff")
+                        })
                     })
                 })
-                .ok_or_else(|| DemError::Format("the zip archive holds no .hgt file".into()))?;
+                .ok_or_else(|| {
+                    DemError::Format("the zip archive holds no .hgt or .tif file".into())
+                })?;
             let mut file = zip
                 .by_index(index)
                 .map_err(|e| DemError::Format(e.to_string()))?;
@@ -78,6 +94,9 @@ impl Dem {
             let mut data = Vec::new();
             file.read_to_end(&mut data)
                 .map_err(|e| DemError::Format(format!("{inner}: {e}")))?;
+            if is_tiff(&data) {
+                return geotiff::read(path, data);
+            }
             (inner, data)
         } else {
             (name, bytes)
@@ -129,6 +148,19 @@ impl Dem {
         rows: usize,
         heights: &[Option<f32>],
     ) -> Result<Dem, DemError> {
+        Dem::from_cells(source, west, north, [step, step], cols, rows, heights)
+    }
+
+    /// [`Dem::from_grid`] with columns `step[0]` and rows `step[1]` degrees apart.
+    fn from_cells(
+        source: &Path,
+        west: f64,
+        north: f64,
+        step: [f64; 2],
+        cols: usize,
+        rows: usize,
+        heights: &[Option<f32>],
+    ) -> Result<Dem, DemError> {
         assert_eq!(heights.len(), rows * cols, "grid size");
         if rows < 2 || cols < 2 {
             return Err(DemError::Format(format!(
@@ -151,16 +183,22 @@ impl Dem {
     /// South-west and north-east corners.
     pub fn extent(&self) -> (LonLat, LonLat) {
         (
-            LonLat::new(self.west, self.north - self.step * (self.rows - 1) as f64),
-            LonLat::new(self.west + self.step * (self.cols - 1) as f64, self.north),
+            LonLat::new(
+                self.west,
+                self.north - self.step[1] * (self.rows - 1) as f64,
+            ),
+            LonLat::new(
+                self.west + self.step[0] * (self.cols - 1) as f64,
+                self.north,
+            ),
         )
     }
 
     /// Height at `p` by bilinear interpolation between the four cells around it; `None`
     /// outside the grid.
     pub fn sample(&self, p: LonLat) -> Option<f64> {
-        let x = (p.lon - self.west) / self.step;
-        let y = (self.north - p.lat) / self.step;
+        let x = (p.lon - self.west) / self.step[0];
+        let y = (self.north - p.lat) / self.step[1];
         let (max_x, max_y) = ((self.cols - 1) as f64, (self.rows - 1) as f64);
         // (A millionth of a cell of slack: a point on the edge stays inside despite rounding.)
         let inside = |v: f64, max: f64| (-1e-6..=max + 1e-6).contains(&v);
@@ -179,11 +217,25 @@ impl Dem {
         Some(top * (1.0 - fy) + bottom * fy)
     }
 
-    /// The cell size in metres east to west (the smaller side of a cell away from the
-    /// equator): pieces this long or shorter see every cell they cross.
-    pub fn cell_m(&self) -> f64 {
-        self.step * 111_320.0 * self.north.to_radians().cos().clamp(0.2, 1.0)
+    /// Writes the grid as a GeoTIFF (longitude/latitude, 32-bit heights; voids as filled).
+    pub fn write_geotiff(&self, path: &Path) -> Result<(), DemError> {
+        geotiff::write(self, path)
     }
+
+    /// The shorter side of a cell in metres (east to west on a square-degree grid away from
+    /// the equator): pieces this long or shorter see every cell they cross.
+    pub fn cell_m(&self) -> f64 {
+        let east_west = self.step[0] * 111_320.0 * self.north.to_radians().cos().clamp(0.2, 1.0);
+        east_west.min(self.step[1] * 110_574.0)
+    }
+}
+
+/// TIFF's magic numbers: little- or big-endian, classic or BigTIFF.
+fn is_tiff(bytes: &[u8]) -> bool {
+    matches!(
+        bytes.get(..4),
+        Some(b"II*\0" | b"MM\0*" | b"II+\0" | b"MM\0+")
+    )
 }
 
 /// South-west corner (lat, lon) from an SRTM tile name such as `N42E001.hgt`.
@@ -258,6 +310,8 @@ fn fill_voids(
     Ok((h.into_iter().map(|x| x.expect("filled")).collect(), voids))
 }
 
+mod geotiff;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,6 +372,86 @@ mod tests {
             let h = dem.sample(LonLat::new(lon, lat)).unwrap();
             assert!((h - metres).abs() < 40.0, "{name}: {h} m");
         }
+    }
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/dem")
+            .join(name)
+    }
+
+    /// GDAL's GeoTIFFs of a piece of the tile (`gdal_translate -projwin 1.50 42.56 1.60 42.48`,
+    /// as 16-bit deflate strips and as 32-bit float LZW 16 × 16 tiles): the same grid, so the
+    /// same height at every cell centre and between them.
+    #[test]
+    fn gdal_geotiffs_read_as_the_tile_they_were_cut_from() {
+        let hgt = tile();
+        for name in ["andorra_int16.tif", "andorra_f32.tif"] {
+            let tif = Dem::read(&fixture(name)).unwrap();
+            let (sw, ne) = tif.extent();
+            assert!(
+                (sw.lon - 1.5).abs() < 1e-9 && (ne.lat - 42.56).abs() < 1e-9,
+                "{name}: {sw:?} {ne:?}"
+            );
+            // The piece holds 26 of the tile's voids (no-data -32768 in the first, -9999 in
+            // the second), filled from their neighbours like the tile's.
+            assert_eq!((tif.cols, tif.rows, tif.filled), (120, 96, 26), "{name}");
+            // Voids near the piece's edge are filled from fewer neighbours than in the whole
+            // tile: cells differ there only.
+            let centre = |c: usize, r: usize| {
+                LonLat::new(sw.lon + c as f64 / 1200.0, ne.lat - r as f64 / 1200.0)
+            };
+            let same = |c: usize, r: usize| {
+                (f64::from(tif.heights[r * tif.cols + c]) - hgt.sample(centre(c, r)).unwrap()).abs()
+                    < 1e-6
+            };
+            let differ = (0..tif.rows)
+                .flat_map(|r| (0..tif.cols).map(move |c| (c, r)))
+                .filter(|&(c, r)| !same(c, r))
+                .count();
+            assert!(differ <= 26, "{name}: {differ} cells differ");
+            let mut compared = 0;
+            for k in 0..400 {
+                // Cell centres, then points between them.
+                let (fx, fy) = ((k % 20) as f64 * 5.9, (k / 20) as f64 * 4.7);
+                let (c, r) = (fx as usize, fy as usize);
+                if !(same(c, r) && same(c + 1, r) && same(c, r + 1) && same(c + 1, r + 1)) {
+                    continue;
+                }
+                let p = LonLat::new(sw.lon + fx / 1200.0, ne.lat - fy / 1200.0);
+                let (a, b) = (tif.sample(p).unwrap(), hgt.sample(p).unwrap());
+                assert!((a - b).abs() < 1e-6, "{name} at {p:?}: {a} against {b}");
+                compared += 1;
+            }
+            assert!(compared > 380, "{name}: {compared}");
+            assert_eq!(tif.sample(LonLat::new(1.49, 42.5)), None);
+        }
+    }
+
+    #[test]
+    fn geotiffs_written_read_back_and_projected_ones_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        // Rows 0.002° apart, columns 0.001°, a void in the middle.
+        let mut heights: Vec<Option<f32>> = (0..12).map(|i| Some(100.0 + i as f32)).collect();
+        heights[5] = None;
+        let dem =
+            Dem::from_cells(Path::new("g"), 1.0, 42.0, [0.001, 0.002], 4, 3, &heights).unwrap();
+        let path = dir.path().join("g.tif");
+        dem.write_geotiff(&path).unwrap();
+        let back = Dem::read(&path).unwrap();
+        assert_eq!(back.extent(), dem.extent());
+        assert_eq!(back.heights, dem.heights);
+        assert!((back.cell_m() - 0.001 * 111_320.0 * 42f64.to_radians().cos()).abs() < 1e-6);
+        let e = Dem::read(&fixture("andorra_3857.tif"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("EPSG:3857") && e.contains("gdalwarp"), "{e}");
+        // Cut short: the strips are gone.
+        let bytes = std::fs::read(fixture("andorra_int16.tif")).unwrap();
+        let cut = dir.path().join("cut.tif");
+        std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+        let e = Dem::read(&cut).unwrap_err().to_string();
+        assert!(e.contains("GeoTIFF"), "{e}");
     }
 
     #[test]

@@ -63,7 +63,13 @@ pub struct RoadLine {
     pub walk: Option<bool>,
     /// Explicit driving access (`Some(false)` for OSM `access=no`), overriding the class's default.
     pub drive: Option<bool>,
+    /// A ferry's crossing time as tagged (OSM `duration`), minutes. Ferries are lines of class
+    /// [`FERRY`] (OSM `route=ferry`).
+    pub crossing_min: Option<f64>,
 }
+
+/// The road class of ferry crossings (OSM `route=ferry` ways; `highway = ferry` in tables).
+pub const FERRY: &str = "ferry";
 
 impl RoadLine {
     /// A two-way line of the given class with no overrides.
@@ -76,8 +82,55 @@ impl RoadLine {
             oneway: Oneway::Both,
             walk: None,
             drive: None,
+            crossing_min: None,
         }
     }
+
+    /// A ferry crossing rather than a road.
+    pub fn is_ferry(&self) -> bool {
+        self.highway == FERRY
+    }
+}
+
+/// A duration as OSM's `duration` tag writes it: minutes (`20`), `hh:mm`, `hh:mm:ss`, or
+/// ISO 8601 (`PT1H20M`); `None` if it is none of these or not positive.
+pub fn parse_duration_min(v: &str) -> Option<f64> {
+    let v = v.trim();
+    let minutes = if let Some(iso) = v.strip_prefix("PT").or_else(|| v.strip_prefix("pt")) {
+        let mut total = 0.0;
+        let mut number = String::new();
+        for c in iso.chars() {
+            match c.to_ascii_uppercase() {
+                d if d.is_ascii_digit() || d == '.' => number.push(d),
+                unit @ ('H' | 'M' | 'S') => {
+                    let n: f64 = number.parse().ok()?;
+                    total += n * match unit {
+                        'H' => 60.0,
+                        'M' => 1.0,
+                        _ => 1.0 / 60.0,
+                    };
+                    number.clear();
+                }
+                _ => return None,
+            }
+        }
+        if !number.is_empty() {
+            return None;
+        }
+        total
+    } else {
+        let parts: Vec<f64> = v
+            .split(':')
+            .map(|p| p.trim().parse::<f64>().ok().filter(|x| *x >= 0.0))
+            .collect::<Option<_>>()?;
+        match parts[..] {
+            [m] => m,
+            [h, m] => h * 60.0 + m,
+            [h, m, s] => h * 60.0 + m + s / 60.0,
+            _ => return None,
+        }
+    };
+    (minutes > 0.0 && minutes.is_finite()).then_some(minutes)
 }
 
 /// The file formats the loaders recognise, by extension.

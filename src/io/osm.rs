@@ -46,8 +46,16 @@ fn tag<'a>(tags: &'a Tags, key: &str) -> Option<&'a str> {
 }
 
 /// Builds a road line's attributes from a way's tags, or `None` if the way is not a road.
+/// A ferry (`route=ferry`) is a line of class [`super::FERRY`] with its `duration`; walkers
+/// board unless `foot=no`, cars only where `motor_vehicle` or `motorcar` says yes (OSM's
+/// convention for ferries carrying vehicles).
 fn road_attributes(tags: &Tags) -> Option<RoadLine> {
-    let highway = tag(tags, "highway")?;
+    let ferry = tag(tags, "route") == Some("ferry") && tag(tags, "highway").is_none();
+    let highway = if ferry {
+        super::FERRY
+    } else {
+        tag(tags, "highway")?
+    };
     if NOT_ROADS.contains(&highway) || tag(tags, "area") == Some("yes") && highway != "pedestrian" {
         return None;
     }
@@ -90,6 +98,11 @@ fn road_attributes(tags: &Tags) -> Option<RoadLine> {
         oneway,
         walk,
         drive,
+        crossing_min: if ferry {
+            tag(tags, "duration").and_then(super::parse_duration_min)
+        } else {
+            None
+        },
     })
 }
 
@@ -403,6 +416,38 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn ferries_are_crossings_with_their_duration_and_carry_cars_where_tagged() {
+        let r = road_attributes(&tags(&[("route", "ferry"), ("duration", "00:20")])).unwrap();
+        assert!(r.is_ferry());
+        assert_eq!((r.crossing_min, r.walk, r.drive), (Some(20.0), None, None));
+        let r = road_attributes(&tags(&[
+            ("route", "ferry"),
+            ("duration", "PT1H5M"),
+            ("foot", "no"),
+            ("motor_vehicle", "yes"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (r.crossing_min, r.walk, r.drive),
+            (Some(65.0), Some(false), Some(true))
+        );
+        // A bus route or a hiking route is no ferry; a way with no duration is timed by length.
+        assert!(road_attributes(&tags(&[("route", "bus")])).is_none());
+        let r = road_attributes(&tags(&[("route", "ferry"), ("duration", "soon")])).unwrap();
+        assert_eq!(r.crossing_min, None);
+        for (v, min) in [
+            ("20", Some(20.0)),
+            ("1:30:30", Some(90.5)),
+            ("PT45S", Some(0.75)),
+        ] {
+            assert_eq!(super::super::parse_duration_min(v), min, "{v}");
+        }
+        for v in ["", "0", "-5", "1:2:3:4", "PT", "PT5X", "P1D"] {
+            assert_eq!(super::super::parse_duration_min(v), None, "{v}");
+        }
     }
 
     #[test]

@@ -253,7 +253,9 @@ fn home_facts(row: &Row) -> Result<HomeFacts> {
 
 /// Road attributes of a record: optional `highway`, `speed_kmh`, `oneway` (yes/no/-1) or
 /// `direction` (navigation-data convention: 0 or 1 two-way, 2 one-way first→last vertex,
-/// 3 one-way last→first).
+/// 3 one-way last→first), `foot` and `motor_vehicle` (yes/no: who may use it, over the
+/// class's default), and for ferries (`highway = ferry`) the crossing time `duration`
+/// (minutes or hh:mm).
 pub(crate) fn road(row: &Row, coords: Vec<LonLat>) -> Result<super::RoadLine> {
     use super::Oneway;
     if coords.len() < 2 {
@@ -296,13 +298,42 @@ pub(crate) fn road(row: &Row, coords: Vec<LonLat>) -> Result<super::RoadLine> {
         },
         _ => Oneway::Both,
     };
+    let access = |field: &str| -> Result<Option<bool>> {
+        match row.raw(field).map(|v| v.trim().to_ascii_lowercase()) {
+            None => Ok(None),
+            Some(v) => match v.as_str() {
+                "" => Ok(None),
+                "yes" | "true" | "1" => Ok(Some(true)),
+                "no" | "false" | "0" => Ok(Some(false)),
+                other => Err(row.err(field, format!("`{other}` is not yes or no"))),
+            },
+        }
+    };
+    let crossing_min = match row.raw("duration").map(str::trim) {
+        None | Some("") => None,
+        Some(v) if highway == super::FERRY => {
+            Some(super::parse_duration_min(v).ok_or_else(|| {
+                row.err(
+                    "duration",
+                    format!("`{v}` is not a crossing time (minutes, hh:mm or PT20M)"),
+                )
+            })?)
+        }
+        Some(_) => {
+            return Err(row.err(
+                "duration",
+                format!("only ferries (highway = ferry) take a duration, not `{highway}`"),
+            ));
+        }
+    };
     Ok(super::RoadLine {
         coords,
         highway,
         speed_kmh,
         maxspeed_kmh: None,
         oneway,
-        walk: None,
-        drive: None,
+        walk: access("foot")?,
+        drive: access("motor_vehicle")?,
+        crossing_min,
     })
 }

@@ -19,7 +19,7 @@ pub mod terrain;
 
 pub use csr::{Csr, DijkstraWorkspace, Edge, bounded_dijkstra};
 pub use geodesy::{LocalProjection, haversine_m};
-pub use profile::{DEFAULT_DRIVE_KMH, Mode, Passage, Profile};
+pub use profile::{DEFAULT_DRIVE_KMH, Ferry, Mode, Passage, Profile};
 pub use terrain::{Slope, Terrain};
 
 use crate::io::RoadLine;
@@ -35,6 +35,9 @@ pub struct Segment {
     pub a: NodeId,
     pub b: NodeId,
     pub length_m: f64,
+    /// A ferry crossing: one segment from pier to pier (the line's length, straight between
+    /// its ends), never snapped to, not on terrain, not drawn in service areas.
+    pub ferry: bool,
 }
 
 /// Where a place meets the network of one mode.
@@ -134,6 +137,8 @@ pub struct NetworkStats {
     /// Connected pieces of the walking / driving network (nodes on no usable road not counted).
     pub walk_components: usize,
     pub drive_components: usize,
+    /// Ferry crossings (OSM `route=ferry` ways) in the network.
+    pub ferries: usize,
     pub graph_bytes: usize,
     /// Walking on terrain: the elevation files, their extents, and the segments they cover.
     pub terrain: Option<TerrainStats>,
@@ -148,7 +153,23 @@ impl RoadNetwork {
         let mut line_of_segment: Vec<u32> = Vec::new();
         for (li, line) in lines.iter().enumerate() {
             let mut prev: Option<NodeId> = None;
-            for &c in &line.coords {
+            // A ferry is one crossing between its two piers: its inner vertices are no stops.
+            let ferry = line.is_ferry();
+            let coords = match (ferry, line.coords.first(), line.coords.last()) {
+                (true, Some(&first), Some(&last)) => vec![first, last],
+                _ => line.coords.clone(),
+            };
+            let length = |a: LonLat, b: LonLat| {
+                if ferry {
+                    line.coords
+                        .windows(2)
+                        .map(|w| haversine_m(w[0], w[1]))
+                        .sum()
+                } else {
+                    haversine_m(a, b)
+                }
+            };
+            for c in coords {
                 let key = ((c.lon * 1e7).round() as i64, (c.lat * 1e7).round() as i64);
                 let id = *node_of.entry(key).or_insert_with(|| {
                     nodes.push(c);
@@ -160,7 +181,8 @@ impl RoadNetwork {
                     segments.push(Segment {
                         a: p,
                         b: id,
-                        length_m: haversine_m(nodes[p.index()], nodes[id.index()]),
+                        length_m: length(nodes[p.index()], nodes[id.index()]),
+                        ferry,
                     });
                     line_of_segment.push(li as u32);
                 }
@@ -190,6 +212,9 @@ impl RoadNetwork {
                 .into_par_iter()
                 .map(|i| {
                     let (s, p) = (segments[i], walk_passages[i]?);
+                    if s.ferry {
+                        return Some(walk_times[i]);
+                    }
                     terrain::walk_times(
                         terrain,
                         nodes[s.a.index()],
@@ -216,7 +241,11 @@ impl RoadNetwork {
                         (d.source.clone(), [sw.lon, sw.lat, ne.lon, ne.lat])
                     })
                     .collect(),
-                walk_segments: walk_passages.iter().filter(|p| p.is_some()).count(),
+                walk_segments: walk_passages
+                    .iter()
+                    .zip(&segments)
+                    .filter(|(p, s)| p.is_some() && !s.ferry)
+                    .count(),
                 flat_segments,
             }
         });
@@ -233,7 +262,28 @@ impl RoadNetwork {
             )
         };
         let drive_passages = passages(Mode::Drive);
-        let drive_times = flat(&drive_passages);
+        let mut drive_times = flat(&drive_passages);
+        if let Some(terrain) = options
+            .terrain
+            .as_ref()
+            .filter(|t| t.drive_grade_factor > 0.0)
+        {
+            use rayon::prelude::*;
+            drive_times.par_iter_mut().enumerate().for_each(|(i, t)| {
+                let s = segments[i];
+                if let (Some(p), false) = (drive_passages[i], s.ferry)
+                    && let Some(on) = terrain::drive_times(
+                        terrain,
+                        nodes[s.a.index()],
+                        nodes[s.b.index()],
+                        s.length_m,
+                        p.speed_mps,
+                    )
+                {
+                    *t = on;
+                }
+            });
+        }
         let (walk, drive) = rayon::join(
             || mode_graph(Mode::Walk, walk_passages, walk_times),
             || mode_graph(Mode::Drive, drive_passages, drive_times),
@@ -281,6 +331,7 @@ impl RoadNetwork {
             drive_edges: self.drive.graph.n_edges(),
             walk_components: self.walk.n_components(),
             drive_components: self.drive.n_components(),
+            ferries: self.segments.iter().filter(|s| s.ferry).count(),
             graph_bytes: self.walk.graph.heap_bytes()
                 + self.drive.graph.heap_bytes()
                 + self.walk.reverse.as_ref().map_or(0, Csr::heap_bytes),
@@ -457,7 +508,7 @@ impl ModeGraph {
             .iter()
             .zip(&passages)
             .enumerate()
-            .filter(|(_, (_, p))| p.is_some())
+            .filter(|(_, (s, p))| p.is_some() && !s.ferry)
             .map(|(i, (s, _))| {
                 let [ax, ay] = projection.project(nodes[s.a.index()]);
                 let [bx, by] = projection.project(nodes[s.b.index()]);

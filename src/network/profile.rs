@@ -4,7 +4,8 @@
 //! (on terrain, [`super::terrain`] turns it into a time per slope and direction),
 //! in both directions. Driving (centre staff going out to points and homes) uses a speed per
 //! OSM `highway` class, capped by `maxspeed`, replaced by an explicit `speed_kmh`, and honours
-//! one-way roads. The scenario can override every number.
+//! one-way roads. Ferries (OSM `route=ferry`) take their crossing time plus a wait at the
+//! pier, for whoever they carry. The scenario can override every number.
 
 use crate::io::{Oneway, RoadLine};
 use serde::Deserialize;
@@ -62,6 +63,26 @@ pub struct Profile {
     /// Speed on the leg between a village or site and its nearest road point, per mode (km/h).
     pub walk_access_kmh: f64,
     pub drive_access_kmh: f64,
+    /// Ferry crossings; `None` where the scenario leaves them out (`[network] ferries = false`).
+    pub ferry: Option<Ferry>,
+}
+
+/// How ferries are timed: the tagged crossing time (OSM `duration`), or the line's length at
+/// `kmh`, plus `wait_min` at the pier (half the interval between boats, where they keep a
+/// timetable: the Yangtze crossings of Jiangjin run every 20–60 minutes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ferry {
+    pub wait_min: f64,
+    pub kmh: f64,
+}
+
+impl Default for Ferry {
+    fn default() -> Self {
+        Self {
+            wait_min: 15.0,
+            kmh: 10.0,
+        }
+    }
 }
 
 impl Default for Profile {
@@ -74,6 +95,7 @@ impl Default for Profile {
                 .collect(),
             walk_access_kmh: 4.0,
             drive_access_kmh: 15.0,
+            ferry: Some(Ferry::default()),
         }
     }
 }
@@ -92,6 +114,9 @@ pub struct Passage {
 impl Profile {
     /// How `line` may be travelled in `mode`, or `None` if it may not be used at all.
     pub fn passage(&self, line: &RoadLine, mode: Mode) -> Option<Passage> {
+        if line.is_ferry() {
+            return self.ferry_passage(line, mode);
+        }
         match mode {
             Mode::Walk => {
                 let default = !NO_WALKING.contains(&line.highway.as_str());
@@ -124,6 +149,33 @@ impl Profile {
                 })
             }
         }
+    }
+
+    /// A ferry as one crossing from its first vertex to its last: walkers board unless
+    /// `foot=no`, cars only where tagged; the "speed" is the line's length over the crossing
+    /// and the wait, so that the crossing takes exactly that long.
+    fn ferry_passage(&self, line: &RoadLine, mode: Mode) -> Option<Passage> {
+        let ferry = self.ferry.as_ref()?;
+        let boards = match mode {
+            Mode::Walk => line.walk != Some(false),
+            Mode::Drive => line.drive == Some(true),
+        };
+        if !boards {
+            return None;
+        }
+        let length_m: f64 = line
+            .coords
+            .windows(2)
+            .map(|w| super::haversine_m(w[0], w[1]))
+            .sum();
+        let crossing_s = line
+            .crossing_min
+            .map_or(length_m / (ferry.kmh / 3.6), |m| m * 60.0);
+        Some(Passage {
+            speed_mps: length_m.max(1e-9) / (crossing_s + ferry.wait_min * 60.0),
+            forward: line.oneway != Oneway::Backward,
+            backward: line.oneway != Oneway::Forward,
+        })
     }
 
     /// Speed of the off-road leg to the nearest road point, metres per second.

@@ -25,6 +25,7 @@ pub(super) fn read_terrain(scenario: &Scenario) -> Result<Option<Arc<Terrain>>> 
     Ok(Some(Arc::new(Terrain {
         dems,
         slope: scenario.walk_slope.clone(),
+        drive_grade_factor: scenario.drive_grade_factor,
     })))
 }
 

@@ -487,25 +487,7 @@ pub fn report_html(plan: &Plan, map: &str) -> String {
             .iter()
             .map(|w| format!("<li>{}</li>", e(w)))
             .collect();
-    // Walking on terrain (issue #14): which tiles, and how much road they leave flat.
-    let terrain = plan.network_stats.terrain.as_ref().map_or(String::new(), |t| {
-        let files: Vec<String> = t
-            .files
-            .iter()
-            .map(|(f, _)| f.file_name().unwrap_or_default().to_string_lossy().into_owned())
-            .collect();
-        let flat = number(100.0 * t.flat_segments as f64 / t.walk_segments.max(1) as f64, 1);
-        match lang {
-            Lang::Zh => format!(
-                "步行时间按地形计算（Tobler 步行函数，上坡慢、缓下坡略快，以老人从本村走到服务点的方向为准；高程数据：{}；按平地计算的道路 {flat}%）。",
-                files.join("、")
-            ),
-            Lang::En => format!(
-                " Walking times follow the terrain (Tobler's hiking function: slower uphill, a little faster gently downhill, timed from the village to its point; elevation: {}; road walked as flat: {flat} %).",
-                files.join(", ")
-            ),
-        }
-    });
+    let terrain = network_facts(plan, lang);
     let facts = match lang {
         Lang::Zh => format!(
             "共 {} 个村、{} 名老人（60 岁以上）；候选与现有场地 {} 处；道路 {} 公里。坐标系：WGS-84。{terrain}",
@@ -578,4 +560,85 @@ pub fn report_html(plan: &Plan, map: &str) -> String {
             super::OSM_ATTRIBUTION,
         ),
     )
+}
+
+/// What the network's times rest on beyond speeds (issue #14): the terrain (tiles, the walking
+/// function, road left flat, driving on grades) and the ferries.
+fn network_facts(plan: &Plan, lang: Lang) -> String {
+    let mut out = String::new();
+    let scenario = &plan.scenario;
+    if let Some(t) = &plan.network_stats.terrain {
+        let files: Vec<String> = t
+            .files
+            .iter()
+            .map(|(f, _)| {
+                f.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        let flat = number(
+            100.0 * t.flat_segments as f64 / t.walk_segments.max(1) as f64,
+            1,
+        );
+        let table = matches!(scenario.walk_slope, crate::network::Slope::Table(_));
+        let k = scenario.drive_grade_factor;
+        out += &match lang {
+            Lang::Zh => format!(
+                "步行时间按地形计算（{}，以老人从本村走到服务点的方向为准；高程数据：{}；按平地计算的道路 {flat}%）。{}",
+                if table {
+                    "按本县的坡度步速表"
+                } else {
+                    "Tobler 步行函数，上坡慢、缓下坡略快"
+                },
+                files.join("、"),
+                if k > 0.0 {
+                    format!(
+                        "驾车时间按坡度放慢（系数 {k}：10% 的坡慢 {}%）。",
+                        number(10.0 * k, 0)
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+            Lang::En => format!(
+                " Walking times follow the terrain ({}, timed from the village to its point; elevation: {}; road walked as flat: {flat} %).{}",
+                if table {
+                    "the scenario's table of walking speed by grade"
+                } else {
+                    "Tobler's hiking function: slower uphill, a little faster gently downhill"
+                },
+                files.join(", "),
+                if k > 0.0 {
+                    format!(
+                        " Driving is slowed on grades (factor {k}: a 10 % grade takes {} % longer).",
+                        number(10.0 * k, 0)
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+        };
+    }
+    let ferries = plan.network_stats.ferries;
+    if ferries > 0 {
+        out += &match (&scenario.network.profile.ferry, lang) {
+            (Some(f), Lang::Zh) => format!(
+                "渡口 {ferries} 处：过渡时间按航线标注（或按每小时 {} 公里），另加候船 {} 分钟。",
+                number(f.kmh, 0),
+                number(f.wait_min, 0)
+            ),
+            (Some(f), Lang::En) => format!(
+                " {ferries} ferry crossings: their tagged crossing time (or {} km/h), plus {} minutes' wait.",
+                number(f.kmh, 0),
+                number(f.wait_min, 0)
+            ),
+            (None, Lang::Zh) => format!("渡口 {ferries} 处未计入（ferries = false）。"),
+            (None, Lang::En) => {
+                format!(" {ferries} ferry crossings are left out (ferries = false).")
+            }
+        };
+    }
+    out
 }

@@ -7,13 +7,14 @@ use crate::io::{Crs, TableOptions};
 use crate::lang::Lang;
 use crate::limits::{MAX_MONEY, MAX_PEOPLE, MAX_RADIUS_MIN, in_range};
 use crate::model::TownKind;
-use crate::network::{Mode, NetworkOptions, Profile, Slope};
+use crate::network::{Mode, NetworkOptions, Slope};
 use crate::solve::{Limit, SolveOptions};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod homes;
+mod network;
 mod policy;
 
 pub use crate::model::Condition;
@@ -49,6 +50,8 @@ pub struct Scenario {
     pub dem_outside_flat: bool,
     /// `[network] walk_grade_factors`: walking speed by grade (default Tobler's function).
     pub walk_slope: Slope,
+    /// `[network] drive_grade_factor`: driving slowed by grade on the tiles (0 = off).
+    pub drive_grade_factor: f64,
     /// Places farther than this from every usable road are reported as off the network.
     pub max_snap_m: f64,
     pub tiers: Vec<Tier>,
@@ -192,7 +195,7 @@ struct RawScenario {
     threads: usize,
     inputs: RawInputs,
     #[serde(default)]
-    network: RawNetwork,
+    network: network::RawNetwork,
     #[serde(default)]
     solver: RawSolver,
     #[serde(default)]
@@ -223,29 +226,6 @@ struct RawInputs {
     villages_columns: BTreeMap<String, String>,
     #[serde(default)]
     sites_columns: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawNetwork {
-    walk_kmh: Option<f64>,
-    walk_access_kmh: Option<f64>,
-    drive_access_kmh: Option<f64>,
-    #[serde(default)]
-    drive_kmh: BTreeMap<String, f64>,
-    max_snap_m: Option<f64>,
-    min_component_nodes: Option<usize>,
-    dem: Option<OneOrMany>,
-    dem_outside: Option<String>,
-    walk_grade_factors: Option<Vec<(f64, f64)>>,
-}
-
-/// A path or a list of paths.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(PathBuf),
-    Many(Vec<PathBuf>),
 }
 
 #[derive(Deserialize, Default)]
@@ -337,67 +317,7 @@ impl Scenario {
                 None => Ok(default),
             }
         };
-        let mut profile = Profile::default();
-        profile.walk_kmh = positive(raw.network.walk_kmh, profile.walk_kmh, "network.walk_kmh")?;
-        profile.walk_access_kmh = positive(
-            raw.network.walk_access_kmh,
-            profile.walk_kmh,
-            "network.walk_access_kmh",
-        )?;
-        profile.drive_access_kmh = positive(
-            raw.network.drive_access_kmh,
-            profile.drive_access_kmh,
-            "network.drive_access_kmh",
-        )?;
-        for (class, kmh) in raw.network.drive_kmh {
-            let kmh = positive(Some(kmh), 0.0, &format!("network.drive_kmh.{class}"))?;
-            profile.drive_kmh.insert(class, kmh);
-        }
-        let max_snap_m = positive(raw.network.max_snap_m, 1000.0, "network.max_snap_m")?;
-        let dem: Vec<PathBuf> = match raw.network.dem {
-            None => Vec::new(),
-            Some(OneOrMany::One(p)) => vec![base.join(p)],
-            Some(OneOrMany::Many(ps)) => ps.into_iter().map(|p| base.join(p)).collect(),
-        };
-        let dem_outside_flat = match raw.network.dem_outside.as_deref() {
-            None | Some("refuse") => false,
-            Some("flat") => true,
-            Some(other) => {
-                return Err(err(
-                    "[network] `dem_outside`".into(),
-                    format!("`{other}`: write \"refuse\" (the default) or \"flat\""),
-                ));
-            }
-        };
-        for (key, given) in [
-            ("dem_outside", raw.network.dem_outside.is_some()),
-            (
-                "walk_grade_factors",
-                raw.network.walk_grade_factors.is_some(),
-            ),
-        ] {
-            if given && dem.is_empty() {
-                return Err(err(
-                    format!("[network] `{key}`"),
-                    "applies to `dem`, which is not given".into(),
-                ));
-            }
-        }
-        let walk_slope = match raw.network.walk_grade_factors {
-            None => Slope::Tobler,
-            Some(points) => {
-                Slope::table(points).map_err(|m| err("[network] `walk_grade_factors`".into(), m))?
-            }
-        };
-        let defaults = NetworkOptions::default();
-        let network = NetworkOptions {
-            profile,
-            min_component_nodes: raw
-                .network
-                .min_component_nodes
-                .unwrap_or(defaults.min_component_nodes),
-            terrain: None,
-        };
+        let net = network::parse_network(raw.network, base, path)?;
         if raw.inputs.towns.is_some() && raw.policy.is_none() {
             return Err(err(
                 "[inputs] key `towns`".into(),
@@ -631,11 +551,12 @@ impl Scenario {
             villages_crs: raw.inputs.villages_crs.unwrap_or(raw.inputs.crs),
             sites_crs: raw.inputs.sites_crs.unwrap_or(raw.inputs.crs),
             roads_crs: raw.inputs.roads_crs.unwrap_or(raw.inputs.crs),
-            network,
-            dem,
-            dem_outside_flat,
-            walk_slope,
-            max_snap_m,
+            network: net.options,
+            dem: net.dem,
+            dem_outside_flat: net.dem_outside_flat,
+            walk_slope: net.walk_slope,
+            drive_grade_factor: net.drive_grade_factor,
+            max_snap_m: net.max_snap_m,
             tiers,
             solver: SolveOptions {
                 local_search: raw

@@ -236,8 +236,9 @@ fn times_to(
     };
     let g = net.mode(mode);
     let to_site = mode == Mode::Walk;
-    let terrain = if to_site {
-        tiles(&plan.scenario.dem)
+    let scenario = &plan.scenario;
+    let terrain = if to_site || scenario.drive_grade_factor > 0.0 {
+        tiles(&scenario.dem)
     } else {
         Default::default()
     };
@@ -246,12 +247,14 @@ fn times_to(
         g.passage(s).map(|p| {
             let sg = net.segments[s as usize];
             let flat = sg.length_m / p.speed_mps;
-            let t = if terrain.is_empty() {
+            // (Ferries cross at their own pace, whatever the ground.)
+            let t = if terrain.is_empty() || sg.ferry {
                 [flat; 2]
             } else {
-                walk_on_terrain(
+                on_terrain(
                     &terrain,
-                    &plan.scenario.walk_slope,
+                    mode,
+                    scenario,
                     net.nodes[sg.a.index()],
                     net.nodes[sg.b.index()],
                     sg.length_m,
@@ -383,13 +386,14 @@ fn tiles(paths: &[PathBuf]) -> Tiles {
     t
 }
 
-/// Walking times along the straight segment a → b and back on the tiles, re-derived here:
-/// pieces at most a cell long (the finest tile's east-west cell), each at Tobler's speed for
-/// its grade, `exp(-3.5 |s + 0.05|)`, scaled to `flat_mps` at grade 0 (grades clamped at
-/// ±100 %).
-fn walk_on_terrain(
+/// Travel times along the straight segment a → b and back on the tiles, re-derived here:
+/// pieces at most a cell long (the finest tile's cell), walked each at Tobler's speed for its
+/// grade, `exp(-3.5 |s + 0.05|)`, scaled to `flat_mps` at grade 0 (grades clamped at ±100 %),
+/// or driven at `flat_mps / (1 + k |s|)`.
+fn on_terrain(
     tiles: &[carecover::io::Dem],
-    slope: &carecover::network::Slope,
+    mode: Mode,
+    scenario: &carecover::scenario::Scenario,
     a: LonLat,
     b: LonLat,
     length_m: f64,
@@ -406,7 +410,10 @@ fn walk_on_terrain(
         let p = LonLat::new(a.lon + f * (b.lon - a.lon), a.lat + f * (b.lat - a.lat));
         tiles.iter().find_map(|d| d.sample(p))
     };
-    let speed = |grade: f64| match slope {
+    let speed = |grade: f64| match &scenario.walk_slope {
+        _ if mode == Mode::Drive => {
+            flat_mps / (1.0 + scenario.drive_grade_factor * grade.abs().min(1.0))
+        }
         carecover::network::Slope::Tobler => {
             let s = grade.clamp(-1.0, 1.0);
             flat_mps * (-3.5 * (s + 0.05).abs()).exp() / (-3.5f64 * 0.05).exp()
