@@ -11,7 +11,8 @@
 //! With `--write DIR` it writes the generated county as a user's files (`villages.csv`,
 //! `sites.csv`, `roads.csv.gz`) and two policy scenarios on them over two years,
 //! `max_coverage.toml` (every town's cheapest centre and half of what the new points cost)
-//! and `full_coverage.toml` (everything), and `homes.toml` (`max_coverage` with the existing
+//! and `full_coverage.toml` (everything), `max_coverage_terrain.toml` (`max_coverage` with
+//! elders walking on the county's terrain, `terrain.tif`), and `homes.toml` (`max_coverage` with the existing
 //! nursing homes as `[policy.homes]` decisions and a county care centre), then stops; time `carecover solve DIR/max_coverage.toml --out OUT`
 //! as a user runs it (summary.json has each stage's time).
 //!
@@ -61,14 +62,15 @@ fn main() {
     );
 
     let t = Instant::now();
-    let county = generate(&SynthParams {
+    let params = SynthParams {
         road_nodes: nodes,
         villages,
         towns: arg("--towns", (villages / 50).max(1) as f64) as usize,
         sites,
         spacing_m: 300.0,
         seed,
-    });
+    };
+    let county = generate(&params);
     println!(
         "generate            {:>8.2} s  ({} road lines, {} sites)",
         t.elapsed().as_secs_f64(),
@@ -80,7 +82,7 @@ fn main() {
         .position(|a| a == "--write")
         .and_then(|i| std::env::args().nth(i + 1))
     {
-        write_county(&county, std::path::Path::new(&dir));
+        write_county(&county, &params, std::path::Path::new(&dir));
         return;
     }
 
@@ -168,7 +170,11 @@ fn main() {
 }
 
 /// Writes the county's files and its two policy scenarios into `dir`.
-fn write_county(county: &carecover::synth::SynthCounty, dir: &std::path::Path) {
+fn write_county(
+    county: &carecover::synth::SynthCounty,
+    params: &SynthParams,
+    dir: &std::path::Path,
+) {
     let t = Instant::now();
     county
         .write_files(dir)
@@ -207,6 +213,17 @@ fn write_county(county: &carecover::synth::SynthCounty, dir: &std::path::Path) {
     // bed in the county care centre (at a clinic).
     let homes = "[policy.homes]\nradius_min = 30\ncost_per_bed = 60000\nmerge_if_condition = [\"poor\"]\nmerge_if_occupancy_below = 0.4\ncare_take_up = 0.5\n";
     let files = Some(["villages.csv", "sites.csv", "roads.csv.gz"]);
+    // The same plan with elders walking on the county's terrain.
+    let text = std::fs::read_to_string(dir.join("max_coverage.toml")).expect("just written");
+    std::fs::write(
+        dir.join("max_coverage_terrain.toml"),
+        text.replace("scale_max_coverage", "scale_max_coverage_terrain")
+            + "\n[network]\ndem = \"terrain.tif\"\n",
+    )
+    .expect("scenario written");
+    carecover::synth::terrain(params)
+        .write_geotiff(&dir.join("terrain.tif"))
+        .expect("terrain written");
     // Centres at townhalls and clinics only, so that every home is the homes model's to keep
     // or merge (a centre in a home would keep it).
     let mut text = carecover::synth::policy_scenario(
@@ -223,7 +240,7 @@ fn write_county(county: &carecover::synth::SynthCounty, dir: &std::path::Path) {
     text += "\n[[tier]]\nname = \"county_centre\"\nrole = \"county\"\nmode = \"drive\"\nradius_min = 30\nsite_kinds = [\"clinic\"]\ncost = 3000000\nmin_sites = 1\n";
     std::fs::write(dir.join("homes.toml"), text).expect("scenario written");
     println!(
-        "wrote {} in {:.2} s: villages.csv, sites.csv, roads.csv.gz, max_coverage.toml, full_coverage.toml, homes.toml",
+        "wrote {} in {:.2} s: villages.csv, sites.csv, roads.csv.gz, terrain.tif, max_coverage.toml, max_coverage_terrain.toml, full_coverage.toml, homes.toml",
         dir.display(),
         t.elapsed().as_secs_f64()
     );

@@ -237,6 +237,35 @@ fn compare_two_results_town_by_town() {
     let only_b: Vec<&String> = b.difference(&a).collect();
     assert_eq!(c["only_in_b"], serde_json::json!(only_b));
     assert!(!only_b.is_empty(), "the larger budget builds more");
+    // Village by village: the class changes are the villages whose `service` differs.
+    let service = |d: &str| -> std::collections::BTreeMap<String, String> {
+        let doc: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(tmp.path().join(d).join("villages.geojson")).unwrap(),
+        )
+        .unwrap();
+        doc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let p = &f["properties"];
+                (
+                    p["id"].as_str().unwrap().to_string(),
+                    p["service"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (sa, sb) = (service("a"), service("b"));
+    let differ: Vec<&String> = sa.keys().filter(|id| sa[*id] != sb[*id]).collect();
+    let listed: Vec<&str> = c["villages"]["class"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, differ);
+    assert!(!listed.is_empty(), "the larger budget covers more villages");
     let rows = c["towns"].as_array().unwrap();
     assert_eq!(
         rows.iter()

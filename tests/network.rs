@@ -596,11 +596,13 @@ fn ferries_take_their_crossing_and_the_wait_and_carry_cars_only_where_tagged() {
     let t = across(&net, Mode::Drive).unwrap();
     assert!((t - drive).abs() < 1e-6, "{t} against {drive}");
     // Untimed: the line's length at 10 km/h; with a wait of its own.
-    let mut profile = carecover::network::Profile::default();
-    profile.ferry = Some(carecover::network::Ferry {
-        wait_min: 30.0,
-        kmh: 10.0,
-    });
+    let mut profile = carecover::network::Profile {
+        ferry: Some(carecover::network::Ferry {
+            wait_min: 30.0,
+            kmh: 10.0,
+        }),
+        ..Default::default()
+    };
     let slow = NetworkOptions {
         profile: profile.clone(),
         ..options.clone()

@@ -662,3 +662,43 @@ fn driving_slowed_by_grade_is_what_the_plan_drives() {
         "{slower} of {drivable} segments slower by 1 %"
     );
 }
+
+/// The default scenario on its elevation tile against the same on the flat (issue #14): no
+/// village changes how it is served, the walking minutes of two dozen do, and `compare` says
+/// which.
+#[test]
+fn terrain_against_the_flat_village_by_village() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut dirs = Vec::new();
+    for name in ["default", "default_flat"] {
+        let plan = run(&root().join(format!("scenarios/{name}.toml")));
+        assert_eq!(plan.network_stats.terrain.is_some(), name == "default");
+        dirs.push(
+            carecover::report::write_all(&plan, &tmp.path().join(name), &Progress::new(true))
+                .unwrap()
+                .dir,
+        );
+    }
+    let c = carecover::report::compare::compare(&dirs[0], &dirs[1]).unwrap();
+    let v = &c["villages"];
+    assert_eq!(v["class"].as_array().unwrap().len(), 0, "{v}");
+    let changed = v["minutes_changed"].as_u64().unwrap();
+    assert!(
+        (15..=40).contains(&changed),
+        "{changed} villages' minutes change"
+    );
+    let largest = v["largest_minute_changes"].as_array().unwrap();
+    assert_eq!(largest.len(), 10);
+    // Sorted by the size of the change; the names a planner reads.
+    let delta = |x: &serde_json::Value| (x["a"].as_f64().unwrap() - x["b"].as_f64().unwrap()).abs();
+    assert!(largest.windows(2).all(|w| delta(&w[0]) >= delta(&w[1])));
+    assert!(delta(&largest[0]) > 2.0, "{largest:?}");
+    let text = carecover::report::compare::compare_text(&c, carecover::lang::Lang::En);
+    assert!(
+        text.contains("villages whose service changes: 0")
+            && text.contains(&format!(
+                "villages served alike whose minutes change: {changed}"
+            )),
+        "{text}"
+    );
+}

@@ -50,8 +50,73 @@ struct Town {
     cost: [f64; 2],
 }
 
+/// How one village fares in one result: its service class (how a policy plan serves it, or
+/// whether a tier covers it) and the minutes to what serves it.
+#[derive(Clone, Debug, PartialEq)]
+struct Fare {
+    name: String,
+    class: String,
+    minutes: Option<f64>,
+}
+
+impl Fare {
+    fn of(v: &Value) -> Fare {
+        let class = v
+            .get("served_by")
+            .and_then(Value::as_str)
+            .or(v["service"].as_str())
+            .unwrap_or_default();
+        // Policy results time the serving facility; tier results the nearest open site of
+        // any tier (`<tier>_min`).
+        let minutes = v.get("served_min").and_then(Value::as_f64).or_else(|| {
+            v.as_object()?
+                .iter()
+                .filter(|(k, _)| k.ends_with("_min") && !k.starts_with("snap_"))
+                .filter_map(|(_, m)| m.as_f64())
+                .reduce(f64::min)
+        });
+        Fare {
+            name: v["name"].as_str().unwrap_or_default().to_string(),
+            class: class.to_string(),
+            minutes,
+        }
+    }
+}
+
+/// The villages whose service class differs (all of them, by id) and those whose minutes
+/// differ by at least a tenth of a minute within the same class (the count and the ten largest
+/// changes): what a change of travel model (terrain, a walking speed) does village by village.
+fn village_changes(fares: &[BTreeMap<String, Fare>; 2]) -> Value {
+    let mut class = Vec::new();
+    let mut minutes = Vec::new();
+    for (id, a) in &fares[0] {
+        let Some(b) = fares[1].get(id) else { continue };
+        if a.class != b.class {
+            class.push(json!({"id": id, "name": a.name, "a": a.class, "b": b.class}));
+        } else if let (Some(x), Some(y)) = (a.minutes, b.minutes)
+            && (x - y).abs() >= 0.1
+        {
+            minutes.push((id, a, x, y));
+        }
+    }
+    let changed = minutes.len();
+    minutes.sort_by(|p, q| {
+        (q.3 - q.2)
+            .abs()
+            .total_cmp(&(p.3 - p.2).abs())
+            .then(p.0.cmp(q.0))
+    });
+    let largest: Vec<Value> = minutes
+        .iter()
+        .take(10)
+        .map(|(id, f, x, y)| json!({"id": id, "name": f.name, "a": x, "b": y}))
+        .collect();
+    json!({"class": class, "minutes_changed": changed, "largest_minute_changes": largest})
+}
+
 /// Compares two output folders; the JSON has `a`, `b` (scenario names), `towns` (one row per
-/// town), `totals`, and the sites open in only one of them.
+/// town), `totals`, the sites open in only one of them, and `villages`: those whose service
+/// class or minutes change.
 pub fn compare(a: &Path, b: &Path) -> Result<Value> {
     let mut towns: BTreeMap<String, Town> = BTreeMap::new();
     let mut names = Vec::new();
@@ -59,6 +124,7 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
     let mut all_sites: [BTreeSet<String>; 2] = Default::default();
     // Each site key's name, so people read names, not ids.
     let mut site_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut fares: [BTreeMap<String, Fare>; 2] = Default::default();
     for (k, dir) in [a, b].into_iter().enumerate() {
         if !dir.is_dir() {
             return Err(Error::file(
@@ -70,6 +136,10 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
         names.push(summary["scenario"].clone());
         languages.push(summary["language"].clone());
         for v in properties(&dir.join("villages.geojson"))? {
+            let id = v["id"]
+                .as_str()
+                .map_or_else(|| v["id"].to_string(), str::to_string);
+            fares[k].insert(id, Fare::of(&v));
             let town = towns
                 .entry(v["town"].as_str().unwrap_or_default().to_string())
                 .or_default();
@@ -145,6 +215,7 @@ pub fn compare(a: &Path, b: &Path) -> Result<Value> {
         "only_in_a": all_sites[0].difference(&all_sites[1]).collect::<Vec<_>>(),
         "only_in_b": all_sites[1].difference(&all_sites[0]).collect::<Vec<_>>(),
         "site_names": site_names,
+        "villages": village_changes(&fares),
     }))
 }
 
@@ -222,5 +293,80 @@ pub fn compare_text(c: &Value, lang: Lang) -> String {
         t("仅 B 有的场地：", "sites only in B: "),
         list(&c["only_in_b"])
     );
+    let v = &c["villages"];
+    let class: Vec<String> = v["class"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| {
+                    let word = |k: &str| class_word(x[k].as_str().unwrap_or_default(), lang);
+                    format!("{} {} → {}", p(&x["name"]), word("a"), word("b"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // The terminal lists twenty; the JSON (`--json`) has them all.
+    let shown = class.len().min(20);
+    let _ = writeln!(
+        out,
+        "{}{}{}{}",
+        t("服务方式改变的村：", "villages whose service changes: "),
+        class.len(),
+        if class.is_empty() {
+            String::new()
+        } else {
+            format!("{}{}", t("：", ": "), class[..shown].join(t("、", ", ")))
+        },
+        if shown < class.len() {
+            format!(
+                "{}{}{}",
+                t("……另有 ", " … and "),
+                class.len() - shown,
+                t(" 个（--json 列出全部）", " more (--json lists them all)")
+            )
+        } else {
+            String::new()
+        }
+    );
+    let largest: Vec<String> = v["largest_minute_changes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| {
+                    let m = |k: &str| crate::lang::number(x[k].as_f64().unwrap_or(0.0), 1);
+                    format!("{} {} → {}", p(&x["name"]), m("a"), m("b"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}{}{}",
+        t(
+            "服务方式不变、到服务设施的分钟数改变的村：",
+            "villages served alike whose minutes change: "
+        ),
+        p(&v["minutes_changed"]),
+        if largest.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{}{}",
+                t("（变化最大：", " (largest: "),
+                largest.join(t("、", ", ")) + t("）", ")")
+            )
+        }
+    );
     out
+}
+
+/// A service class in `lang`: how a policy plan serves the village, or a tier result's
+/// `service`.
+fn class_word(name: &str, lang: Lang) -> &'static str {
+    match name {
+        "covered" => lang.pick("已覆盖", "covered"),
+        "uncovered" => lang.pick("未覆盖", "not covered"),
+        "off_network" => lang.pick("不在路网上", "off the network"),
+        other => super::words::service(other, lang),
+    }
 }
