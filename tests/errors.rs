@@ -711,6 +711,7 @@ fn dem_outside_flat_walks_on_the_flat_with_a_warning() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     let terrain = &summary["network"]["terrain"];
     assert_eq!(terrain["flat_segments"], terrain["walk_segments"]);
+    assert_eq!(terrain["share_on_terrain"], 0.0);
 }
 
 #[test]

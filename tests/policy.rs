@@ -673,6 +673,11 @@ fn terrain_against_the_flat_village_by_village() {
     for name in ["default", "default_flat"] {
         let plan = run(&root().join(format!("scenarios/{name}.toml")));
         assert_eq!(plan.network_stats.terrain.is_some(), name == "default");
+        if let Some(t) = &plan.network_stats.terrain {
+            // The tile covers all of Andorra: every walkable segment on terrain.
+            assert_eq!((t.flat_segments, t.share_on_terrain), (0, 1.0));
+            assert!(t.files[0].0.ends_with("N42E001.hgt.zip"));
+        }
         dirs.push(
             carecover::report::write_all(&plan, &tmp.path().join(name), &Progress::new(true))
                 .unwrap()

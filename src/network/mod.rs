@@ -86,6 +86,8 @@ pub struct TerrainStats {
     /// Walkable segments, and those walked on the flat because they leave every tile.
     pub walk_segments: usize,
     pub flat_segments: usize,
+    /// The share of walkable segments with elevation all along (the rest walked flat).
+    pub share_on_terrain: f64,
 }
 
 type IndexedLine = GeomWithData<Line<f64>, u32>;
@@ -232,6 +234,11 @@ impl RoadNetwork {
                     None => {}
                 }
             }
+            let walk_segments = walk_passages
+                .iter()
+                .zip(&segments)
+                .filter(|(p, s)| p.is_some() && !s.ferry)
+                .count();
             TerrainStats {
                 files: terrain
                     .dems
@@ -241,12 +248,9 @@ impl RoadNetwork {
                         (d.source.clone(), [sw.lon, sw.lat, ne.lon, ne.lat])
                     })
                     .collect(),
-                walk_segments: walk_passages
-                    .iter()
-                    .zip(&segments)
-                    .filter(|(p, s)| p.is_some() && !s.ferry)
-                    .count(),
+                walk_segments,
                 flat_segments,
+                share_on_terrain: 1.0 - flat_segments as f64 / walk_segments.max(1) as f64,
             }
         });
         let mode_graph = |mode, passages: Vec<Option<Passage>>, times| {
