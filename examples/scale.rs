@@ -190,19 +190,9 @@ fn write_county(
             .filter_map(|s| s.cost)
             .sum()
     };
-    let mut cheapest = std::collections::BTreeMap::<&str, f64>::new();
-    for s in county.sites.iter().filter(|s| s.kind != "village_point") {
-        let c = s.cost.unwrap_or(0.0);
-        let e = cheapest.entry(s.town.as_str()).or_insert(f64::INFINITY);
-        *e = e.min(c);
-    }
-    let centres: f64 = cheapest.values().sum();
-    let points = cost_of(&|k| k == "village_point");
+    let budgeted = carecover::synth::max_coverage_budget(county);
     let all = cost_of(&|_| true);
-    for (objective, budget) in [
-        ("max_coverage", centres + 0.5 * points),
-        ("full_coverage", all),
-    ] {
+    for (objective, budget) in [("max_coverage", budgeted), ("full_coverage", all)] {
         let files = Some(["villages.csv", "sites.csv", "roads.csv.gz"]);
         let name = format!("scale_{objective}");
         let text = carecover::synth::policy_scenario(&name, objective, budget, files, "");
@@ -226,17 +216,12 @@ fn write_county(
         .expect("terrain written");
     // Centres at townhalls and clinics only, so that every home is the homes model's to keep
     // or merge (a centre in a home would keep it).
-    let mut text = carecover::synth::policy_scenario(
-        "scale_homes",
-        "max_coverage",
-        centres + 0.5 * points,
-        files,
-        homes,
-    )
-    .replace(
-        r#"site_kinds = ["townhall", "clinic", "nursing_home"]"#,
-        r#"site_kinds = ["townhall", "clinic"]"#,
-    );
+    let mut text =
+        carecover::synth::policy_scenario("scale_homes", "max_coverage", budgeted, files, homes)
+            .replace(
+                r#"site_kinds = ["townhall", "clinic", "nursing_home"]"#,
+                r#"site_kinds = ["townhall", "clinic"]"#,
+            );
     text += "\n[[tier]]\nname = \"county_centre\"\nrole = \"county\"\nmode = \"drive\"\nradius_min = 30\nsite_kinds = [\"clinic\"]\ncost = 3000000\nmin_sites = 1\n";
     std::fs::write(dir.join("homes.toml"), text).expect("scenario written");
     println!(

@@ -26,6 +26,7 @@
 //! files and outputs. A village is covered iff its travel time is `<=` the radius
 //! ([`coverage::covers`]).
 
+pub mod batch;
 pub mod coverage;
 pub mod error;
 pub mod instance;

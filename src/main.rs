@@ -76,6 +76,18 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 }
 
 #[derive(Subcommand)]
+enum BatchCommand {
+    /// Merge the folders of batch shards into one, with the roll-up a single run gives.
+    Merge {
+        /// The shards' batch folders.
+        dirs: Vec<PathBuf>,
+        /// The merged folder (county folders are linked into it).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Solve a scenario and write its map layers and summary.
     ///
@@ -86,6 +98,35 @@ enum Command {
         /// Output folder (default: out/<scenario file stem>).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Solve many scenarios (counties) into one folder, several at once, and roll them up:
+    /// DIR/<scenario stem>/ as `solve` writes it, DIR/rollup.csv, rollup.xlsx, report.html.
+    /// A county that fails is named with its reason and the others go on (exit code 1).
+    ///
+    /// Examples:
+    ///   carecover batch scenarios/*.toml --out out/city
+    ///   carecover batch counties/*.toml --out shard3 --shard 3/8
+    ///   carecover batch merge shard1 shard2 shard3 --out out/city
+    #[command(args_conflicts_with_subcommands = true)]
+    Batch {
+        #[command(subcommand)]
+        merge: Option<BatchCommand>,
+        /// The scenario files, one per county.
+        scenarios: Vec<PathBuf>,
+        /// The batch folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Solve only part i of n (i/n, 1 <= i <= n), chosen by the scenario's file stem: the
+        /// same part on every machine, whatever the order of the files.
+        #[arg(long, value_parser = carecover::batch::Shard::parse)]
+        shard: Option<carecover::batch::Shard>,
+        /// Counties solved at once (default: one per thread).
+        #[arg(long, value_parser = parse_threads)]
+        jobs: Option<usize>,
+        /// Start a county only while memory in use stays within this many GB (default: 80 %
+        /// of the memory available at the start).
+        #[arg(long)]
+        memory_gb: Option<f64>,
     },
     /// Check a scenario's inputs and print what would be solved; writes nothing.
     ///
@@ -207,6 +248,7 @@ fn main() -> ExitCode {
     }
     // Outputs are all or nothing: a failed solve has written nothing.
     let writes = matches!(cli.command, None | Some(Command::Solve { .. }));
+    let threads = cli.threads;
     let result = match cli.command {
         Some(Command::Solve { scenario, out }) => {
             solve(&scenario, out, Progress::new(cli.quiet), cli.json, cli.lang)
@@ -228,6 +270,48 @@ fn main() -> ExitCode {
             sheet,
         }) => inspect(&file, scenario.as_deref(), &columns, sheet, cli.json),
         Some(Command::Compare { a, b }) => compare(&a, &b, cli.json, cli.lang),
+        Some(Command::Batch {
+            merge: Some(BatchCommand::Merge { dirs, out }),
+            ..
+        }) => batch_report(
+            carecover::batch::merge(&dirs, &out, cli.lang),
+            cli.json,
+            cli.lang,
+        ),
+        Some(Command::Batch {
+            merge: None,
+            scenarios,
+            out,
+            shard,
+            jobs,
+            memory_gb,
+        }) => {
+            let threads = threads.unwrap_or_else(rayon::current_num_threads);
+            match out {
+                None => Err(carecover::Error::Usage(
+                    "batch: give the batch folder with --out DIR".into(),
+                )
+                .into()),
+                Some(out) => {
+                    let options = carecover::batch::Options {
+                        out,
+                        shard,
+                        jobs: jobs.unwrap_or(threads),
+                        threads,
+                        memory_bytes: memory_gb
+                            .map(|g| (g.max(0.0) * 1e9) as u64)
+                            .or_else(carecover::batch::default_memory_bytes),
+                        lang: cli.lang,
+                    };
+                    let progress = Progress::new(cli.quiet);
+                    batch_report(
+                        carecover::batch::run(&scenarios, &options, &progress),
+                        cli.json,
+                        cli.lang,
+                    )
+                }
+            }
+        }
         Some(Command::Audit {
             scenario,
             plan,
@@ -367,6 +451,35 @@ fn validate(path: &Path, progress: Progress, json: bool, lang: Option<Lang>) -> 
         print_warnings(&texts, lang);
     }
     Ok(())
+}
+
+/// Prints a batch's outcome; exit code 1 if a county failed.
+fn batch_report(
+    batch: carecover::Result<carecover::batch::Batch>,
+    json: bool,
+    lang: Option<Lang>,
+) -> anyhow::Result<()> {
+    let batch = batch?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&batch.counties)?);
+    } else {
+        print!(
+            "{}",
+            carecover::batch::summary_text(&batch, lang.unwrap_or_default())
+        );
+    }
+    let failed: Vec<&str> = batch.failed().map(|c| c.stem.as_str()).collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        // Exit code 1: the batch ran, some counties did not solve.
+        anyhow::bail!(
+            "{} of {} counties failed: {}",
+            failed.len(),
+            batch.counties.len(),
+            failed.join(", ")
+        )
+    }
 }
 
 fn compare(a: &Path, b: &Path, json: bool, lang: Option<Lang>) -> anyhow::Result<()> {

@@ -217,6 +217,68 @@ operating_cost = 5000
     )
 }
 
+/// A budget that makes a budgeted plan choose: every town's cheapest centre (an existing
+/// nursing home upgraded at its cost) and half of what the new village points cost.
+pub fn max_coverage_budget(county: &SynthCounty) -> f64 {
+    let mut cheapest = std::collections::BTreeMap::<&str, f64>::new();
+    for s in county.sites.iter().filter(|s| s.kind != "village_point") {
+        let e = cheapest.entry(s.town.as_str()).or_insert(f64::INFINITY);
+        *e = e.min(s.cost.unwrap_or(0.0));
+    }
+    let points: f64 = county
+        .sites
+        .iter()
+        .filter(|s| s.kind == "village_point" && !s.existing)
+        .filter_map(|s| s.cost)
+        .sum();
+    cheapest.values().sum::<f64>() + 0.5 * points
+}
+
+/// Writes `n` generated counties for a batch into `dir`: `county_001.toml` … each solving
+/// its own folder `county_001/` (villages, sites, roads) with a budgeted policy plan
+/// ([`max_coverage_budget`]). County `k` has between `villages.0` and `villages.1` villages
+/// (drawn from `seed`), 40 road nodes and one candidate site per village, a town per 50
+/// villages; `policy`: further lines of each `[policy]` table. Returns the scenario files.
+pub fn write_counties(
+    dir: &std::path::Path,
+    n: usize,
+    villages: (usize, usize),
+    seed: u64,
+    policy: &str,
+) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut files = Vec::with_capacity(n);
+    for k in 1..=n {
+        let v = rng.random_range(villages.0..=villages.1.max(villages.0));
+        let county = generate(&SynthParams {
+            road_nodes: 40 * v,
+            villages: v,
+            towns: (v / 50).max(2),
+            sites: v,
+            spacing_m: 300.0,
+            seed: seed.wrapping_mul(1_000_003).wrapping_add(k as u64),
+        });
+        let name = format!("county_{k:03}");
+        county.write_files(&dir.join(&name))?;
+        let inputs = [
+            format!("{name}/villages.csv"),
+            format!("{name}/sites.csv"),
+            format!("{name}/roads.csv.gz"),
+        ];
+        let text = policy_scenario(
+            &name,
+            "max_coverage",
+            max_coverage_budget(&county).round(),
+            Some([&inputs[0], &inputs[1], &inputs[2]]),
+            policy,
+        );
+        let file = dir.join(format!("{name}.toml"));
+        std::fs::write(&file, text)?;
+        files.push(file);
+    }
+    Ok(files)
+}
+
 /// The nursing homes' facts and the villages' disabled special-hardship elders, from a
 /// generator of their own (so the rest of a county is what it was before they existed): each
 /// existing home 20–60 beds, 30–95 % occupied, in good, fair or poor condition (3 : 4 : 3),

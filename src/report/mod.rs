@@ -27,7 +27,7 @@ mod png;
 pub mod qgis;
 pub mod task_table;
 mod terminal;
-mod web_map;
+pub(crate) mod web_map;
 pub mod words;
 
 pub use output_dir::StagedDir;
@@ -495,6 +495,8 @@ pub fn summary(plan: &Plan) -> JsonValue {
             let villages_covered = t.n_villages_covered();
             json!({
                 "name": t.tier.name,
+                "label": words::tier_label(&t.tier, plan.scenario.language),
+                "role": t.tier.role.map(|r| format!("{r:?}").to_lowercase()),
                 "mode": t.tier.mode.name(),
                 "radius_min": t.tier.radius_s / 60.0,
                 "limit": t.tier.limit,

@@ -33,7 +33,7 @@
     maxZoom: 19, attribution: "&copy; OpenStreetMap contributors"
   });
   var overlays = {};
-  overlays[W.roads] = roads;
+  if (D.roads.length) overlays[W.roads] = roads;
 
   // Service areas and sites, one layer each per tier.
   var tierOf = {};
@@ -70,9 +70,11 @@
       drawn++;
     });
     sites.addTo(map);
-    areas.addTo(map);
     overlays[t.label + " " + W.sites] = sites;
-    overlays[t.label + " " + W.areas] = areas;
+    if (D.areas.length) {
+      areas.addTo(map);
+      overlays[t.label + " " + W.areas] = areas;
+    }
   });
 
   // Nursing homes (敬老院, [policy.homes]): squares, white where merged; a card with their beds.
@@ -168,16 +170,20 @@
     D.tiers.forEach(function (t) {
       html += '<i style="background:' + t.colour + ';border:1px solid #222"></i>' +
         esc(t.label) + "<br>";
-      html += '<i class="sq" style="background:' + t.colour + '"></i>' + esc(t.label) + " " +
-        esc(W.areas) + "<br>";
+      if (D.areas.length) {
+        html += '<i class="sq" style="background:' + t.colour + '"></i>' + esc(t.label) + " " +
+          esc(W.areas) + "<br>";
+      }
     });
     if (nHomes) {
       html += '<i class="sq" style="background:' + HOME + ';opacity:1"></i>' + esc(W.homes) +
         ' <i class="sq" style="background:#fff;border:1px solid ' + HOME + ';opacity:1"></i>' +
         esc(W.site_status.closed) + "<br>";
     }
-    html += '<i class="sq" style="background:#8c8c8c;height:2px;border-radius:0"></i>' +
-      esc(W.roads);
+    if (D.roads.length) {
+      html += '<i class="sq" style="background:#8c8c8c;height:2px;border-radius:0"></i>' +
+        esc(W.roads);
+    }
     div.innerHTML = html;
     return div;
   };

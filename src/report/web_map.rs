@@ -94,7 +94,7 @@ fn roads(plan: &Plan) -> Vec<Vec<i64>> {
 }
 
 /// Features as the page needs them: properties, and geometry as encoded rings or a point.
-fn features(fc: &FeatureCollection) -> Vec<Value> {
+pub(crate) fn features(fc: &FeatureCollection) -> Vec<Value> {
     fc.features
         .iter()
         .map(|f| {
@@ -166,7 +166,21 @@ fn words(lang: Lang) -> Value {
     })
 }
 
-/// The map section: Leaflet's CSS and code, the data, and the drawing code.
+/// What the map draws: tiers (`name`, `label`, `role`, `colour`), labelled places (`name`,
+/// `point`), whether villages are coloured by a policy plan's `served_by`, road polylines
+/// ([`roads`]), and the layers' features as the page reads them ([`features`]).
+pub(crate) struct MapData {
+    pub lang: Lang,
+    pub tiers: Vec<Value>,
+    pub towns: Vec<Value>,
+    pub policy: bool,
+    pub roads: Vec<Vec<i64>>,
+    pub villages: Vec<Value>,
+    pub sites: Vec<Value>,
+    pub areas: Vec<Value>,
+}
+
+/// The map section of a plan's report.
 pub fn map_section(
     plan: &Plan,
     villages: &FeatureCollection,
@@ -192,16 +206,30 @@ pub fn map_section(
         .into_iter()
         .map(|(name, (x, y))| json!({ "name": name, "point": [x, y] }))
         .collect();
+    map_html(MapData {
+        lang,
+        tiers,
+        towns,
+        policy: plan.policy.is_some(),
+        roads: roads(plan),
+        villages: features(villages),
+        sites: features(sites),
+        areas: features(areas),
+    })
+}
+
+/// Leaflet's CSS and code, the data, and the drawing code: a section that works offline.
+pub(crate) fn map_html(d: MapData) -> String {
     let data = json!({
-        "words": words(lang),
-        "tiers": tiers,
+        "words": words(d.lang),
+        "tiers": d.tiers,
         "home_tier": super::homes::HOME_TIER,
-        "towns": towns,
-        "policy": plan.policy.is_some(),
-        "roads": roads(plan),
-        "villages": features(villages),
-        "sites": features(sites),
-        "areas": features(areas),
+        "towns": d.towns,
+        "policy": d.policy,
+        "roads": d.roads,
+        "villages": d.villages,
+        "sites": d.sites,
+        "areas": d.areas,
     });
     // `</` must not end the script element early.
     let data = serde_json::to_string(&data)
