@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Opens report.html in headless Chromium: the interactive map must draw every feature of the
 GeoJSON layers (data-drawn-features), the console must show no message, and a screenshot is
-taken (report.png beside the report). Usage: check_report.py OUT_DIR"""
+taken (report.png beside the report). A batch folder (batch.json) is the city page: every
+solved county's villages and sites. Usage: check_report.py OUT_DIR"""
 import json, pathlib, re, subprocess, sys
 
 out = pathlib.Path(sys.argv[1]).resolve()
@@ -13,9 +14,14 @@ m = re.search(r'id="map"[^>]*data-drawn-features="(\d+)"', run.stdout)
 if not m:
     sys.exit("report.html: the map did not finish drawing (no data-drawn-features on #map)")
 drawn = int(m.group(1))
-expected = sum(len(json.loads((out / f).read_text())["features"])
-               for f in ("villages.geojson", "sites.geojson", "service_areas.geojson"))
-villages = len(json.loads((out / "villages.geojson").read_text())["features"])
+count = lambda d, f: len(json.loads((d / f).read_text())["features"])
+if (out / "batch.json").exists():
+    dirs = [out / c["stem"] for c in json.loads((out / "batch.json").read_text()) if c["solved"]]
+    layers = ("villages.geojson", "sites.geojson")
+else:
+    dirs, layers = [out], ("villages.geojson", "sites.geojson", "service_areas.geojson")
+expected = sum(count(d, f) for d in dirs for f in layers)
+villages = sum(count(d, "villages.geojson") for d in dirs)
 console = [l for l in run.stderr.splitlines() if ":CONSOLE" in l]
 print(f"map drew {drawn} features (layers hold {expected}; {villages} villages); "
       f"{len(console)} console messages")
