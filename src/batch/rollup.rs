@@ -11,6 +11,7 @@ mod page;
 use super::County;
 use crate::error::{Error, Result};
 use crate::lang::{Lang, number};
+use crate::report::compare::read_json;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -74,14 +75,6 @@ struct Row {
     county: String,
     cells: BTreeMap<String, Value>,
     reason: Option<String>,
-}
-
-fn read_json(file: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
-        file: file.to_path_buf(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|e| Error::file(file, format!("not valid JSON: {e}")))
 }
 
 /// The numbers of the total row of a county's `task_table.csv` (town `total`, no kind), by

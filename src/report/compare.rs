@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-fn read_json(file: &Path) -> Result<Value> {
+/// A JSON file of an output folder; errors name the file.
+pub(crate) fn read_json(file: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
         file: file.to_path_buf(),
         source,

@@ -307,16 +307,7 @@ impl Scenario {
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let err = |place: String, msg: String| Error::input(path, place, msg);
-        let positive = |v: Option<f64>, default: f64, key: &str| -> Result<f64> {
-            match v {
-                Some(x) if !(x > 0.0 && x.is_finite()) => Err(err(
-                    format!("key `{key}`"),
-                    format!("{x} must be a positive number"),
-                )),
-                Some(x) => Ok(x),
-                None => Ok(default),
-            }
-        };
+        let positive = |v: Option<f64>, default: f64, key: &str| positive(path, v, default, key);
         let net = network::parse_network(raw.network, base, path)?;
         if raw.inputs.towns.is_some() && raw.policy.is_none() {
             return Err(err(
@@ -640,4 +631,18 @@ pub enum AnnexLayout {
     /// 000 附件2 (Yongchuan): 镇街, then per task (照护机构, 敬老院, 中心, 点) its years;
     /// （单位：个）, 总计 and 注.
     Yongchuan,
+}
+
+/// `v` if it is a positive finite number, `default` if it is not given; else an error naming
+/// the scenario `file` and the key.
+fn positive(file: &Path, v: Option<f64>, default: f64, key: &str) -> Result<f64> {
+    match v {
+        Some(x) if !(x > 0.0 && x.is_finite()) => Err(Error::input(
+            file,
+            format!("key `{key}`"),
+            format!("{x} must be a positive number"),
+        )),
+        Some(x) => Ok(x),
+        None => Ok(default),
+    }
 }

@@ -46,16 +46,7 @@ pub(super) struct Network {
 /// Checks `raw` (read from the scenario at `path`, whose folder is `base`).
 pub(super) fn parse_network(raw: RawNetwork, base: &Path, path: &Path) -> Result<Network> {
     let err = |place: String, msg: String| Error::input(path, place, msg);
-    let positive = |v: Option<f64>, default: f64, key: &str| -> Result<f64> {
-        match v {
-            Some(x) if !(x > 0.0 && x.is_finite()) => Err(err(
-                format!("key `{key}`"),
-                format!("{x} must be a positive number"),
-            )),
-            Some(x) => Ok(x),
-            None => Ok(default),
-        }
-    };
+    let positive = |v: Option<f64>, default: f64, key: &str| super::positive(path, v, default, key);
     let mut profile = Profile::default();
     profile.walk_kmh = positive(raw.walk_kmh, profile.walk_kmh, "network.walk_kmh")?;
     profile.walk_access_kmh = positive(
