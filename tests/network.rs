@@ -610,6 +610,16 @@ fn ferries_take_their_crossing_and_the_wait_and_carry_cars_only_where_tagged() {
     let net = RoadNetwork::build(&river_crossing(ferry(None)), &slow);
     let walk = road_m / (4.0 / 3.6) + bend / (10.0 / 3.6) + 30.0 * 60.0;
     assert!((across(&net, Mode::Walk).unwrap() - walk).abs() < 1e-6);
+    // A boat that only goes east: elders on the east bank cannot walk to a site on the west
+    // (walks are timed towards the site), those on the west can walk to one on the east.
+    let mut east = ferry(Some(10.0));
+    east.oneway = Oneway::Forward;
+    let net = RoadNetwork::build(&river_crossing(east), &options);
+    assert_eq!(across(&net, Mode::Walk), None);
+    let site = net.snap(Mode::Walk, LonLat::new(1.53, 42.5));
+    let vs = snap_all(&net, Mode::Walk, &[LonLat::new(1.50, 42.5)], 1000.0);
+    let tt = travel_times(&net, Mode::Walk, &[site], &vs, 1e6, &|| {});
+    assert_eq!(tt.reach[0].len(), 1, "west to east");
     // Ferries left out: the river cannot be crossed.
     profile.ferry = None;
     let off = NetworkOptions { profile, ..options };

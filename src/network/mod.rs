@@ -481,11 +481,13 @@ impl ModeGraph {
             if p.backward {
                 edges.push((s.b, s.a, t[1], i as u32));
             }
-            asymmetric |= p.forward && p.backward && t[0] != t[1];
+            // (Times that differ by direction on terrain, or a one-way ferry.)
+            asymmetric |= p.forward != p.backward || t[0] != t[1];
             uf.union(s.a.0, s.b.0);
         }
         let graph = Csr::from_edges(nodes.len(), &edges);
-        // Walking is two-way on every road: only terrain makes its graph differ reversed.
+        // Walking is two-way on every road: only terrain and one-way ferries make its graph
+        // differ reversed.
         let reverse = (mode == Mode::Walk && asymmetric).then(|| {
             let reversed: Vec<_> = edges.iter().map(|&(a, b, t, i)| (b, a, t, i)).collect();
             Csr::from_edges(nodes.len(), &reversed)
