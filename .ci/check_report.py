@@ -17,11 +17,13 @@ drawn = int(m.group(1))
 count = lambda d, f: len(json.loads((d / f).read_text())["features"])
 if (out / "batch.json").exists():
     dirs = [out / c["stem"] for c in json.loads((out / "batch.json").read_text()) if c["solved"]]
-    layers = ("villages.geojson", "sites.geojson")
+    # (Above 150,000 villages the city map draws the sites only.)
+    many = sum(count(d, "villages.geojson") for d in dirs) > 150_000
+    layers = ("sites.geojson",) if many else ("villages.geojson", "sites.geojson")
 else:
     dirs, layers = [out], ("villages.geojson", "sites.geojson", "service_areas.geojson")
 expected = sum(count(d, f) for d in dirs for f in layers)
-villages = sum(count(d, "villages.geojson") for d in dirs)
+villages = 0 if (out / "batch.json").exists() and many else sum(count(d, "villages.geojson") for d in dirs)
 console = [l for l in run.stderr.splitlines() if ":CONSOLE" in l]
 print(f"map drew {drawn} features (layers hold {expected}; {villages} villages); "
       f"{len(console)} console messages")

@@ -83,7 +83,7 @@ pub(super) fn city_page(
             lang.pick("失败的区县及原因", "Counties that failed, and why")
         );
     }
-    let map = city_map(counties, dir_of, lang)?;
+    let (map, with_villages) = city_map(counties, dir_of, lang)?;
     let failed = counties.iter().filter(|c| !c.solved).count();
     let title = lang.pick("多区县汇总", "Counties roll-up");
     let intro = match lang {
@@ -112,23 +112,44 @@ pub(super) fn city_page(
 "#,
         lang_code = lang.pick("zh-CN", "en"),
         intro = e(&intro),
-        map_title = lang.pick("各区县的场地与村", "Every county's sites and villages"),
+        map_title = match (with_villages, lang) {
+            (true, _) => lang
+                .pick("各区县的场地与村", "Every county's sites and villages")
+                .to_string(),
+            (false, Lang::Zh) =>
+                format!("各区县的场地（村超过 {MAP_VILLAGES} 个，地图不画村；各村见各区县的报告）"),
+            (false, Lang::En) => format!(
+                "Every county's sites (villages are left off the map above {MAP_VILLAGES}: see each county's report)"
+            ),
+        },
     ))
 }
 
 /// Every solved county's villages and sites on one interactive map; counties labelled at the
 /// centre of their villages.
+/// Above this many villages the city map draws the sites only: the page would pass 50 MB
+/// and its making 1 GB of memory (measured: 116,000 villages of 300 counties, 41 MB, 1.0 GB).
+const MAP_VILLAGES: usize = 150_000;
+
+/// The city map, and whether it draws the villages.
 fn city_map(
     counties: &[County],
     dir_of: &dyn Fn(&County) -> PathBuf,
     lang: Lang,
-) -> Result<String> {
+) -> Result<(String, bool)> {
+    let solved: Vec<&County> = counties.iter().filter(|c| c.solved).collect();
+    let mut n_villages = 0;
+    for c in &solved {
+        let s = read_json(&dir_of(c).join("summary.json"))?;
+        n_villages += s["inputs"]["n_villages"].as_u64().unwrap_or(0) as usize;
+    }
+    let with_villages = n_villages <= MAP_VILLAGES;
     let mut villages = Vec::new();
     let mut sites = Vec::new();
     let mut tiers: Vec<Value> = Vec::new();
     let mut labels = Vec::new();
     let mut policy = false;
-    for c in counties.iter().filter(|c| c.solved) {
+    for c in solved {
         let dir = dir_of(c);
         let summary = read_json(&dir.join("summary.json"))?;
         policy |= summary["policy"].is_object();
@@ -168,24 +189,25 @@ fn city_map(
                 fc.features.into_iter().map(|f| trimmed(f, keep)).collect(),
             ))
         };
-        villages.extend(compact(v, VILLAGE_CARD));
+        if with_villages {
+            villages.extend(compact(v, VILLAGE_CARD));
+        }
         sites.extend(compact(
             read_collection(&dir.join("sites.geojson"))?,
             SITE_CARD,
         ));
     }
-    Ok(crate::report::web_map::map_html(
-        crate::report::web_map::MapData {
-            lang,
-            tiers,
-            towns: labels,
-            policy,
-            roads: Vec::new(),
-            villages,
-            sites,
-            areas: Vec::new(),
-        },
-    ))
+    let html = crate::report::web_map::map_html(crate::report::web_map::MapData {
+        lang,
+        tiers,
+        towns: labels,
+        policy,
+        roads: Vec::new(),
+        villages,
+        sites,
+        areas: Vec::new(),
+    });
+    Ok((html, with_villages))
 }
 
 /// The properties the map's cards show (web_map.js): a city of 100,000 villages stays a page
