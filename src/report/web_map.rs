@@ -93,11 +93,47 @@ fn roads(plan: &Plan) -> Vec<Vec<i64>> {
     lines
 }
 
-/// Features as the page needs them: properties, and geometry as encoded rings or a point.
-pub(crate) fn features(fc: &FeatureCollection) -> Vec<Value> {
+/// The properties the map's cards and styles read (web_map.js), per layer: the page carries
+/// no others (the GeoJSON files have them all), so that a county of 100,000 villages makes a
+/// page of tens of megabytes, not hundreds.
+pub(crate) const VILLAGE_CARD: &[&str] = &[
+    "id",
+    "name",
+    "town",
+    "elders",
+    "served_by",
+    "service",
+    "served_site",
+    "served_min",
+    "reason",
+];
+pub(crate) const SITE_CARD: &[&str] = &[
+    "id",
+    "name",
+    "town",
+    "tier",
+    "status",
+    "build_year",
+    "beds",
+    "residents",
+    "moved_to",
+    "moved_min",
+];
+const AREA_CARD: &[&str] = &["tier"];
+
+/// Features as the page needs them: the properties in `keep`, and geometry as encoded rings
+/// or a point.
+pub(crate) fn features(fc: &FeatureCollection, keep: &[&str]) -> Vec<Value> {
     fc.features
         .iter()
         .map(|f| {
+            let properties: serde_json::Map<String, Value> = f
+                .properties
+                .iter()
+                .flatten()
+                .filter(|(k, _)| keep.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             let geometry = match f.geometry.as_ref().map(|g| &g.value) {
                 Some(GeometryValue::Point { coordinates }) => json!({
                     "point": [(coordinates[0] * 1e5).round() / 1e5, (coordinates[1] * 1e5).round() / 1e5]
@@ -117,7 +153,7 @@ pub(crate) fn features(fc: &FeatureCollection) -> Vec<Value> {
                 }),
                 _ => Value::Null,
             };
-            json!({ "p": f.properties, "g": geometry })
+            json!({ "p": properties, "g": geometry })
         })
         .collect()
 }
@@ -212,9 +248,9 @@ pub fn map_section(
         towns,
         policy: plan.policy.is_some(),
         roads: roads(plan),
-        villages: features(villages),
-        sites: features(sites),
-        areas: features(areas),
+        villages: features(villages, VILLAGE_CARD),
+        sites: features(sites, SITE_CARD),
+        areas: features(areas, AREA_CARD),
     })
 }
 

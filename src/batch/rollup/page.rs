@@ -184,16 +184,12 @@ fn city_map(
         }
         // Each county's features in the page's compact form at once, not the whole city's
         // GeoJSON.
-        let compact = |fc: geojson::FeatureCollection, keep| {
-            crate::report::web_map::features(&collection(
-                fc.features.into_iter().map(|f| trimmed(f, keep)).collect(),
-            ))
-        };
+        use crate::report::web_map::{SITE_CARD, VILLAGE_CARD, features};
         if with_villages {
-            villages.extend(compact(v, VILLAGE_CARD));
+            villages.extend(features(&v, VILLAGE_CARD));
         }
-        sites.extend(compact(
-            read_collection(&dir.join("sites.geojson"))?,
+        sites.extend(features(
+            &read_collection(&dir.join("sites.geojson"))?,
             SITE_CARD,
         ));
     }
@@ -208,47 +204,6 @@ fn city_map(
         areas: Vec::new(),
     });
     Ok((html, with_villages))
-}
-
-/// The properties the map's cards show (web_map.js): a city of 100,000 villages stays a page
-/// of tens of megabytes, not hundreds.
-const VILLAGE_CARD: &[&str] = &[
-    "id",
-    "name",
-    "town",
-    "elders",
-    "served_by",
-    "service",
-    "served_site",
-    "served_min",
-    "reason",
-];
-const SITE_CARD: &[&str] = &[
-    "id",
-    "name",
-    "town",
-    "tier",
-    "status",
-    "build_year",
-    "beds",
-    "residents",
-    "moved_to",
-    "moved_min",
-];
-
-fn collection(features: Vec<geojson::Feature>) -> geojson::FeatureCollection {
-    geojson::FeatureCollection {
-        bbox: None,
-        features,
-        foreign_members: None,
-    }
-}
-
-fn trimmed(mut f: geojson::Feature, keep: &[&str]) -> geojson::Feature {
-    if let Some(p) = f.properties.as_mut() {
-        p.retain(|k, _| keep.contains(&k.as_str()));
-    }
-    f
 }
 
 fn read_collection(file: &Path) -> Result<geojson::FeatureCollection> {
