@@ -285,6 +285,31 @@ pub(crate) fn map_html(d: MapData) -> String {
 mod tests {
     use super::*;
 
+    /// Every property the page reads (`p.name`, `f.p.tier`, …) is one the page carries.
+    #[test]
+    fn the_page_carries_every_property_its_code_reads() {
+        let carried: Vec<&str> = [VILLAGE_CARD, SITE_CARD, AREA_CARD].concat();
+        let mut read = Vec::new();
+        for (i, _) in MAP_JS.match_indices("p.") {
+            let before = MAP_JS[..i].chars().last().unwrap_or(' ');
+            if before.is_alphanumeric() || before == '_' {
+                continue; // `map.`, `L.DomUtil.` …
+            }
+            let name: String = MAP_JS[i + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            read.push(name);
+        }
+        assert!(read.len() > 20, "{read:?}");
+        for name in &read {
+            assert!(
+                carried.contains(&name.as_str()),
+                "web_map.js reads p.{name}"
+            );
+        }
+    }
+
     #[test]
     fn lines_encode_as_differences_of_1e5_degrees() {
         assert_eq!(
