@@ -49,6 +49,16 @@ fn parse_instance_number(s: &str, positive: bool) -> Result<f64, String> {
     carecover::limits::in_range("the value", x, 0.0, positive, max)
 }
 
+/// A memory bound in GB (`--memory-gb`): more than 0, at most 1,000,000.
+fn parse_memory_gb(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(g) if g > 0.0 && g <= 1e6 => Ok(g),
+        _ => Err(format!(
+            "{s:?}: give the memory in GB, more than 0, e.g. 12"
+        )),
+    }
+}
+
 fn parse_threads(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(t) if (1..=carecover::limits::MAX_THREADS).contains(&t) => Ok(t),
@@ -107,7 +117,7 @@ enum Command {
     ///   carecover batch scenarios/*.toml --out out/city
     ///   carecover batch counties/*.toml --out shard3 --shard 3/8
     ///   carecover batch merge shard1 shard2 shard3 --out out/city
-    #[command(args_conflicts_with_subcommands = true)]
+    #[command(args_conflicts_with_subcommands = true, verbatim_doc_comment)]
     Batch {
         #[command(subcommand)]
         merge: Option<BatchCommand>,
@@ -125,7 +135,7 @@ enum Command {
         jobs: Option<usize>,
         /// Start a county only while memory in use stays within this many GB (default: 80 %
         /// of the memory available at the start).
-        #[arg(long)]
+        #[arg(long, value_parser = parse_memory_gb)]
         memory_gb: Option<f64>,
     },
     /// Check a scenario's inputs and print what would be solved; writes nothing.
@@ -170,6 +180,7 @@ enum Command {
     ///   carecover inspect data/andorra/villages.csv
     ///   carecover inspect 村名册.xlsx --scenario my_county.toml
     ///   carecover inspect 村名册.xlsx --sheet 村庄名册 --columns id=村编号,elders=60岁以上老人,lon=经度,lat=纬度
+    #[command(verbatim_doc_comment)]
     Inspect {
         /// A villages, sites or roads file.
         file: PathBuf,
@@ -299,7 +310,7 @@ fn main() -> ExitCode {
                         jobs: jobs.unwrap_or(threads),
                         threads,
                         memory_bytes: memory_gb
-                            .map(|g| (g.max(0.0) * 1e9) as u64)
+                            .map(|g| (g * 1e9) as u64)
                             .or_else(carecover::batch::default_memory_bytes),
                         lang: cli.lang,
                     };

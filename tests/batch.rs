@@ -241,6 +241,10 @@ fn bad_batch_requests_are_refused_with_exit_code_2() {
             args(&["batch", "--out", "x", "--shard", "3/2"], &files),
             "i/n",
         ),
+        (
+            args(&["batch", "--out", "x", "--memory-gb", "-1"], &files),
+            "memory in GB",
+        ),
         (args(&["batch"], &files), "--out"),
         (vec!["batch", "--out", "x"], "at least one scenario"),
     ] {
