@@ -135,7 +135,7 @@ enum Command {
         jobs: Option<usize>,
         /// Start a county only while memory in use stays within this many GB (default: 80 %
         /// of the memory available at the start).
-        #[arg(long, value_parser = parse_memory_gb)]
+        #[arg(long, value_parser = parse_memory_gb, allow_negative_numbers = true)]
         memory_gb: Option<f64>,
     },
     /// Check a scenario's inputs and print what would be solved; writes nothing.
