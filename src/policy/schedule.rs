@@ -106,6 +106,8 @@ struct Build {
     centred: Vec<bool>,
     avail: f64,
     spent: f64,
+    /// The new points that link to each centre.
+    points_of: Vec<Vec<usize>>,
 }
 
 impl Build {
@@ -117,6 +119,12 @@ impl Build {
                 centred[t] = true;
             }
         }
+        let mut points_of = vec![Vec::new(); problem.facilities.len()];
+        for (g, fac) in problem.facilities.iter().enumerate() {
+            if fac.new_point() && fac.needs_link {
+                fac.links.iter().for_each(|&c| points_of[c].push(g));
+            }
+        }
         Self {
             served: served_by(problem, &open),
             open_from,
@@ -124,6 +132,7 @@ impl Build {
             centred,
             avail: 0.0,
             spent: 0.0,
+            points_of,
         }
     }
 
@@ -219,6 +228,7 @@ impl Build {
                         .then(a.cmp(&b))
                 })?;
             bundle.push(centre);
+            self.with_points(problem, chosen, y, pool, &mut bundle);
         }
         let cost = self.paid.cost(problem, &bundle);
         if cost > self.avail * (1.0 + 1e-12) + 1e-9 {
@@ -234,6 +244,69 @@ impl Build {
             f64::INFINITY
         };
         Some((bundle, ratio, gain))
+    }
+
+    /// Extends a bundle that opens a centre (`bundle[1]`) with the further chosen points it
+    /// unlocks, each that raises the bundle's newly served weight per cost while the money
+    /// lasts, best ratio first. A centre is dear and serves few itself; judged with one point
+    /// it loses to points of towns already centred, though with its points it would serve
+    /// more per unit cost, and the year would end without it (measured on a generated county
+    /// of 186 villages: the third town's centre put off a year, 1.2 % fewer elder-years).
+    fn with_points(
+        &self,
+        problem: &PolicyProblem,
+        chosen: &[bool],
+        y: usize,
+        pool: &dyn Fn(usize) -> bool,
+        bundle: &mut Vec<usize>,
+    ) {
+        let centre = bundle[1];
+        let new = |v: u32| !self.served[v as usize];
+        let weight = |g: usize, taken: &std::collections::HashSet<u32>| -> f64 {
+            problem.facilities[g]
+                .serves
+                .iter()
+                .filter(|&&v| new(v) && !taken.contains(&v))
+                .map(|&v| problem.weights[v as usize])
+                .sum()
+        };
+        let mut taken: std::collections::HashSet<u32> = bundle
+            .iter()
+            .flat_map(|&g| problem.facilities[g].serves.iter().copied())
+            .filter(|&v| new(v))
+            .collect();
+        let mut candidates: Vec<(f64, usize)> = self.points_of[centre]
+            .iter()
+            .copied()
+            .filter(|&g| {
+                chosen[g]
+                    && pool(g)
+                    && !bundle.contains(&g)
+                    && self.open_from[g].is_none()
+                    && y <= problem.facilities[g].due
+            })
+            .map(|g| {
+                let cost = paid(problem, g).max(1e-9);
+                (weight(g, &taken) / cost, g)
+            })
+            .filter(|&(r, _)| r > 0.0)
+            .collect();
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut cost = self.paid.cost(problem, bundle);
+        let mut gain = self.gain(problem, bundle);
+        for (_, g) in candidates {
+            bundle.push(g);
+            let (c, w) = (self.paid.cost(problem, bundle), weight(g, &taken));
+            let better = c <= self.avail * (1.0 + 1e-12) + 1e-9
+                && w > 0.0
+                && (gain + w) * cost.max(1e-9) > gain * c;
+            if better {
+                taken.extend(problem.facilities[g].serves.iter().filter(|&&v| new(v)));
+                (cost, gain) = (c, gain + w);
+            } else {
+                bundle.pop();
+            }
+        }
     }
 
     /// Buys, in year `y`, the affordable bundles of `pool` facilities ([`Self::offer`]) with
