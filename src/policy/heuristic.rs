@@ -76,13 +76,38 @@ pub fn solve(
                 _ => want[f],
             })
             .collect();
-        let plan = schedule_by(problem, &target).ok()?;
-        problem.check(&plan).ok()?;
-        let value = problem.objective_of(&plan);
-        if best.as_ref().is_none_or(|b| problem.better(&plan, b)) {
-            best = Some(plan);
+        // Also with every wanted centre wanted in the first year: the year's money then goes
+        // to centres before points, which the greedy fill alone does not (a dear centre
+        // unlocks points whose elders count every year after).
+        let centres_first: Vec<Option<usize>> = (0..target.len())
+            .map(|f| match problem.facilities[f].role {
+                Role::Town => target[f].map(|_| 0),
+                _ => target[f],
+            })
+            .collect();
+        let mut value: Option<f64> = None;
+        let tries = if centres_first == target { 1 } else { 2 };
+        for (k, t) in [&target, &centres_first]
+            .into_iter()
+            .take(tries)
+            .enumerate()
+        {
+            let Some(plan) = schedule_by(problem, t).ok() else {
+                continue;
+            };
+            if problem.check(&plan).is_err() {
+                continue;
+            }
+            // (The relaxation steps towards the wanted plan's value alone, as without the
+            // alternative.)
+            if k == 0 {
+                value = Some(problem.objective_of(&plan));
+            }
+            if best.as_ref().is_none_or(|b| problem.better(&plan, b)) {
+                best = Some(plan);
+            }
         }
-        Some(value)
+        value
     });
     match best {
         Some(plan) => Ok(problem.solution(plan, bound, false, "heuristic")),
