@@ -268,28 +268,24 @@ pub fn estimate_bytes(scenario: &Path) -> u64 {
 
 /// 80 % of the memory the system has available now (Linux `/proc/meminfo` MemAvailable).
 pub fn default_memory_bytes() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let kb: u64 = info
-        .lines()
-        .find(|l| l.starts_with("MemAvailable:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some(kb * 1024 / 5 * 4)
+    Some(proc_kb("/proc/meminfo", "MemAvailable:")? * 1024 / 5 * 4)
 }
 
 /// Resident memory of this process (Linux `/proc/self/status` VmRSS), bytes.
 fn resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: u64 = status
+    Some(proc_kb("/proc/self/status", "VmRSS:")? * 1024)
+}
+
+/// The kB figure of the line starting with `key` in a Linux `/proc` file.
+fn proc_kb(file: &str, key: &str) -> Option<u64> {
+    std::fs::read_to_string(file)
+        .ok()?
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
+        .find(|l| l.starts_with(key))?
         .split_whitespace()
         .nth(1)?
         .parse()
-        .ok()?;
-    Some(kb * 1024)
+        .ok()
 }
 
 /// Waits until the county at `scenario` fits within `budget` beside what runs, or nothing runs.
