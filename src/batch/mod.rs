@@ -251,19 +251,20 @@ fn solve_one(stem: &str, path: &Path, options: &Options) -> County {
 
 /// A county's memory estimate from its input files: 40 bytes held per byte of input (road
 /// files dominate; measured: 28 on a generated county of 250,000 road nodes, 729 MB) and
-/// 100 MB besides.
+/// 100 MB besides; 2.5 GB more where the policy model may go to the exact solver (microlp's
+/// branch and bound: measured 0.35–2.2 GB on generated counties of 186–594 villages).
 pub fn estimate_bytes(scenario: &Path) -> u64 {
-    let inputs: u64 = Scenario::load(scenario)
-        .map(|s| {
-            [s.villages, s.sites, s.roads]
-                .into_iter()
-                .chain(s.dem)
-                .filter_map(|p| std::fs::metadata(p).ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0);
-    40 * inputs + (100 << 20)
+    let Ok(s) = Scenario::load(scenario) else {
+        return 100 << 20;
+    };
+    let exact = s.policy.as_ref().is_some_and(|p| p.exact_max_variables > 0);
+    let inputs: u64 = [s.villages, s.sites, s.roads]
+        .into_iter()
+        .chain(s.dem)
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    40 * inputs + (100 << 20) + if exact { 2_500 << 20 } else { 0 }
 }
 
 /// 80 % of the memory the system has available now (Linux `/proc/meminfo` MemAvailable).
@@ -441,6 +442,20 @@ pub fn summary_text(batch: &Batch, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_county_that_may_go_exact_is_expected_to_need_more_memory() {
+        let scenario = |name: &str| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"))
+        };
+        // The Andorra inputs, about 2 MB: some 0.2 GB; the exact solver adds 2.5 GB.
+        let tiers = estimate_bytes(&scenario("independent_tiers"));
+        assert!((150 << 20..400 << 20).contains(&tiers), "{tiers}");
+        assert_eq!(
+            estimate_bytes(&scenario("default_flat")) - tiers,
+            2_500 << 20
+        );
+    }
 
     #[test]
     fn shards_split_by_stem_whatever_the_order() {
