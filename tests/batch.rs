@@ -119,6 +119,9 @@ fn a_batch_solves_each_county_as_solve_does_and_rolls_them_up() {
     let sheet = book.worksheet_range("汇总").unwrap();
     assert_eq!(sheet.get((0, 0)).unwrap().to_string(), "区县");
     assert_eq!(sheet.get((6, 0)).unwrap().to_string(), "合计");
+    // Statuses in the words of the county's own report (heuristic plans: 可行解).
+    assert_eq!(sheet.get((0, 2)).unwrap().to_string(), "状态");
+    assert_eq!(sheet.get((1, 2)).unwrap().to_string(), "可行解");
     let page = std::fs::read_to_string(city.join("report.html")).unwrap();
     assert!(
         page.contains("多区县汇总") && page.contains("county_005") && page.contains("map-data")

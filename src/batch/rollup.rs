@@ -365,9 +365,13 @@ fn heading(col: &(String, String, String), lang: Lang) -> &str {
 
 /// A status as the bureau reads it.
 fn status_word(s: &str, lang: Lang) -> String {
+    use crate::report::words::status;
+    use crate::solve::Status;
     match s {
-        "optimal" => lang.pick("已证明最优", "proven optimal").into(),
-        "feasible" => lang.pick("可行", "feasible").into(),
+        "optimal" => status(Status::Optimal, lang).into(),
+        "feasible" => status(Status::Feasible, lang).into(),
+        "time_limit" => status(Status::TimeLimit, lang).into(),
+        "infeasible" => status(Status::Infeasible, lang).into(),
         "failed" => lang.pick("失败", "failed").into(),
         other => match lang {
             // The total's "n solved, m failed".
