@@ -13,6 +13,11 @@ pub fn haversine_m(a: LonLat, b: LonLat) -> f64 {
     Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat))
 }
 
+/// Great-circle length of a polyline in metres (the sum of its pieces).
+pub fn polyline_m(coords: &[LonLat]) -> f64 {
+    coords.windows(2).map(|w| haversine_m(w[0], w[1])).sum()
+}
+
 /// Mean Earth radius used by `geo`'s haversine, in metres.
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
 

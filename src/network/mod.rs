@@ -18,7 +18,7 @@ mod profile;
 pub mod terrain;
 
 pub use csr::{Csr, DijkstraWorkspace, Edge, bounded_dijkstra};
-pub use geodesy::{LocalProjection, haversine_m};
+pub use geodesy::{LocalProjection, haversine_m, polyline_m};
 pub use profile::{DEFAULT_DRIVE_KMH, Ferry, Mode, Passage, Profile};
 pub use terrain::{Slope, Terrain};
 
@@ -163,10 +163,7 @@ impl RoadNetwork {
             };
             let length = |a: LonLat, b: LonLat| {
                 if ferry {
-                    line.coords
-                        .windows(2)
-                        .map(|w| haversine_m(w[0], w[1]))
-                        .sum()
+                    polyline_m(&line.coords)
                 } else {
                     haversine_m(a, b)
                 }

@@ -163,11 +163,7 @@ impl Profile {
         if !boards {
             return None;
         }
-        let length_m: f64 = line
-            .coords
-            .windows(2)
-            .map(|w| super::haversine_m(w[0], w[1]))
-            .sum();
+        let length_m = super::polyline_m(&line.coords);
         let crossing_s = line
             .crossing_min
             .map_or(length_m / (ferry.kmh / 3.6), |m| m * 60.0);

@@ -276,12 +276,7 @@ pub fn inspection(path: &Path, villages: &io::TableOptions, sites: &io::TableOpt
             let b = bbox(r.iter().flat_map(|l| l.coords.iter().copied()));
             let km: f64 = r
                 .iter()
-                .map(|l| {
-                    l.coords
-                        .windows(2)
-                        .map(|w| crate::network::haversine_m(w[0], w[1]))
-                        .sum::<f64>()
-                })
+                .map(|l| crate::network::polyline_m(&l.coords))
                 .sum::<f64>()
                 / 1000.0;
             let mut classes = std::collections::BTreeMap::<&str, usize>::new();
