@@ -5,8 +5,8 @@
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
@@ -355,61 +355,21 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
     let problem = read_problem_json(dir)?;
     let costs_path = dir.join("costs.csv");
     let pairs: Vec<(u32, u32, f64)> = if costs_path.exists() {
-        let index = |ids: &[String]| -> HashMap<String, u32> {
+        fn index(ids: &[String]) -> FxHashMap<&str, u32> {
             ids.iter()
                 .enumerate()
-                .map(|(k, d)| (d.clone(), k as u32))
+                .map(|(k, d)| (d.as_str(), k as u32))
                 .collect()
-        };
+        }
         let (di, si) = (index(&demand_ids), index(&site_ids));
-        let mut pairs = Vec::new();
-        // The row reader's checks, whose errors name the line, the column and the value.
-        let checked = |row: &Row| -> Result<(u32, u32, f64)> {
-            let lookup = |index: &HashMap<String, u32>, column: &str| {
-                let id = row.text(column);
-                index.get(&id).copied().ok_or_else(|| {
-                    Error::input(
-                        row.file,
-                        format!("{}, column `{column}`", row.place),
-                        format!("unknown id `{id}`"),
-                    )
-                })
-            };
-            let (i, j) = (lookup(&di, "demand_id")?, lookup(&si, "site_id")?);
-            Ok((i, j, number(row, "cost")?))
-        };
-        let columns = ["demand_id", "site_id", "cost"];
-        let at = std::cell::Cell::new([0usize; 3]);
-        super::csv_input::for_each_record(
-            super::encoding::utf8_reader(Box::new(super::open(&costs_path)?), &costs_path)?,
-            &costs_path,
-            |h| {
-                super::check_columns(&costs_path, h, &columns)?;
-                at.set(columns.map(|c| h.iter().position(|x| x == c).unwrap_or_default()));
-                Ok(())
-            },
-            |headers, record| {
-                let at = at.get();
-                // costs.csv has a row per pair (137,000 for 1,000 × 200): known ids and a plain
-                // number in range are taken as they are; anything else goes through the row
-                // reader for its error.
-                let fast = (|| {
-                    let i = *di.get(record.get(at[0])?)?;
-                    let j = *si.get(record.get(at[1])?)?;
-                    let c: f64 = record.get(at[2])?.parse().ok()?;
-                    (c.is_finite() && (0.0..=MAX).contains(&c)).then_some((i, j, c))
-                })();
-                let (i, j, c) = match fast {
-                    Some(pair) => pair,
-                    None => checked(&super::csv_input::row_of(&costs_path, headers, record))?,
-                };
-                if keep(c) {
-                    pairs.push((i, j, c));
-                }
-                Ok(())
-            },
-        )?;
-        pairs
+        let bytes = std::fs::read(&costs_path).map_err(|source| Error::Read {
+            file: costs_path.clone(),
+            source,
+        })?;
+        match plain_cost_pairs(&bytes, &di, &si, keep) {
+            Some(pairs) => pairs,
+            None => checked_cost_pairs(&bytes, &costs_path, &di, &si, keep)?,
+        }
     } else {
         euclidean_pairs(&dxy, &sxy, max_cost)
     };
@@ -431,6 +391,92 @@ pub fn read_facloc_dir(dir: &Path, max_cost: Option<f64>) -> Result<FacilityInst
         p: problem.p,
         budget: problem.budget,
     })
+}
+
+/// The pairs of a plain costs.csv (UTF-8, no quotes, the three columns, every id known, every
+/// cost a number in range), read straight from the bytes: the file has a row per pair (137,000
+/// for 1,000 × 200) and this is most of an instance's reading time. `None` for anything else,
+/// which [`checked_cost_pairs`] then reads with the CSV reader and names what is wrong.
+fn plain_cost_pairs(
+    bytes: &[u8],
+    di: &FxHashMap<&str, u32>,
+    si: &FxHashMap<&str, u32>,
+    keep: impl Fn(f64) -> bool,
+) -> Option<Vec<(u32, u32, f64)>> {
+    use crate::limits::MAX_INSTANCE_NUMBER as MAX;
+    let text = std::str::from_utf8(bytes).ok()?;
+    if text.contains('"') {
+        return None;
+    }
+    let mut lines = text.strip_prefix('\u{feff}').unwrap_or(text).split('\n');
+    let header: Vec<&str> = lines.next()?.split(',').map(str::trim).collect();
+    let at = |name: &str| header.iter().position(|h| *h == name);
+    let (d, s, c) = (at("demand_id")?, at("site_id")?, at("cost")?);
+    let mut pairs = Vec::with_capacity(bytes.len() / 16);
+    let mut field = vec![""; header.len()];
+    for line in lines {
+        if line.is_empty() || line == "\r" {
+            continue;
+        }
+        let mut parts = line.split(',');
+        for f in field.iter_mut() {
+            *f = parts.next()?.trim();
+        }
+        if parts.next().is_some() {
+            return None;
+        }
+        let cost: f64 = field[c].parse().ok()?;
+        if !(cost.is_finite() && (0.0..=MAX).contains(&cost)) {
+            return None;
+        }
+        let (i, j) = (*di.get(field[d])?, *si.get(field[s])?);
+        if keep(cost) {
+            pairs.push((i, j, cost));
+        }
+    }
+    Some(pairs)
+}
+
+/// The pairs of costs.csv through the CSV reader (any encoding, quoting), with errors that name
+/// the line, the column and the value.
+fn checked_cost_pairs(
+    bytes: &[u8],
+    costs_path: &Path,
+    di: &FxHashMap<&str, u32>,
+    si: &FxHashMap<&str, u32>,
+    keep: impl Fn(f64) -> bool,
+) -> Result<Vec<(u32, u32, f64)>> {
+    use super::row::Row;
+    use crate::limits::MAX_INSTANCE_NUMBER as MAX;
+    let mut pairs = Vec::new();
+    let checked = |row: &Row| -> Result<(u32, u32, f64)> {
+        let lookup = |index: &FxHashMap<&str, u32>, column: &str| {
+            let id = row.text(column);
+            index.get(id.as_str()).copied().ok_or_else(|| {
+                Error::input(
+                    row.file,
+                    format!("{}, column `{column}`", row.place),
+                    format!("unknown id `{id}`"),
+                )
+            })
+        };
+        let (i, j) = (lookup(di, "demand_id")?, lookup(si, "site_id")?);
+        Ok((i, j, row.at_most("cost", MAX)?))
+    };
+    let columns = ["demand_id", "site_id", "cost"];
+    super::csv_input::for_each_record(
+        super::encoding::utf8_reader(Box::new(std::io::Cursor::new(bytes.to_vec())), costs_path)?,
+        costs_path,
+        |h| super::check_columns(costs_path, h, &columns),
+        |headers, record| {
+            let (i, j, c) = checked(&super::csv_input::row_of(costs_path, headers, record))?;
+            if keep(c) {
+                pairs.push((i, j, c));
+            }
+            Ok(())
+        },
+    )?;
+    Ok(pairs)
 }
 
 /// Every (demand, site, distance) pair of a Euclidean instance, site by site and demand
@@ -482,8 +528,62 @@ fn euclidean_pairs(
 
 #[cfg(test)]
 mod tests {
-    use super::euclidean_pairs;
+    use super::{FxHashMap, checked_cost_pairs, euclidean_pairs, plain_cost_pairs};
     use rand::{RngExt, SeedableRng};
+    use std::path::Path;
+
+    /// The fast reader takes what the CSV reader takes, the same way, and leaves everything else
+    /// (quotes, unknown ids, bad numbers, ragged rows) to it.
+    #[test]
+    fn plain_costs_read_as_the_csv_reader_reads_them() {
+        let ids = |names: &[&'static str]| -> FxHashMap<&'static str, u32> {
+            names
+                .iter()
+                .enumerate()
+                .map(|(k, n)| (*n, k as u32))
+                .collect()
+        };
+        let (di, si) = (ids(&["d0", "d1", "d2"]), ids(&["s0", "s1"]));
+        let path = Path::new("costs.csv");
+        let keep = |c: f64| c <= 5.0;
+        for text in [
+            "demand_id,site_id,cost\nd0,s0,1.5\nd1,s1,7\nd2,s0,5\n",
+            "\u{feff}cost, site_id ,demand_id,note\r\n2.5 ,s1, d2,x\r\n\r\n1e0,s0,d0,\r\n",
+            "demand_id,site_id,cost\nd0,s1,0.25",
+            "demand_id,site_id,cost\n",
+        ] {
+            let plain = plain_cost_pairs(text.as_bytes(), &di, &si, keep);
+            let checked = checked_cost_pairs(text.as_bytes(), path, &di, &si, keep).unwrap();
+            assert_eq!(plain.as_ref(), Some(&checked), "{text:?}");
+        }
+        let plain = plain_cost_pairs(b"demand_id,site_id,cost\nd0,s0,1.5\n", &di, &si, keep);
+        assert_eq!(plain, Some(vec![(0, 0, 1.5)]));
+        for (text, says) in [
+            ("demand_id,site_id,cost\n\"d0\",s0,1\n", None),
+            ("demand_id,site_id,cost\nd0,s0,1\nd9,s0,1\n", Some("line 3")),
+            ("demand_id,site_id,cost\nd0,s0,fast\n", Some("`cost`")),
+            ("demand_id,site_id,cost\nd0,s0,-1\n", Some("`cost`")),
+            ("demand_id,site_id,cost\nd0,s0\n", Some("record")),
+            (
+                "demand_id,site,cost\nd0,s0,1\n",
+                Some("missing column `site_id`"),
+            ),
+        ] {
+            assert_eq!(
+                plain_cost_pairs(text.as_bytes(), &di, &si, keep),
+                None,
+                "{text:?}"
+            );
+            let checked = checked_cost_pairs(text.as_bytes(), path, &di, &si, keep);
+            match says {
+                None => assert_eq!(checked.unwrap(), vec![(0, 0, 1.0)]),
+                Some(words) => {
+                    let error = checked.unwrap_err().to_string();
+                    assert!(error.contains(words), "{text:?}: {error}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn pairs_within_a_radius_from_the_index_equal_all_pairs_filtered() {

@@ -157,12 +157,40 @@ impl Reduced {
 }
 
 /// `small ⊆ big`, both sorted.
-fn is_subset(small: &[u32], big: &[u32]) -> bool {
+fn is_subset<T: PartialEq>(small: &[T], big: &[T]) -> bool {
     if small.len() > big.len() {
         return false;
     }
     let mut it = big.iter();
     small.iter().all(|x| it.by_ref().any(|y| y == x))
+}
+
+/// Set-covering rows implied by others: a row whose sites include all of another row's sites is
+/// met whenever that one is (the row reduction of Toregas & ReVelle 1973), so only the smaller
+/// stays. Rows must be distinct, their sites ascending; the kept rows keep their order.
+fn drop_implied_rows(groups: Vec<(f64, Vec<usize>)>) -> Vec<(f64, Vec<usize>)> {
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| groups[g].1.len());
+    // Kept rows by their first site: a row inside `row` starts at one of `row`'s sites.
+    let mut by_first: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut kept = vec![false; groups.len()];
+    for g in order {
+        let row = &groups[g].1;
+        let implied = row.iter().any(|k| {
+            by_first
+                .get(k)
+                .is_some_and(|rows| rows.iter().any(|&h| is_subset(&groups[h].1, row)))
+        });
+        if !implied && let Some(&first) = row.first() {
+            kept[g] = true;
+            by_first.entry(first).or_default().push(g);
+        }
+    }
+    groups
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(g, k)| k.then_some(g))
+        .collect()
 }
 
 /// Solves a model; returns the values of `x`, whether optimality was proven, and the objective
@@ -287,7 +315,8 @@ pub fn lscp(
     time_limit_s: f64,
 ) -> Option<MilpOutcome> {
     let unit = vec![1.0; covers.len()];
-    let red = presolve(&vec![1.0; n_demand], covers, fixed, &unit, true);
+    let mut red = presolve(&vec![1.0; n_demand], covers, fixed, &unit, true);
+    red.groups = drop_implied_rows(red.groups);
     let fixed_open: Vec<usize> = (0..covers.len()).filter(|&j| fixed[j]).collect();
     if red.groups.is_empty() {
         return Some(MilpOutcome {
@@ -539,4 +568,23 @@ pub fn backup(
         objective: obj,
         proven,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drop_implied_rows;
+
+    #[test]
+    fn a_row_holding_another_rows_sites_goes() {
+        let rows = vec![
+            (1.0, vec![0, 2, 5]),
+            (1.0, vec![2, 5]),
+            (1.0, vec![1, 3]),
+            (1.0, vec![0, 1, 3, 4]),
+            (1.0, vec![4]),
+            (1.0, vec![0, 5]),
+        ];
+        let kept: Vec<Vec<usize>> = drop_implied_rows(rows).into_iter().map(|r| r.1).collect();
+        assert_eq!(kept, vec![vec![2, 5], vec![1, 3], vec![4], vec![0, 5]]);
+    }
 }

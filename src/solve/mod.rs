@@ -252,24 +252,39 @@ impl CoverProblem {
 /// assert_eq!(s.status, Status::Optimal);
 /// ```
 pub fn solve_mclp(problem: &CoverProblem, options: &SolveOptions) -> Solution {
-    let (open, _) = heuristic(problem, options);
+    // The whole subgradient run from the first local optimum: where it meets the heuristic's
+    // value (the Lagrangian dual of this relaxation is the LP bound, Galvão & ReVelle 1996) the
+    // search stops there; otherwise it runs again aimed at the final value, the lower kept.
+    let (open, early) = heuristic(problem, options, options.bound_iterations);
     let objective = problem.covered_weight(&open);
-    let bound = lagrangian_bound(problem, objective, options.bound_iterations);
+    let bound = if early <= objective {
+        objective
+    } else {
+        early.min(lagrangian_bound(
+            problem,
+            objective,
+            options.bound_iterations,
+        ))
+    };
     finish(problem, open, objective, bound)
 }
 
-/// Greedy, then local search: the open sites (ascending) and a quick upper bound. The bound,
-/// from the first local optimum with a tenth of the subgradient steps, lets the search stop
-/// once it proves optimality (at once where everyone coverable is covered) instead of running
-/// all its rounds; without local search it is infinite.
-fn heuristic(problem: &CoverProblem, options: &SolveOptions) -> (Vec<usize>, f64) {
+/// Greedy, then local search: the open sites (ascending) and an upper bound. The bound, from
+/// the first local optimum with `bound_iterations` subgradient steps, lets the search stop once
+/// it proves optimality (at once where everyone coverable is covered) instead of running all
+/// its rounds; without local search it is infinite.
+fn heuristic(
+    problem: &CoverProblem,
+    options: &SolveOptions,
+    bound_iterations: usize,
+) -> (Vec<usize>, f64) {
     problem.validate();
     let mut open = greedy::greedy(problem);
     let mut quick = f64::INFINITY;
     if options.local_search {
         let bound_from = |start: &[usize]| {
             let start_value = problem.covered_weight(start);
-            quick = lagrangian_bound(problem, start_value, options.bound_iterations / 10);
+            quick = lagrangian_bound(problem, start_value, bound_iterations);
             quick
         };
         open =
@@ -295,7 +310,7 @@ fn lagrangian_bound(problem: &CoverProblem, objective: f64, iterations: usize) -
 const EXACT_WARM_START_ROUNDS: usize = 30;
 
 /// The heuristic of [`solve_mclp`] (at most 30 local-search rounds), then, unless
-/// its quick bound already proves the answer optimal, the MILP ([`milp::mclp`], warm-started
+/// its Lagrangian bound already proves the answer optimal, the MILP ([`milp::mclp`], warm-started
 /// from it) until optimal or `time_limit_s`. A timed-out search keeps the better of the two
 /// answers and reports the full Lagrangian bound (computed only then).
 pub fn solve_mclp_exact(
@@ -307,7 +322,7 @@ pub fn solve_mclp_exact(
         restarts: options.restarts.min(EXACT_WARM_START_ROUNDS),
         ..options.clone()
     };
-    let (open, quick) = heuristic(problem, &warm);
+    let (open, quick) = heuristic(problem, &warm, options.bound_iterations);
     let objective = problem.covered_weight(&open);
     if quick <= objective {
         return finish(problem, open, objective, objective);
@@ -335,7 +350,11 @@ pub fn solve_mclp_exact(
         }
         _ => (open, objective),
     };
-    let bound = lagrangian_bound(problem, best_objective, options.bound_iterations);
+    let bound = quick.min(lagrangian_bound(
+        problem,
+        best_objective,
+        options.bound_iterations,
+    ));
     Solution {
         status: Status::TimeLimit,
         ..finish(problem, best_open, best_objective, bound)
