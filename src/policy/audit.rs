@@ -112,9 +112,17 @@ pub fn audit_town(
                     .collect()
             })
             .collect();
-        let needed = solve::milp::lscp(&with_elders, villages.len(), &fixed, &[], time_limit_s)
-            .map(|o| o.open.iter().filter(|&&j| !fixed[j]).count())
-            .unwrap_or(usize::MAX);
+        let needed = solve::lscp::solve(
+            &with_elders,
+            villages.len(),
+            &fixed,
+            Some(time_limit_s),
+            300,
+        )
+        .open
+        .iter()
+        .filter(|&&j| !fixed[j])
+        .count();
         let with_plan = solve::solve_mclp_exact(
             &CoverProblem {
                 weights: weights.clone(),

@@ -9,11 +9,15 @@
 //! ```
 //!
 //! Heuristic: Chvátal's greedy (most newly covered demands per site), then redundant sites
-//! removed. Bound: Lagrangian relaxation of the covering constraints,
+//! removed, improved by the covers the Lagrangian multipliers suggest. Bound: Lagrangian
+//! relaxation of the covering constraints,
 //! `L(u) = Σ_i u_i + Σ_j min(0, 1 − Σ_{i ∈ N_j} u_i)`, maximized by subgradient steps and
-//! rounded up. Exact: MILP on the presolved instance ([`super::milp::lscp`]).
+//! rounded up. Exact: the sites the reduced costs rule in or out fixed, then the MILP on the
+//! presolved rest ([`super::milp::lscp`]).
 
 use super::Status;
+use super::milp::{Reduced, SmallerCover, is_subset};
+use std::collections::HashMap;
 
 /// The answer to a set-covering problem.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -84,14 +88,28 @@ pub fn greedy(covers: &[Vec<u32>], n_demand: usize, required: &[bool]) -> Vec<us
     open
 }
 
-/// Lagrangian lower bound on the number of free sites needed (not counting required ones).
-pub fn lower_bound(
+/// What the subgradient run leaves: a lower bound on the free sites any cover needs, and each
+/// free site's reduced cost `1 − Σ_{i ∈ N_j} u_i` at the multipliers that gave it.
+struct Relaxation {
+    /// `L(u)`, unrounded.
+    value: f64,
+    /// Per site; 0 for required ones.
+    reduced: Vec<f64>,
+}
+
+/// Lagrangian relaxation of the covering rows (Beasley 1990, "A Lagrangian heuristic for
+/// set-covering problems"): `L(u) = Σ_i u_i + Σ_j min(0, 1 − Σ_{i ∈ N_j} u_i)` over the rows no
+/// required site covers, maximized by subgradient steps aimed at the incumbent. At every step
+/// the multipliers also build a cover (sites of negative reduced cost, then for each row
+/// left the site of least reduced cost, then redundant sites dropped, dearest first); a cover
+/// smaller than `open` replaces it.
+fn relax(
     covers: &[Vec<u32>],
     n_demand: usize,
     required: &[bool],
-    upper: f64,
+    open: &mut Vec<usize>,
     iterations: usize,
-) -> f64 {
+) -> Relaxation {
     let mut by_fixed = vec![false; n_demand];
     for (j, c) in covers.iter().enumerate() {
         if required[j] {
@@ -99,58 +117,77 @@ pub fn lower_bound(
         }
     }
     let free: Vec<usize> = (0..covers.len()).filter(|&j| !required[j]).collect();
-    let mut active = vec![false; n_demand];
-    for &j in &free {
-        for &i in &covers[j] {
-            if !by_fixed[i as usize] {
-                active[i as usize] = true;
-            }
-        }
-    }
-    let rows: Vec<usize> = (0..n_demand).filter(|&i| active[i]).collect();
-    if rows.is_empty() {
-        return 0.0;
-    }
-    // Start from u_i = 1 / (number of sites covering i).
-    let mut deg = vec![0usize; n_demand];
-    for &j in &free {
-        covers[j].iter().for_each(|&i| deg[i as usize] += 1);
-    }
-    let mut u: Vec<f64> = (0..n_demand)
-        .map(|i| {
-            if active[i] {
-                1.0 / deg[i].max(1) as f64
-            } else {
-                0.0
-            }
+    // The rows left to cover and, per free site, its rows among them.
+    let rows_of: Vec<Vec<u32>> = covers
+        .iter()
+        .enumerate()
+        .map(|(j, c)| match required[j] {
+            true => Vec::new(),
+            false => c
+                .iter()
+                .copied()
+                .filter(|&i| !by_fixed[i as usize])
+                .collect(),
         })
         .collect();
-    let mut best = 0.0f64;
+    let mut sites_of: Vec<Vec<u32>> = vec![Vec::new(); n_demand];
+    for &j in &free {
+        rows_of[j]
+            .iter()
+            .for_each(|&i| sites_of[i as usize].push(j as u32));
+    }
+    let rows: Vec<usize> = (0..n_demand).filter(|&i| !sites_of[i].is_empty()).collect();
+    let n_required = open.iter().filter(|&&j| required[j]).count();
+    let mut reduced = vec![0.0; covers.len()];
+    if rows.is_empty() {
+        return Relaxation {
+            value: 0.0,
+            reduced,
+        };
+    }
+    let reduce = |u: &[f64], reduced: &mut [f64]| {
+        for &j in &free {
+            reduced[j] = 1.0 - rows_of[j].iter().map(|&i| u[i as usize]).sum::<f64>();
+        }
+    };
+    // Start where every reduced cost is still ≥ 0 (Beasley 1990): u_i = min over the sites
+    // covering i of 1 / (rows the site covers).
+    let mut u: Vec<f64> = (0..n_demand)
+        .map(|i| {
+            sites_of[i]
+                .iter()
+                .map(|&j| 1.0 / rows_of[j as usize].len() as f64)
+                .fold(f64::INFINITY, f64::min)
+                .min(1.0)
+        })
+        .collect();
+    let mut best = f64::NEG_INFINITY;
+    let mut best_u = u.clone();
     let mut scale = 2.0;
     let mut since = 0;
     let mut g = vec![0.0; n_demand];
     for _ in 0..iterations {
+        reduce(&u, &mut reduced);
         let mut l: f64 = rows.iter().map(|&i| u[i]).sum();
         for &i in &rows {
             g[i] = 1.0;
         }
         for &j in &free {
-            let reduced = 1.0
-                - covers[j]
-                    .iter()
-                    .filter(|&&i| active[i as usize])
-                    .map(|&i| u[i as usize])
-                    .sum::<f64>();
-            if reduced < 0.0 {
-                l += reduced;
-                covers[j]
-                    .iter()
-                    .filter(|&&i| active[i as usize])
-                    .for_each(|&i| g[i as usize] -= 1.0);
+            if reduced[j] < 0.0 {
+                l += reduced[j];
+                rows_of[j].iter().for_each(|&i| g[i as usize] -= 1.0);
             }
         }
+        let cover = cover_from(&free, &rows, &rows_of, &sites_of, &reduced, n_demand);
+        if cover.len() + n_required < open.len() {
+            *open = open.iter().copied().filter(|&j| required[j]).collect();
+            open.extend(cover);
+            open.sort_unstable();
+        }
+        let upper = (open.len() - n_required) as f64;
         if l > best + 1e-9 {
             best = l;
+            best_u.copy_from_slice(&u);
             since = 0;
         } else {
             since += 1;
@@ -162,6 +199,12 @@ pub fn lower_bound(
         if scale < 1e-3 || (best - 1e-6).ceil() >= upper {
             break;
         }
+        // Components that would only push a zero multiplier below zero do not move it.
+        for &i in &rows {
+            if u[i] <= 0.0 && g[i] < 0.0 {
+                g[i] = 0.0;
+            }
+        }
         let norm: f64 = rows.iter().map(|&i| g[i] * g[i]).sum();
         if norm == 0.0 {
             break;
@@ -171,11 +214,93 @@ pub fn lower_bound(
             u[i] = (u[i] + step * g[i]).max(0.0);
         }
     }
-    (best - 1e-6).ceil().max(0.0)
+    reduce(&best_u, &mut reduced);
+    Relaxation {
+        value: best.max(0.0),
+        reduced,
+    }
 }
 
-/// Solves the set-covering problem: greedy, Lagrangian bound, and with `exact_time_limit_s` the
-/// MILP.
+/// A cover of `rows` from reduced costs (the Lagrangian heuristic of [`relax`]): free sites,
+/// ascending.
+fn cover_from(
+    free: &[usize],
+    rows: &[usize],
+    rows_of: &[Vec<u32>],
+    sites_of: &[Vec<u32>],
+    reduced: &[f64],
+    n_demand: usize,
+) -> Vec<usize> {
+    let mut count = vec![0u32; n_demand];
+    let mut open: Vec<usize> = free.iter().copied().filter(|&j| reduced[j] < 0.0).collect();
+    for &j in &open {
+        rows_of[j].iter().for_each(|&i| count[i as usize] += 1);
+    }
+    for &i in rows {
+        if count[i] == 0 {
+            let j = sites_of[i]
+                .iter()
+                .map(|&j| j as usize)
+                .min_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)))
+                .expect("a row to cover has a site");
+            rows_of[j].iter().for_each(|&i| count[i as usize] += 1);
+            open.push(j);
+        }
+    }
+    // Drop sites every row of which another open site also covers, dearest first.
+    open.sort_by(|&a, &b| reduced[b].total_cmp(&reduced[a]).then(a.cmp(&b)));
+    open.retain(|&j| {
+        let redundant = rows_of[j].iter().all(|&i| count[i as usize] >= 2);
+        if redundant {
+            rows_of[j].iter().for_each(|&i| count[i as usize] -= 1);
+        }
+        !redundant
+    });
+    open.sort_unstable();
+    open
+}
+
+/// A set-covering instance after the reductions ([`reduce`]): every optimal cover of the core,
+/// plus `forced`, is optimal for the whole.
+struct Core {
+    /// Sites every such cover takes (required ones included), original indices.
+    forced: Vec<usize>,
+    /// The core's sites (original indices) and, for each, the core rows it covers.
+    sites: Vec<usize>,
+    covers: Vec<Vec<u32>>,
+    rows: usize,
+}
+
+impl Core {
+    fn of(covers: &[Vec<u32>], n_demand: usize, required: &[bool]) -> Core {
+        let unit = vec![1.0; covers.len()];
+        let mut red = super::milp::presolve(&vec![1.0; n_demand], covers, required, &unit, true);
+        let mut forced: Vec<usize> = (0..covers.len()).filter(|&j| required[j]).collect();
+        reduce(&mut red, &mut forced);
+        let mut core_covers = vec![Vec::new(); red.sites.len()];
+        for (r, (_, sites)) in red.groups.iter().enumerate() {
+            sites.iter().for_each(|&k| core_covers[k].push(r as u32));
+        }
+        Core {
+            forced,
+            sites: red.sites,
+            covers: core_covers,
+            rows: red.groups.len(),
+        }
+    }
+
+    /// `forced` and the core sites at positions `open`, ascending.
+    fn cover(&self, open: &[usize]) -> Vec<usize> {
+        let mut all = self.forced.clone();
+        all.extend(open.iter().map(|&k| self.sites[k]));
+        all.sort_unstable();
+        all
+    }
+}
+
+/// Solves the set-covering problem on its core ([`Core`]): greedy improved by the Lagrangian
+/// heuristic, the Lagrangian bound, and with `exact_time_limit_s` reduced-cost fixing and the
+/// MILP for a smaller cover.
 pub fn solve(
     covers: &[Vec<u32>],
     n_demand: usize,
@@ -189,34 +314,44 @@ pub fn solve(
         .flatten()
         .for_each(|&i| coverable[i as usize] = true);
     let uncoverable: Vec<usize> = (0..n_demand).filter(|&i| !coverable[i]).collect();
-    let n_required = required.iter().filter(|r| **r).count() as f64;
-    let mut open = greedy(covers, n_demand, required);
-    let mut bound = n_required
-        + lower_bound(
-            covers,
-            n_demand,
-            required,
-            open.len() as f64 - n_required,
-            bound_iterations,
-        );
+    let core = Core::of(covers, n_demand, required);
+    let free = vec![false; core.sites.len()];
+    let mut open = greedy(&core.covers, core.rows, &free);
+    let relaxation = relax(&core.covers, core.rows, &free, &mut open, bound_iterations);
+    let mut bound = (relaxation.value - 1e-6).ceil().max(0.0);
     let mut status = if bound >= open.len() as f64 {
         Status::Optimal
     } else {
         Status::Feasible
     };
-    if let (Some(limit), Status::Feasible) = (exact_time_limit_s, status)
-        && let Some(out) = super::milp::lscp(covers, n_demand, required, &open, limit)
-    {
-        if out.open.len() <= open.len() && super::milp::covers_all(covers, n_demand, &out.open) {
-            open = out.open;
+    if let (Some(limit), Status::Feasible) = (exact_time_limit_s, status) {
+        // Raise the bound one site at a time: is there a cover with `bound` sites? Each question
+        // fixes many sites by their reduced costs, so it is a small MILP; the first yes is
+        // optimal.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(limit);
+        while status == Status::Feasible {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match smaller_cover(&core, &relaxation, bound as usize + 1, left.as_secs_f64()) {
+                SmallerCover::Found { open: smaller, .. } => {
+                    open = smaller;
+                    status = Status::Optimal;
+                }
+                SmallerCover::NoneExists => {
+                    bound += 1.0;
+                    if bound >= open.len() as f64 {
+                        status = Status::Optimal;
+                    }
+                }
+                SmallerCover::Unknown => status = Status::TimeLimit,
+            }
         }
-        if out.proven {
+        if status == Status::Optimal {
             bound = open.len() as f64;
-            status = Status::Optimal;
-        } else {
-            status = Status::TimeLimit;
         }
     }
+    let open = core.cover(&open);
+    debug_assert!(super::milp::covers_all(covers, n_demand, &open));
+    let bound = bound + core.forced.len() as f64;
     let objective = open.len() as f64;
     LscpSolution {
         gap: if objective > 0.0 {
@@ -229,5 +364,231 @@ pub fn solve(
         bound,
         status,
         uncoverable,
+    }
+}
+
+/// A cover of the core with fewer than `fewer_than` sites (positions in the core), or that none
+/// exists. The reduced costs say which sites such a cover must leave out or take (reduced-cost
+/// fixing); the reductions run again on what is left, and the MILP sees the rest.
+fn smaller_cover(
+    core: &Core,
+    relaxation: &Relaxation,
+    fewer_than: usize,
+    time_limit_s: f64,
+) -> SmallerCover {
+    let (l, c) = (relaxation.value, &relaxation.reduced);
+    let n = core.sites.len();
+    // A cover with at most `fewer_than − 1` sites needs at least the bound with the site's
+    // choice forced.
+    let out_of_reach = |forced: f64| forced > fewer_than as f64 - 1.0 + 1e-6;
+    let taken: Vec<bool> = (0..n)
+        .map(|k| c[k] < 0.0 && out_of_reach(l - c[k]))
+        .collect();
+    let kept: Vec<Vec<u32>> = (0..n)
+        .map(|k| match c[k] >= 0.0 && out_of_reach(l + c[k]) {
+            true => Vec::new(),
+            false => core.covers[k].clone(),
+        })
+        .collect();
+    let mut reachable = vec![false; core.rows];
+    kept.iter()
+        .flatten()
+        .for_each(|&r| reachable[r as usize] = true);
+    if reachable.contains(&false) {
+        // Some row only left-out sites cover.
+        return SmallerCover::NoneExists;
+    }
+    let inner = Core::of(&kept, core.rows, &taken);
+    if inner.forced.len() >= fewer_than {
+        return SmallerCover::NoneExists;
+    }
+    let none = vec![false; inner.sites.len()];
+    let room = fewer_than - inner.forced.len();
+    match super::milp::lscp(&inner.covers, inner.rows, &none, room, time_limit_s) {
+        SmallerCover::Found { open, proven } => SmallerCover::Found {
+            open: inner.cover(&open),
+            proven,
+        },
+        other => other,
+    }
+}
+
+/// The set-covering reductions of Toregas & ReVelle (1973), repeated until none applies: rows
+/// implied by others go; a row only one site covers makes that site open (`forced`, original
+/// indices) and the rows it covers go; a site whose rows another site also covers goes (all
+/// sites cost the same here; of two alike, the first stays).
+fn reduce(red: &mut Reduced, forced: &mut Vec<usize>) {
+    loop {
+        red.groups = drop_implied_rows(std::mem::take(&mut red.groups));
+        let n = red.sites.len();
+        let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (r, (_, sites)) in red.groups.iter().enumerate() {
+            sites.iter().for_each(|&k| rows_of[k].push(r));
+        }
+        let mut take = vec![false; n];
+        for (_, sites) in &red.groups {
+            if let [k] = sites[..] {
+                take[k] = true;
+            }
+        }
+        let mut drop: Vec<bool> = rows_of.iter().map(Vec::is_empty).collect();
+        let mut order: Vec<usize> = (0..n).filter(|&k| !drop[k]).collect();
+        order.sort_by(|&a, &b| rows_of[b].len().cmp(&rows_of[a].len()).then(a.cmp(&b)));
+        for (i, &a) in order.iter().enumerate() {
+            if drop[a] {
+                continue;
+            }
+            for &b in &order[i + 1..] {
+                if !drop[b] && !take[b] && is_subset(&rows_of[b], &rows_of[a]) {
+                    drop[b] = true;
+                }
+            }
+        }
+        if !take.iter().any(|&t| t) && !drop.iter().any(|&d| d) {
+            return;
+        }
+        let mut covered = vec![false; red.groups.len()];
+        for k in (0..n).filter(|&k| take[k]) {
+            forced.push(red.sites[k]);
+            rows_of[k].iter().for_each(|&r| covered[r] = true);
+        }
+        let mut position = vec![usize::MAX; n];
+        let mut sites = Vec::new();
+        for k in (0..n).filter(|&k| !take[k] && !drop[k]) {
+            position[k] = sites.len();
+            sites.push(red.sites[k]);
+        }
+        red.sites = sites;
+        red.groups = std::mem::take(&mut red.groups)
+            .into_iter()
+            .zip(covered)
+            .filter(|(_, c)| !c)
+            .map(|((w, row), _)| {
+                let row: Vec<usize> = row
+                    .into_iter()
+                    .filter(|&k| position[k] != usize::MAX)
+                    .map(|k| position[k])
+                    .collect();
+                debug_assert!(
+                    !row.is_empty(),
+                    "a dominated site's rows are covered by another"
+                );
+                (w, row)
+            })
+            .collect();
+    }
+}
+
+/// Set-covering rows implied by others: a row whose sites include all of another row's sites is
+/// met whenever that one is (the row reduction of Toregas & ReVelle 1973), so only the smaller
+/// stays (of equal rows, the first). Sites ascending in each row; the kept rows keep their order.
+fn drop_implied_rows(groups: Vec<(f64, Vec<usize>)>) -> Vec<(f64, Vec<usize>)> {
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| groups[g].1.len());
+    // Kept rows by their first site: a row inside `row` starts at one of `row`'s sites.
+    let mut by_first: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut kept = vec![false; groups.len()];
+    for g in order {
+        let row = &groups[g].1;
+        let implied = row.iter().any(|k| {
+            by_first
+                .get(k)
+                .is_some_and(|rows| rows.iter().any(|&h| is_subset(&groups[h].1, row)))
+        });
+        if !implied && let Some(&first) = row.first() {
+            kept[g] = true;
+            by_first.entry(first).or_default().push(g);
+        }
+    }
+    groups
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(g, k)| k.then_some(g))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::milp::covers_all;
+    use rand::{RngExt, SeedableRng};
+
+    /// Problems large enough that the reductions leave a core, the Lagrangian leaves a gap and
+    /// the MILP runs: the exact answer is the enumerated fewest, the heuristic a cover, both
+    /// bounds valid.
+    #[test]
+    fn exact_cover_is_the_enumerated_fewest() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let mut cores = 0;
+        for case in 0..60 {
+            let (n, m) = (40, 16);
+            let covers: Vec<Vec<u32>> = (0..m)
+                .map(|_| (0..n as u32).filter(|_| rng.random_bool(0.25)).collect())
+                .collect();
+            let required: Vec<bool> = (0..m).map(|j| j < 2 && case % 3 == 0).collect();
+            cores += usize::from(!Core::of(&covers, n, &required).sites.is_empty());
+            let fewest = (0..1u32 << m)
+                .map(|mask| (0..m).filter(|&j| mask >> j & 1 == 1).collect::<Vec<_>>())
+                .filter(|s| (0..m).all(|j| !required[j] || s.contains(&j)))
+                .filter(|s| covers_all(&covers, n, s))
+                .map(|s| s.len())
+                .min()
+                .unwrap();
+            let exact = solve(&covers, n, &required, Some(30.0), 300);
+            assert_eq!(exact.status, Status::Optimal, "case {case}");
+            assert_eq!(exact.objective, fewest as f64, "case {case}");
+            assert_eq!(exact.bound, fewest as f64, "case {case}");
+            assert!(covers_all(&covers, n, &exact.open), "case {case}");
+            assert!((0..m).all(|j| !required[j] || exact.open.contains(&j)));
+            let quick = solve(&covers, n, &required, None, 300);
+            assert!(covers_all(&covers, n, &quick.open), "case {case}");
+            assert!(quick.bound <= fewest as f64 && quick.objective >= fewest as f64);
+            assert!((0..m).all(|j| !required[j] || quick.open.contains(&j)));
+        }
+        assert!(cores > 30, "only {cores} cases left a core to solve");
+    }
+
+    /// Larger problems, where the Lagrangian bound falls short and reduced-cost fixing and the
+    /// MILP's yes/no questions decide: the same count as one plain MILP over all sites.
+    #[test]
+    fn exact_cover_equals_the_plain_milp() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mut gaps = 0;
+        for case in 0..40 {
+            let (n, m) = (200, 80);
+            let covers: Vec<Vec<u32>> = (0..m)
+                .map(|_| (0..n as u32).filter(|_| rng.random_bool(0.05)).collect())
+                .collect();
+            let required: Vec<bool> = (0..m).map(|j| j < 3 && case % 2 == 0).collect();
+            let plain = match crate::solve::milp::lscp(&covers, n, &required, m + 1, 60.0) {
+                SmallerCover::Found { open, proven: true } => open.len(),
+                other => panic!("case {case}: {other:?}"),
+            };
+            let quick = solve(&covers, n, &required, None, 300);
+            gaps += usize::from(quick.status != Status::Optimal);
+            let exact = solve(&covers, n, &required, Some(60.0), 300);
+            assert_eq!(exact.status, Status::Optimal, "case {case}");
+            assert_eq!(exact.objective, plain as f64, "case {case}");
+            assert!(covers_all(&covers, n, &exact.open), "case {case}");
+            assert!(quick.bound <= plain as f64, "case {case}");
+        }
+        assert!(
+            gaps >= 10,
+            "only {gaps} cases needed more than the Lagrangian"
+        );
+    }
+
+    #[test]
+    fn a_row_holding_another_rows_sites_goes() {
+        let rows = vec![
+            (1.0, vec![0, 2, 5]),
+            (1.0, vec![2, 5]),
+            (1.0, vec![1, 3]),
+            (1.0, vec![0, 1, 3, 4]),
+            (1.0, vec![4]),
+            (1.0, vec![0, 5]),
+        ];
+        let kept: Vec<Vec<usize>> = drop_implied_rows(rows).into_iter().map(|r| r.1).collect();
+        assert_eq!(kept, vec![vec![2, 5], vec![1, 3], vec![4], vec![0, 5]]);
     }
 }

@@ -157,40 +157,12 @@ impl Reduced {
 }
 
 /// `small ⊆ big`, both sorted.
-fn is_subset<T: PartialEq>(small: &[T], big: &[T]) -> bool {
+pub(super) fn is_subset<T: PartialEq>(small: &[T], big: &[T]) -> bool {
     if small.len() > big.len() {
         return false;
     }
     let mut it = big.iter();
     small.iter().all(|x| it.by_ref().any(|y| y == x))
-}
-
-/// Set-covering rows implied by others: a row whose sites include all of another row's sites is
-/// met whenever that one is (the row reduction of Toregas & ReVelle 1973), so only the smaller
-/// stays. Rows must be distinct, their sites ascending; the kept rows keep their order.
-fn drop_implied_rows(groups: Vec<(f64, Vec<usize>)>) -> Vec<(f64, Vec<usize>)> {
-    let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by_key(|&g| groups[g].1.len());
-    // Kept rows by their first site: a row inside `row` starts at one of `row`'s sites.
-    let mut by_first: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut kept = vec![false; groups.len()];
-    for g in order {
-        let row = &groups[g].1;
-        let implied = row.iter().any(|k| {
-            by_first
-                .get(k)
-                .is_some_and(|rows| rows.iter().any(|&h| is_subset(&groups[h].1, row)))
-        });
-        if !implied && let Some(&first) = row.first() {
-            kept[g] = true;
-            by_first.entry(first).or_default().push(g);
-        }
-    }
-    groups
-        .into_iter()
-        .zip(kept)
-        .filter_map(|(g, k)| k.then_some(g))
-        .collect()
 }
 
 /// Solves a model; returns the values of `x`, whether optimality was proven, and the objective
@@ -204,6 +176,28 @@ pub(crate) fn solve_model(
     time_limit_s: f64,
     x: &[Variable],
 ) -> Option<(Vec<f64>, bool, f64)> {
+    run_model(
+        vars,
+        maximize,
+        objective,
+        constraints,
+        warm,
+        time_limit_s,
+        x,
+    )
+    .ok()
+}
+
+/// [`solve_model`], saying why there is no solution (infeasible, or time ran out).
+fn run_model(
+    vars: ProblemVariables,
+    maximize: bool,
+    objective: Expression,
+    constraints: Vec<good_lp::Constraint>,
+    warm: Vec<(Variable, f64)>,
+    time_limit_s: f64,
+    x: &[Variable],
+) -> Result<(Vec<f64>, bool, f64), good_lp::ResolutionError> {
     let eval = objective.clone();
     // A model whose every decision is fixed (e.g. one nursing home that must merge, with no
     // residents) has no column; HiGHS reports such a model infeasible, so give it one that
@@ -226,12 +220,12 @@ pub(crate) fn solve_model(
     for c in constraints {
         model = model.with(c);
     }
-    let solution = model.solve().ok()?;
+    let solution = model.solve()?;
     let proven = matches!(
         solution.status(),
         good_lp::solvers::SolutionStatus::Optimal | good_lp::solvers::SolutionStatus::GapLimit
     );
-    Some((
+    Ok((
         x.iter().map(|&v| solution.value(v)).collect(),
         proven,
         solution.eval(&eval),
@@ -305,48 +299,68 @@ pub fn mclp(
     })
 }
 
-/// Exact set covering: fewest free sites covering every demand that some free site covers and
-/// no fixed site does. Warm-started from `warm`.
+/// What [`lscp`] found.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SmallerCover {
+    /// A cover with fewer sites than asked (fixed ones included, ascending); `proven`: no cover
+    /// has fewer.
+    Found { open: Vec<usize>, proven: bool },
+    /// No cover has fewer sites than asked.
+    NoneExists,
+    /// Time ran out before either was known.
+    Unknown,
+}
+
+/// Exact set covering: a cover of every demand that some free site covers and no fixed site
+/// does, with fewer than `fewer_than` sites in all (the incumbent's count), and the fewest.
+/// Asking only for a smaller cover lets the solver use that counts are whole: a branch whose
+/// relaxation needs more than `fewer_than − 1` sites is cut off.
 pub fn lscp(
     covers: &[Vec<u32>],
     n_demand: usize,
     fixed: &[bool],
-    warm: &[usize],
+    fewer_than: usize,
     time_limit_s: f64,
-) -> Option<MilpOutcome> {
+) -> SmallerCover {
     let unit = vec![1.0; covers.len()];
-    let mut red = presolve(&vec![1.0; n_demand], covers, fixed, &unit, true);
-    red.groups = drop_implied_rows(red.groups);
-    let fixed_open: Vec<usize> = (0..covers.len()).filter(|&j| fixed[j]).collect();
+    let red = presolve(&vec![1.0; n_demand], covers, fixed, &unit, true);
+    let mut fixed_open: Vec<usize> = (0..covers.len()).filter(|&j| fixed[j]).collect();
+    fixed_open.sort_unstable();
+    if fixed_open.len() >= fewer_than {
+        return SmallerCover::NoneExists;
+    }
     if red.groups.is_empty() {
-        return Some(MilpOutcome {
+        return SmallerCover::Found {
             open: fixed_open,
             proven: true,
-        });
+        };
     }
     let mut vars = ProblemVariables::new();
     let x = red.site_variables(&mut vars);
     let objective: Expression = x.iter().copied().sum();
-    let constraints = red
+    let mut constraints: Vec<good_lp::Constraint> = red
         .groups
         .iter()
         .map(|(_, sites)| sites.iter().map(|&k| x[k]).sum::<Expression>().geq(1.0))
         .collect();
-    let warm_set: std::collections::HashSet<usize> = warm.iter().copied().collect();
-    let warm_x = red.warm_start(&x, &warm_set);
-    let (values, proven, _) = solve_model(
+    let room = (fewer_than - 1 - fixed_open.len()) as f64;
+    constraints.push(x.iter().copied().sum::<Expression>().leq(room));
+    match run_model(
         vars,
         false,
         objective,
         constraints,
-        warm_x,
+        Vec::new(),
         time_limit_s,
         &x,
-    )?;
-    Some(MilpOutcome {
-        open: red.open_sites(fixed_open, &values),
-        proven,
-    })
+    ) {
+        Ok((values, proven, _)) => SmallerCover::Found {
+            open: red.open_sites(fixed_open, &values),
+            proven,
+        },
+        Err(good_lp::ResolutionError::Infeasible) => SmallerCover::NoneExists,
+        Err(_) => SmallerCover::Unknown,
+    }
 }
 
 /// Whether `open` covers every demand that some site covers (a check on solver output).
@@ -568,23 +582,4 @@ pub fn backup(
         objective: obj,
         proven,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::drop_implied_rows;
-
-    #[test]
-    fn a_row_holding_another_rows_sites_goes() {
-        let rows = vec![
-            (1.0, vec![0, 2, 5]),
-            (1.0, vec![2, 5]),
-            (1.0, vec![1, 3]),
-            (1.0, vec![0, 1, 3, 4]),
-            (1.0, vec![4]),
-            (1.0, vec![0, 5]),
-        ];
-        let kept: Vec<Vec<usize>> = drop_implied_rows(rows).into_iter().map(|r| r.1).collect();
-        assert_eq!(kept, vec![vec![2, 5], vec![1, 3], vec![4], vec![0, 5]]);
-    }
 }
