@@ -308,6 +308,7 @@ struct Lagrange {
 /// leave fewer than `p` sites.
 fn lagrangian(
     pr: &PMedianProblem,
+    weighted: &[Vec<(u32, f64)>],
     fix: &[Fix],
     lambda0: &[f64],
     ub: f64,
@@ -328,14 +329,15 @@ fn lagrangian(
     let mut rho = vec![0.0; m];
     let mut g = vec![0.0; n];
     for _ in 0..iterations {
-        for &j in forced.iter().chain(&free) {
-            rho[j] = pr
-                .costs
-                .site(j)
-                .iter()
-                .map(|&(i, d)| (pr.weights[i as usize] * d - lambda[i as usize]).min(0.0))
-                .sum();
-        }
+        // Each site's value, in parallel: the bulk of the work (a pass over every pair).
+        rho.par_iter_mut().enumerate().for_each(|(j, r)| {
+            if fix[j] != Fix::Out {
+                *r = weighted[j]
+                    .iter()
+                    .map(|&(i, wd)| (wd - lambda[i as usize]).min(0.0))
+                    .sum();
+            }
+        });
         let mut order = free.clone();
         if k > 0 && k < order.len() {
             order.select_nth_unstable_by(k, |&a, &b| rho[a].total_cmp(&rho[b]).then(a.cmp(&b)));
@@ -368,8 +370,8 @@ fn lagrangian(
             *gi = if *w > 0.0 { 1.0 } else { 0.0 };
         }
         for &j in &chosen {
-            for &(i, d) in pr.costs.site(j) {
-                if pr.weights[i as usize] > 0.0 && pr.weights[i as usize] * d < lambda[i as usize] {
+            for &(i, wd) in &weighted[j] {
+                if pr.weights[i as usize] > 0.0 && wd < lambda[i as usize] {
                     g[i as usize] -= 1.0;
                 }
             }
@@ -435,8 +437,18 @@ pub fn solve(
             pr.weights.iter().sum::<f64>() * penalty(pr)
         }
     };
+    // Each site's pairs with the demand's weighted cost `w_i d_ij`, the relaxation's terms.
+    let weighted: Vec<Vec<(u32, f64)>> = (0..m)
+        .map(|j| {
+            let pairs = pr.costs.site(j).iter();
+            pairs
+                .map(|&(i, d)| (i, pr.weights[i as usize] * d))
+                .collect()
+        })
+        .collect();
     let Some(root) = lagrangian(
         pr,
+        &weighted,
         &fix0,
         &lambda0,
         ub_for_steps(ub),
@@ -488,7 +500,14 @@ pub fn solve(
         } else {
             (bound_iterations / 4).max(50)
         };
-        let Some(lg) = lagrangian(pr, &node.fix, &node.lambda, ub_for_steps(ub), iters) else {
+        let Some(lg) = lagrangian(
+            pr,
+            &weighted,
+            &node.fix,
+            &node.lambda,
+            ub_for_steps(ub),
+            iters,
+        ) else {
             continue;
         };
         let bound = round(lg.bound).max(node.bound);
