@@ -308,7 +308,7 @@ struct Lagrange {
 /// leave fewer than `p` sites.
 fn lagrangian(
     pr: &PMedianProblem,
-    weighted: &[Vec<(u32, f64)>],
+    by_demand: &[Vec<(u32, f64)>],
     fix: &[Fix],
     lambda0: &[f64],
     ub: f64,
@@ -328,16 +328,24 @@ fn lagrangian(
     let mut since = 0;
     let mut rho = vec![0.0; m];
     let mut g = vec![0.0; n];
+    let mut is_chosen = vec![false; m];
     for _ in 0..iterations {
-        // Each site's value, in parallel: the bulk of the work (a pass over every pair).
-        rho.par_iter_mut().enumerate().for_each(|(j, r)| {
+        // Each site's value ρ_j = Σ_i min(0, w_i d_ij − λ_i): only the pairs cheaper than the
+        // demand's multiplier count, and each demand's pairs come cheapest first, so each
+        // demand's scan stops at its first pair that costs λ_i or more.
+        for (j, r) in rho.iter_mut().enumerate() {
             if fix[j] != Fix::Out {
-                *r = weighted[j]
-                    .iter()
-                    .map(|&(i, wd)| (wd - lambda[i as usize]).min(0.0))
-                    .sum();
+                *r = 0.0;
             }
-        });
+        }
+        for (i, pairs) in by_demand.iter().enumerate() {
+            let l = lambda[i];
+            for &(j, wd) in pairs.iter().take_while(|&&(_, wd)| wd < l) {
+                if fix[j as usize] != Fix::Out {
+                    rho[j as usize] += wd - l;
+                }
+            }
+        }
         let mut order = free.clone();
         if k > 0 && k < order.len() {
             order.select_nth_unstable_by(k, |&a, &b| rho[a].total_cmp(&rho[b]).then(a.cmp(&b)));
@@ -369,11 +377,13 @@ fn lagrangian(
         for (gi, w) in g.iter_mut().zip(pr.weights) {
             *gi = if *w > 0.0 { 1.0 } else { 0.0 };
         }
-        for &j in &chosen {
-            for &(i, wd) in &weighted[j] {
-                if pr.weights[i as usize] > 0.0 && wd < lambda[i as usize] {
-                    g[i as usize] -= 1.0;
-                }
+        is_chosen.fill(false);
+        chosen.iter().for_each(|&j| is_chosen[j] = true);
+        for (i, pairs) in by_demand.iter().enumerate() {
+            if pr.weights[i] > 0.0 {
+                let l = lambda[i];
+                let served = pairs.iter().take_while(|&&(_, wd)| wd < l);
+                g[i] -= served.filter(|&&(j, _)| is_chosen[j as usize]).count() as f64;
             }
         }
         let norm: f64 = g.iter().map(|x| x * x).sum();
@@ -437,18 +447,21 @@ pub fn solve(
             pr.weights.iter().sum::<f64>() * penalty(pr)
         }
     };
-    // Each site's pairs with the demand's weighted cost `w_i d_ij`, the relaxation's terms.
-    let weighted: Vec<Vec<(u32, f64)>> = (0..m)
-        .map(|j| {
-            let pairs = pr.costs.site(j).iter();
-            pairs
-                .map(|&(i, d)| (i, pr.weights[i as usize] * d))
+    // Each demand's pairs with its weighted cost `w_i d_ij` (the relaxation's terms), cheapest
+    // first.
+    let by_demand: Vec<Vec<(u32, f64)>> = (0..pr.costs.n_demand())
+        .map(|i| {
+            let w = pr.weights[i];
+            pr.costs
+                .demand(i)
+                .iter()
+                .map(|&(j, d)| (j, w * d))
                 .collect()
         })
         .collect();
     let Some(root) = lagrangian(
         pr,
-        &weighted,
+        &by_demand,
         &fix0,
         &lambda0,
         ub_for_steps(ub),
@@ -502,7 +515,7 @@ pub fn solve(
         };
         let Some(lg) = lagrangian(
             pr,
-            &weighted,
+            &by_demand,
             &node.fix,
             &node.lambda,
             ub_for_steps(ub),
