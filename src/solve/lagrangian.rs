@@ -18,6 +18,18 @@ use super::{CoverProblem, Limit};
 /// `lower`, the best known objective), plus the weight fixed sites cover. Never below `lower`'s
 /// true optimum; at most the total coverable weight.
 pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64 {
+    relax(problem, lower, iterations).bound
+}
+
+/// What [`relax`] leaves: the bound, and where the subgradient run improved on the trivial
+/// bound, the bound and each site's value `Σ_{i∈N_j} λ_i` at the multipliers that gave it.
+pub struct Relaxed {
+    pub bound: f64,
+    pub at_best: Option<(f64, Vec<f64>)>,
+}
+
+/// [`upper_bound`] with the site values at the best multipliers (for reduced-cost fixing).
+pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
     let m = problem.weights.len();
     let n = problem.n_sites();
     let mut fixed_cover = vec![false; m];
@@ -47,8 +59,25 @@ pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64
         .collect();
     let trivial: f64 = fixed_weight + active.iter().map(|&i| problem.weights[i]).sum::<f64>();
     if active.is_empty() || free.is_empty() {
-        return trivial; // nothing beyond the fixed sites' coverage can be added
+        // Nothing beyond the fixed sites' coverage can be added.
+        return Relaxed {
+            bound: trivial,
+            at_best: None,
+        };
     }
+    let mut at_best = None;
+    // Each free site's demands that count (coverable, of positive weight), the pairs every
+    // step passes over.
+    let counts: Vec<bool> = (0..m)
+        .map(|i| coverable[i] && problem.weights[i] > 0.0)
+        .collect();
+    let rows_of: Vec<Vec<u32>> = free
+        .iter()
+        .map(|&j| {
+            let demands = problem.covers[j].iter().copied();
+            demands.filter(|&i| counts[i as usize]).collect()
+        })
+        .collect();
     let target = (lower - fixed_weight).max(0.0);
     // Start from half the weight: a middle ground between "all demands pay" and "none does".
     let mut lambda: Vec<f64> = problem.weights.iter().map(|w| w * 0.5).collect();
@@ -60,12 +89,8 @@ pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64
     let mut sub = vec![0.0; m];
     for _ in 0..iterations {
         // Inner problem: site values and the best selection within the limit.
-        for &j in &free {
-            value[j] = problem.covers[j]
-                .iter()
-                .filter(|&&i| coverable[i as usize])
-                .map(|&i| lambda[i as usize])
-                .sum();
+        for (&j, rows) in free.iter().zip(&rows_of) {
+            value[j] = rows.iter().map(|&i| lambda[i as usize]).sum();
         }
         let site_part = select(problem, &free, &value, &mut x);
         let demand_part: f64 = active
@@ -75,6 +100,7 @@ pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64
         let l = demand_part + site_part;
         if l + fixed_weight < best - 1e-12 * best.abs() {
             best = l + fixed_weight;
+            at_best = Some((best, value.clone()));
             since_improved = 0;
         } else {
             since_improved += 1;
@@ -94,13 +120,9 @@ pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64
                 0.0
             };
         }
-        for &j in &free {
+        for (&j, rows) in free.iter().zip(&rows_of) {
             if x[j] > 0.0 {
-                for &i in &problem.covers[j] {
-                    if coverable[i as usize] {
-                        sub[i as usize] += x[j];
-                    }
-                }
+                rows.iter().for_each(|&i| sub[i as usize] += x[j]);
             }
         }
         let norm2: f64 = active.iter().map(|&i| sub[i] * sub[i]).sum();
@@ -112,7 +134,10 @@ pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64
             lambda[i] = (lambda[i] - step * sub[i]).max(0.0);
         }
     }
-    best.min(trivial)
+    Relaxed {
+        bound: best.min(trivial),
+        at_best,
+    }
 }
 
 fn affordable(problem: &CoverProblem, j: usize) -> bool {

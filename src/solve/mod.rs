@@ -255,7 +255,7 @@ pub fn solve_mclp(problem: &CoverProblem, options: &SolveOptions) -> Solution {
     // The whole subgradient run from the first local optimum: where it meets the heuristic's
     // value (the Lagrangian dual of this relaxation is the LP bound, Galvão & ReVelle 1996) the
     // search stops there; otherwise it runs again aimed at the final value, the lower kept.
-    let (open, early) = heuristic(problem, options, options.bound_iterations);
+    let (open, early, _) = heuristic(problem, options, options.bound_iterations);
     let objective = problem.covered_weight(&open);
     let bound = if early <= objective {
         objective
@@ -277,32 +277,74 @@ fn heuristic(
     problem: &CoverProblem,
     options: &SolveOptions,
     bound_iterations: usize,
-) -> (Vec<usize>, f64) {
+) -> (Vec<usize>, f64, Option<lagrangian::Relaxed>) {
     problem.validate();
     let mut open = greedy::greedy(problem);
     let mut quick = f64::INFINITY;
+    let mut relaxed = None;
     if options.local_search {
         let bound_from = |start: &[usize]| {
             let start_value = problem.covered_weight(start);
-            quick = lagrangian_bound(problem, start_value, bound_iterations);
+            let r = lagrangian::relax(problem, start_value, bound_iterations);
+            quick = rounded_bound(problem, r.bound, start_value);
+            relaxed = Some(r);
             quick
         };
         open =
             local_search::improve_until(problem, open, options.restarts, options.seed, bound_from);
     }
     open.sort_unstable();
-    (open, quick)
+    (open, quick, relaxed)
 }
 
 /// The Lagrangian upper bound ([`lagrangian::upper_bound`]), never below `objective`, rounded
 /// down where all weights are whole numbers (then so is every objective).
 fn lagrangian_bound(problem: &CoverProblem, objective: f64, iterations: usize) -> f64 {
-    let bound = lagrangian::upper_bound(problem, objective, iterations).max(objective);
+    let bound = lagrangian::upper_bound(problem, objective, iterations);
+    rounded_bound(problem, bound, objective)
+}
+
+/// `bound` never below `objective`, rounded down where all weights are whole numbers.
+fn rounded_bound(problem: &CoverProblem, bound: f64, objective: f64) -> f64 {
+    let bound = bound.max(objective);
     if problem.weights.iter().all(|w| w.fract() == 0.0) {
         (bound + 1e-6).floor().max(objective)
     } else {
         bound
     }
+}
+
+/// Sites no plan better than `objective` opens, by reduced-cost fixing on the Lagrangian
+/// relaxation of a count limit: with `p` sites to choose, opening a site the relaxation left
+/// out displaces its weakest choice, and where the bound that leaves is no better than
+/// `objective`, so is every plan with that site.
+fn ruled_out(problem: &CoverProblem, relaxed: &lagrangian::Relaxed, objective: f64) -> Vec<bool> {
+    let n = problem.n_sites();
+    let (Limit::Count(p), Some((bound, values))) = (problem.limit, &relaxed.at_best) else {
+        return vec![false; n];
+    };
+    let free: Vec<usize> = (0..n)
+        .filter(|&j| !problem.fixed[j] && problem.costs[j].is_finite() && p > 0)
+        .collect();
+    let mut chosen: Vec<usize> = free.iter().copied().filter(|&j| values[j] > 0.0).collect();
+    chosen.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+    chosen.truncate(p);
+    // The value a newcomer displaces: the weakest choice, or nothing while a place is empty.
+    let weakest = match chosen.len() == p {
+        true => chosen.last().map_or(0.0, |&j| values[j]),
+        false => 0.0,
+    };
+    let better = match problem.weights.iter().all(|w| w.fract() == 0.0) {
+        true => objective + 1.0 - 1e-6,
+        false => objective + 1e-9 * objective.abs().max(1.0),
+    };
+    let mut out = vec![false; n];
+    let mut is_chosen = vec![false; n];
+    chosen.iter().for_each(|&j| is_chosen[j] = true);
+    for &j in free.iter().filter(|&&j| !is_chosen[j]) {
+        out[j] = bound - weakest + values[j].max(0.0) < better;
+    }
+    out
 }
 
 /// Local-search rounds of the heuristic that warm-starts [`solve_mclp_exact`]'s MILP: the MILP
@@ -322,31 +364,50 @@ pub fn solve_mclp_exact(
         restarts: options.restarts.min(EXACT_WARM_START_ROUNDS),
         ..options.clone()
     };
-    let (open, quick) = heuristic(problem, &warm, options.bound_iterations);
+    let (open, quick, relaxed) = heuristic(problem, &warm, options.bound_iterations);
     let objective = problem.covered_weight(&open);
     if quick <= objective {
         return finish(problem, open, objective, objective);
     }
+    // The MILP looks only among the sites a better plan may open.
+    let out = relaxed.map_or_else(
+        || vec![false; problem.n_sites()],
+        |r| ruled_out(problem, &r, objective),
+    );
+    let costs: Vec<f64> = (0..problem.n_sites())
+        .map(|j| {
+            if out[j] {
+                f64::INFINITY
+            } else {
+                problem.costs[j]
+            }
+        })
+        .collect();
+    let warm_open: &[usize] = match open.iter().any(|&j| out[j]) {
+        true => &[],
+        false => &open,
+    };
     let outcome = milp::mclp(
         &problem.weights,
         &problem.covers,
-        &problem.costs,
+        &costs,
         &problem.fixed,
         problem.limit,
-        &open,
+        warm_open,
         time_limit_s,
     );
     let (best_open, best_objective) = match outcome {
         Some(out) if problem.is_feasible(&out.open) => {
             let milp_objective = problem.covered_weight(&out.open);
-            if out.proven && milp_objective >= objective - 1e-9 {
-                return finish(problem, out.open, milp_objective, milp_objective);
-            }
-            if milp_objective > objective {
+            let (best_open, best_objective) = if milp_objective > objective {
                 (out.open, milp_objective)
             } else {
                 (open, objective)
+            };
+            if out.proven {
+                return finish(problem, best_open, best_objective, best_objective);
             }
+            (best_open, best_objective)
         }
         _ => (open, objective),
     };
