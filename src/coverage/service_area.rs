@@ -10,7 +10,6 @@
 //! against (tests: areas within 3 %, BENCHMARKS.md: the cost of both).
 
 use crate::network::{DijkstraWorkspace, Mode, RoadNetwork, Snap, bounded_dijkstra};
-use contour::ContourBuilder;
 use geo::algorithm::buffer::{BufferStyle, LineCap, LineJoin};
 use geo::orient::{Direction, Orient};
 use geo::{
@@ -53,23 +52,11 @@ pub fn service_area(
     ws: &mut DijkstraWorkspace,
 ) -> MultiPolygon<f64> {
     let pieces = reached_pieces(net, mode, site, site_location, radius_s, ws);
-    let outline = grid_outline(&pieces, buffer_m).simplify(buffer_m / 10.0);
     // Gaps and islands smaller than a buffer-wide square are sampling slivers, not places;
     // marching squares winds rings clockwise, GeoJSON (RFC 7946) and geodesic areas want
     // exteriors counter-clockwise.
-    let tiny = buffer_m * buffer_m;
-    let ring_area = |r: &LineString<f64>| Polygon::new(r.clone(), vec![]).unsigned_area();
-    let polygons = outline
-        .0
-        .into_iter()
-        .filter(|p| ring_area(p.exterior()) >= tiny)
-        .map(|p| {
-            let (exterior, holes) = p.into_inner();
-            let holes = holes.into_iter().filter(|h| ring_area(h) >= tiny).collect();
-            Polygon::new(exterior, holes)
-        })
-        .collect();
-    to_lon_lat(net, MultiPolygon(polygons).orient(Direction::Default))
+    let outline = grid_outline(&pieces, buffer_m, buffer_m / 10.0, buffer_m * buffer_m);
+    to_lon_lat(net, outline.orient(Direction::Default))
 }
 
 /// [`service_area`] drawn as the exact vector buffer of the reached roads (geo's `Buffer`, round
@@ -199,8 +186,14 @@ fn reached_pieces(
 }
 
 /// The area within `buffer_m` of `pieces`: the contour `distance = buffer_m` of the distance to
-/// the nearest piece, sampled at cell centres.
-fn grid_outline(pieces: &[LineString<f64>], buffer_m: f64) -> MultiPolygon<f64> {
+/// the nearest piece, sampled at cell centres; its rings simplified by `tolerance`, rings
+/// enclosing less than `min_area` left out.
+fn grid_outline(
+    pieces: &[LineString<f64>],
+    buffer_m: f64,
+    tolerance: f64,
+    min_area: f64,
+) -> MultiPolygon<f64> {
     let points = || pieces.iter().flat_map(|l| l.0.iter());
     let Some(first) = points().next() else {
         return MultiPolygon(vec![]);
@@ -255,16 +248,96 @@ fn grid_outline(pieces: &[LineString<f64>], buffer_m: f64) -> MultiPolygon<f64> 
         .iter()
         .map(|&e| buffer_m - e.sqrt().min(reach + cell))
         .collect();
-    ContourBuilder::new(nx, ny, true)
-        .x_origin(ox)
-        .y_origin(oy)
-        .x_step(cell)
-        .y_step(cell)
-        .contours(&values, &[0.0])
-        .ok()
-        .and_then(|c| c.into_iter().next())
-        .map(|c| c.into_inner().0)
-        .unwrap_or(MultiPolygon(vec![]))
+    let rings = contour::contour_rings(&values, 0.0, nx, ny).unwrap_or_default();
+    let (mut exteriors, mut holes) = (Vec::new(), Vec::new());
+    for mut ring in rings {
+        smooth(&mut ring, &values, nx, ny);
+        // The winding says exterior or hole (the `contour` crate's own test).
+        let outer = shoelace(&ring) > 0.0;
+        let line: LineString<f64> = ring
+            .into_iter()
+            .map(|p| coord! {x: p.x * cell + ox, y: p.y * cell + oy})
+            .collect();
+        let line = line.simplify(tolerance);
+        let area = Polygon::new(line.clone(), vec![]).unsigned_area();
+        if area >= min_area {
+            match outer {
+                true => exteriors.push((line, area)),
+                false => holes.push(line),
+            }
+        }
+    }
+    with_holes(exteriors, holes)
+}
+
+/// Moves a marching-squares ring's points from cell edges' midpoints to where the values cross
+/// 0 along the edge (linear interpolation; the `contour` crate's smoothing, done here because
+/// its builder then pairs holes with polygons in quadratic time).
+fn smooth(ring: &mut [Coord<f64>], values: &[f64], nx: usize, ny: usize) {
+    for p in ring.iter_mut() {
+        let (xt, yt) = (p.x.trunc() as usize, p.y.trunc() as usize);
+        let Some(&v1) = values.get(yt * nx + xt) else {
+            continue;
+        };
+        if p.x > 0.0 && p.x < nx as f64 && (xt as f64 - p.x).abs() < f64::EPSILON {
+            let v0 = values[yt * nx + xt - 1];
+            p.x = p.x + (0.0 - v0) / (v1 - v0) - 0.5;
+        }
+        if p.y > 0.0 && p.y < ny as f64 && (yt as f64 - p.y).abs() < f64::EPSILON {
+            let v0 = values[(yt - 1) * nx + xt];
+            p.y = p.y + (0.0 - v0) / (v1 - v0) - 0.5;
+        }
+    }
+}
+
+/// Twice the signed area (the shoelace sum), in the `contour` crate's orientation.
+fn shoelace(ring: &[Coord<f64>]) -> f64 {
+    let n = ring.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let mut sum = ring[n - 1].y * ring[0].x - ring[n - 1].x * ring[0].y;
+    for w in ring.windows(2) {
+        sum += w[0].y * w[1].x - w[0].x * w[1].y;
+    }
+    sum
+}
+
+/// Polygons from exterior rings (with their areas) and holes: each hole goes to the smallest
+/// exterior around it. Boxes decide where only one exterior's box holds the hole's; a point
+/// test only where several do (rings of a contour never cross).
+fn with_holes(
+    exteriors: Vec<(LineString<f64>, f64)>,
+    holes: Vec<LineString<f64>>,
+) -> MultiPolygon<f64> {
+    use geo::{BoundingRect, Contains, Point};
+    let boxes: Vec<_> = exteriors.iter().map(|(l, _)| l.bounding_rect()).collect();
+    let mut interiors: Vec<Vec<LineString<f64>>> = vec![Vec::new(); exteriors.len()];
+    for hole in holes {
+        let (Some(hb), Some(&first)) = (hole.bounding_rect(), hole.0.first()) else {
+            continue;
+        };
+        let around: Vec<usize> = (0..exteriors.len())
+            .filter(|&k| boxes[k].is_some_and(|b| b.contains(&hb)))
+            .collect();
+        let owner = match around[..] {
+            [k] => Some(k),
+            _ => around
+                .into_iter()
+                .filter(|&k| Polygon::new(exteriors[k].0.clone(), vec![]).contains(&Point(first)))
+                .min_by(|&a, &b| exteriors[a].1.total_cmp(&exteriors[b].1)),
+        };
+        if let Some(k) = owner {
+            interiors[k].push(hole);
+        }
+    }
+    MultiPolygon(
+        exteriors
+            .into_iter()
+            .zip(interiors)
+            .map(|((exterior, _), holes)| Polygon::new(exterior, holes))
+            .collect(),
+    )
 }
 
 /// Adds the part of segment `seg` between fractions `lo` and `hi` (from its `a` end).

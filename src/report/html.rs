@@ -7,6 +7,7 @@ use super::words::{method, mode, objective, plain, status, tier_label, unserved}
 use crate::lang::{Lang, number};
 use crate::model::VillageId;
 use crate::pipeline::Plan;
+use geo::Simplify;
 use plotters::prelude::*;
 use quick_xml::escape::escape;
 
@@ -38,6 +39,7 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
     let width = 900u32;
     let height =
         ((width as f64 - 60.0) * (y1 - y0) / ((x1 - x0) * k) + 60.0).clamp(300.0, 1400.0) as u32;
+    let half_pixel = 0.5 * (x1 - x0) / width as f64;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
@@ -69,9 +71,16 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
                 f.geometry.as_ref().map(|g| &g.value)
             {
                 for poly in coordinates {
-                    let ring: Vec<(f64, f64)> = poly[0]
+                    // At most half a pixel off: a county's thousands of areas stay cheap to
+                    // draw and to rasterize into map.png.
+                    let ring: geo::LineString<f64> = poly[0]
                         .iter()
                         .map(|p| (p.as_slice()[0], p.as_slice()[1]))
+                        .collect();
+                    let ring: Vec<(f64, f64)> = ring
+                        .simplify(half_pixel)
+                        .points()
+                        .map(|p| p.x_y())
                         .collect();
                     let _ = chart.draw_series(std::iter::once(Polygon::new(
                         ring,

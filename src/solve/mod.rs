@@ -5,8 +5,8 @@
 //!
 //! | problem | module | heuristic | bound | exact |
 //! |---|---|---|---|---|
-//! | maximal covering (MCLP), budgeted or p sites | here, [`greedy`], [`local_search`], [`lagrangian`] | lazy greedy + iterated 1-swap search | Lagrangian | [`milp::mclp`] |
-//! | location set covering (LSCP) | [`lscp`] | greedy + redundancy removal | Lagrangian | [`milp::lscp`] |
+//! | maximal covering (MCLP), budgeted or p sites | here, [`greedy`], [`local_search`], [`lagrangian`] | lazy greedy + iterated 1-swap search | Lagrangian | reduced-cost fixing (p sites), [`milp::mclp`] |
+//! | location set covering (LSCP) | [`lscp`] | reductions, greedy, Lagrangian heuristic | Lagrangian | reduced-cost fixing, [`milp::lscp`] |
 //! | p-median | [`pmedian`] | greedy + fast interchange | Lagrangian | branch and bound |
 //! | p-center | [`pcenter`] | radius search over set covers | proven-infeasible radius | set-cover MILPs |
 //! | backup coverage | [`extended`] | — | demands with ≥ 2 covering sites | [`milp::backup`] |
@@ -39,7 +39,11 @@
 //!    acceptance; two independent chains in parallel.
 //! 3. [`lagrangian`]: an upper bound from the Lagrangian relaxation of the coverage
 //!    constraints, minimized by subgradient optimization (Held, Wolfe & Crowder 1974), so every
-//!    answer reports `objective`, `bound` and `gap`.
+//!    answer reports `objective`, `bound` and `gap`. It runs from the first local optimum, and
+//!    where it meets the search's value the search stops there.
+//! 4. Exact ([`solve_mclp_exact`]): with `p` sites, the sites whose forced opening would leave
+//!    the Lagrangian bound no better than the heuristic's plan are left out (reduced-cost
+//!    fixing), and the MILP, warm-started, searches the rest.
 //!
 //! Everything is deterministic for a given problem and seed, on any number of threads.
 
