@@ -222,3 +222,20 @@ fn the_chinese_readme_scenario_is_a_valid_scenario() {
     assert_eq!(sc.language, Lang::Zh);
     assert!(sc.policy.unwrap().subsidy.len() == 2);
 }
+
+/// map.svg names every township where the names have room (the default scenario's seven).
+#[test]
+fn the_map_picture_names_every_town_with_room() {
+    let sc = Scenario::load(&root().join("scenarios/default.toml")).unwrap();
+    let plan = carecover::pipeline::run(sc, &Progress::new(true)).unwrap();
+    let areas = carecover::report::service_areas_layer(&plan);
+    let svg = carecover::report::html::map_svg(&plan, &areas);
+    let towns: std::collections::BTreeSet<&str> =
+        plan.villages.iter().map(|v| v.town.as_str()).collect();
+    assert!(towns.len() >= 5, "{towns:?}");
+    for town in towns {
+        let escaped = quick_xml::escape::escape(town);
+        let label = format!(">\n{escaped}\n</text>");
+        assert!(svg.contains(&label), "{town} not on the map");
+    }
+}

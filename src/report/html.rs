@@ -11,6 +11,9 @@ use geo::Simplify;
 use plotters::prelude::*;
 use quick_xml::escape::escape;
 
+/// Villages above which `map.svg` is an overview: no assignment lines, smaller dots.
+const OVERVIEW_VILLAGES: usize = 3000;
+
 /// The map as SVG: service areas, assignment lines, villages (green covered, red not, grey off
 /// the network) and open sites by tier with the county-level centres on top, township names,
 /// and a legend for every symbol in a margin kept free of data on the east; in
@@ -89,7 +92,13 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
                 }
             }
         }
-        for t in &plan.tiers {
+        // Above a few thousand villages the picture is an overview: assignment lines would
+        // paint over everything and village dots shrink (report.html's map has the detail).
+        let overview = plan.villages.len() > OVERVIEW_VILLAGES;
+        let dot_scale = (OVERVIEW_VILLAGES as f64 / plan.villages.len().max(1) as f64)
+            .sqrt()
+            .min(1.0);
+        for t in plan.tiers.iter().filter(|_| !overview) {
             let c = tier_colour(&t.tier.name);
             let lines = t.assignment.iter().enumerate().filter_map(|(i, a)| {
                 let (s, _) = (*a)?;
@@ -112,7 +121,8 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
             } else {
                 uncovered
             };
-            let size = (2.0 + (v.elders.max(0.0)).sqrt() / 6.0).min(9.0) as i32;
+            let size =
+                ((2.0 + (v.elders.max(0.0)).sqrt() / 6.0).min(9.0) * dot_scale).max(1.0) as i32;
             let _ = chart.draw_series(std::iter::once(Circle::new(
                 (v.location.lon, v.location.lat),
                 size,
@@ -167,7 +177,12 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
             .into_font()
             .style(FontStyle::Bold)
             .color(&BLACK);
+        // A name that would overlap one already drawn is left out (many towns: an overview).
+        let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
         for (name, at) in super::town_positions(plan) {
+            if !place_label(&mut placed, chart.backend_coord(&at), name) {
+                continue;
+            }
             let _ = chart.draw_series(std::iter::once(Text::new(
                 name.to_string(),
                 at,
@@ -183,6 +198,23 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
         let _ = root.present();
     }
     svg
+}
+
+/// Takes the box a bold 13 px `name` written at pixel `at` covers if it overlaps none already
+/// `placed` (left, top, right, bottom); says whether it did.
+fn place_label(placed: &mut Vec<(i32, i32, i32, i32)>, at: (i32, i32), name: &str) -> bool {
+    let w: i32 = name
+        .chars()
+        .map(|c| if c.is_ascii() { 8 } else { 14 })
+        .sum();
+    let b = (at.0, at.1, at.0 + w, at.1 + 15);
+    let free = !placed
+        .iter()
+        .any(|p| b.0 < p.2 && p.0 < b.2 && b.1 < p.3 && p.1 < b.3);
+    if free {
+        placed.push(b);
+    }
+    free
 }
 
 /// Why a village is not covered by a tier: off the network, no candidate within the radius, or
@@ -650,4 +682,25 @@ fn network_facts(plan: &Plan, lang: Lang) -> String {
         };
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_label;
+
+    #[test]
+    fn town_names_that_would_overlap_are_left_out() {
+        let mut placed = Vec::new();
+        assert!(place_label(&mut placed, (100, 100), "town12"));
+        // Six ASCII letters reach 48 px right and 15 px down.
+        assert!(!place_label(&mut placed, (140, 110), "town13"));
+        assert!(!place_label(&mut placed, (60, 90), "town14"));
+        assert!(place_label(&mut placed, (148, 100), "town15"));
+        assert!(place_label(&mut placed, (100, 115), "town16"));
+        // Chinese characters are wider: 永川区 takes 42 px.
+        assert!(place_label(&mut placed, (0, 0), "永川区"));
+        assert!(!place_label(&mut placed, (41, 0), "x"));
+        assert!(place_label(&mut placed, (42, 0), "x"));
+        assert_eq!(placed.len(), 5);
+    }
 }
