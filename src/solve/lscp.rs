@@ -88,56 +88,35 @@ pub fn greedy(covers: &[Vec<u32>], n_demand: usize, required: &[bool]) -> Vec<us
     open
 }
 
-/// What the subgradient run leaves: a lower bound on the free sites any cover needs, and each
-/// free site's reduced cost `1 − Σ_{i ∈ N_j} u_i` at the multipliers that gave it.
+/// What the subgradient run leaves: a lower bound on the sites any cover of the core needs, and
+/// each site's reduced cost `1 − Σ_{i ∈ N_j} u_i` at the multipliers that gave it.
 struct Relaxation {
     /// `L(u)`, unrounded.
     value: f64,
-    /// Per site; 0 for required ones.
+    /// Per site.
     reduced: Vec<f64>,
 }
 
 /// Lagrangian relaxation of the covering rows (Beasley 1990, "A Lagrangian heuristic for
-/// set-covering problems"): `L(u) = Σ_i u_i + Σ_j min(0, 1 − Σ_{i ∈ N_j} u_i)` over the rows no
-/// required site covers, maximized by subgradient steps aimed at the incumbent. At every step
+/// set-covering problems") of a core (no required sites):
+/// `L(u) = Σ_i u_i + Σ_j min(0, 1 − Σ_{i ∈ N_j} u_i)`, maximized by subgradient steps aimed at
+/// the incumbent. At every step
 /// the multipliers also build a cover (sites of negative reduced cost, then for each row
 /// left the site of least reduced cost, then redundant sites dropped, dearest first); a cover
 /// smaller than `open` replaces it.
 fn relax(
     covers: &[Vec<u32>],
     n_demand: usize,
-    required: &[bool],
     open: &mut Vec<usize>,
     iterations: usize,
 ) -> Relaxation {
-    let mut by_fixed = vec![false; n_demand];
-    for (j, c) in covers.iter().enumerate() {
-        if required[j] {
-            c.iter().for_each(|&i| by_fixed[i as usize] = true);
-        }
-    }
-    let free: Vec<usize> = (0..covers.len()).filter(|&j| !required[j]).collect();
-    // The rows left to cover and, per free site, its rows among them.
-    let rows_of: Vec<Vec<u32>> = covers
-        .iter()
-        .enumerate()
-        .map(|(j, c)| match required[j] {
-            true => Vec::new(),
-            false => c
-                .iter()
-                .copied()
-                .filter(|&i| !by_fixed[i as usize])
-                .collect(),
-        })
-        .collect();
+    let free: Vec<usize> = (0..covers.len()).collect();
+    let rows_of = covers;
     let mut sites_of: Vec<Vec<u32>> = vec![Vec::new(); n_demand];
-    for &j in &free {
-        rows_of[j]
-            .iter()
-            .for_each(|&i| sites_of[i as usize].push(j as u32));
+    for (j, c) in covers.iter().enumerate() {
+        c.iter().for_each(|&i| sites_of[i as usize].push(j as u32));
     }
     let rows: Vec<usize> = (0..n_demand).filter(|&i| !sites_of[i].is_empty()).collect();
-    let n_required = open.iter().filter(|&&j| required[j]).count();
     let mut reduced = vec![0.0; covers.len()];
     if rows.is_empty() {
         return Relaxation {
@@ -178,13 +157,11 @@ fn relax(
                 rows_of[j].iter().for_each(|&i| g[i as usize] -= 1.0);
             }
         }
-        let cover = cover_from(&free, &rows, &rows_of, &sites_of, &reduced, n_demand);
-        if cover.len() + n_required < open.len() {
-            *open = open.iter().copied().filter(|&j| required[j]).collect();
-            open.extend(cover);
-            open.sort_unstable();
+        let cover = cover_from(&free, &rows, rows_of, &sites_of, &reduced, n_demand);
+        if cover.len() < open.len() {
+            *open = cover;
         }
-        let upper = (open.len() - n_required) as f64;
+        let upper = open.len() as f64;
         if l > best + 1e-9 {
             best = l;
             best_u.copy_from_slice(&u);
@@ -315,9 +292,8 @@ pub fn solve(
         .for_each(|&i| coverable[i as usize] = true);
     let uncoverable: Vec<usize> = (0..n_demand).filter(|&i| !coverable[i]).collect();
     let core = Core::of(covers, n_demand, required);
-    let free = vec![false; core.sites.len()];
-    let mut open = greedy(&core.covers, core.rows, &free);
-    let relaxation = relax(&core.covers, core.rows, &free, &mut open, bound_iterations);
+    let mut open = greedy(&core.covers, core.rows, &vec![false; core.sites.len()]);
+    let relaxation = relax(&core.covers, core.rows, &mut open, bound_iterations);
     let mut bound = (relaxation.value - 1e-6).ceil().max(0.0);
     let mut status = if bound >= open.len() as f64 {
         Status::Optimal
