@@ -275,9 +275,9 @@ impl Core {
     }
 }
 
-/// Solves the set-covering problem on its core ([`Core`]): greedy improved by the Lagrangian
-/// heuristic, the Lagrangian bound, and with `exact_time_limit_s` reduced-cost fixing and the
-/// MILP for a smaller cover.
+/// Solves the set-covering problem on its core (what the reductions leave): greedy improved by
+/// the Lagrangian heuristic, the Lagrangian bound, and with `exact_time_limit_s` reduced-cost
+/// fixing and the MILP for a smaller cover.
 pub fn solve(
     covers: &[Vec<u32>],
     n_demand: usize,
