@@ -7,7 +7,6 @@ use super::words::{method, mode, objective, plain, status, tier_label, unserved}
 use crate::lang::{Lang, number};
 use crate::model::VillageId;
 use crate::pipeline::Plan;
-use geo::Simplify;
 use plotters::prelude::*;
 use quick_xml::escape::escape;
 
@@ -76,15 +75,13 @@ pub fn map_svg(plan: &Plan, areas: &geojson::FeatureCollection) -> String {
                 for poly in coordinates {
                     // At most half a pixel off: a county's thousands of areas stay cheap to
                     // draw and to rasterize into map.png.
-                    let ring: geo::LineString<f64> = poly[0]
-                        .iter()
-                        .map(|p| (p.as_slice()[0], p.as_slice()[1]))
-                        .collect();
-                    let ring: Vec<(f64, f64)> = ring
-                        .simplify(half_pixel)
-                        .points()
-                        .map(|p| p.x_y())
-                        .collect();
+                    let ring = super::web_map::simplified(
+                        poly[0]
+                            .iter()
+                            .map(|p| (p.as_slice()[0], p.as_slice()[1]))
+                            .collect(),
+                        half_pixel,
+                    );
                     let _ = chart.draw_series(std::iter::once(Polygon::new(
                         ring,
                         tier_colour(tier).mix(0.18).filled(),

@@ -35,7 +35,7 @@ fn encode(points: &[(f64, f64)]) -> Vec<i64> {
     out
 }
 
-fn simplified(points: Vec<(f64, f64)>, epsilon: f64) -> Vec<(f64, f64)> {
+pub(super) fn simplified(points: Vec<(f64, f64)>, epsilon: f64) -> Vec<(f64, f64)> {
     let line: LineString<f64> = points.into();
     line.simplify(epsilon).points().map(|p| p.x_y()).collect()
 }

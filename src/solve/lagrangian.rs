@@ -22,13 +22,52 @@ pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64
 }
 
 /// What [`relax`] leaves: the bound, and where the subgradient run improved on the trivial
-/// bound, the bound and each site's value `Σ_{i∈N_j} λ_i` at the multipliers that gave it.
+/// bound, the relaxation at the multipliers that gave it.
 pub struct Relaxed {
     pub bound: f64,
-    pub at_best: Option<(f64, Vec<f64>)>,
+    at_best: Option<AtBest>,
 }
 
-/// [`upper_bound`] with the site values at the best multipliers (for reduced-cost fixing).
+/// The relaxation at its best multipliers: `L` (fixed sites' weight included), each site's
+/// value `Σ_{i∈N_j} λ_i`, and the sites it chose (`x_j`).
+struct AtBest {
+    value: f64,
+    site_value: Vec<f64>,
+    x: Vec<f64>,
+}
+
+impl Relaxed {
+    /// Sites no plan better than `objective` opens, by reduced-cost fixing under a count limit:
+    /// opening a site the relaxation left out displaces its weakest choice, and where the bound
+    /// that leaves is no better than `objective`, so is every plan with that site. (Nothing
+    /// under a budget.)
+    pub fn ruled_out(&self, problem: &CoverProblem, objective: f64) -> Vec<bool> {
+        let n = problem.n_sites();
+        let (Limit::Count(p), Some(at)) = (problem.limit, &self.at_best) else {
+            return vec![false; n];
+        };
+        let chosen = (0..n).filter(|&j| at.x[j] > 0.0);
+        // The value a newcomer displaces: the weakest choice, or nothing while a place is empty.
+        let weakest = match p > 0 && chosen.clone().count() == p {
+            true => chosen
+                .map(|j| at.site_value[j])
+                .fold(f64::INFINITY, f64::min),
+            false => 0.0,
+        };
+        let better = match super::whole_weights(problem) {
+            true => objective + 1.0 - 1e-6,
+            false => objective + 1e-9 * objective.abs().max(1.0),
+        };
+        (0..n)
+            .map(|j| {
+                let free = !problem.fixed[j] && problem.costs[j].is_finite();
+                free && at.x[j] == 0.0 && at.value - weakest + at.site_value[j].max(0.0) < better
+            })
+            .collect()
+    }
+}
+
+/// [`upper_bound`] with the relaxation at its best multipliers (for [`Relaxed::ruled_out`]).
 pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
     let m = problem.weights.len();
     let n = problem.n_sites();
@@ -100,7 +139,11 @@ pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
         let l = demand_part + site_part;
         if l + fixed_weight < best - 1e-12 * best.abs() {
             best = l + fixed_weight;
-            at_best = Some((best, value.clone()));
+            at_best = Some(AtBest {
+                value: best,
+                site_value: value.clone(),
+                x: x.clone(),
+            });
             since_improved = 0;
         } else {
             since_improved += 1;

@@ -16,7 +16,7 @@
 //! presolved rest ([`super::milp::lscp`]).
 
 use super::Status;
-use super::milp::{Reduced, SmallerCover, is_subset};
+use super::milp::{Reduced, SmallerCover, dominated, is_subset};
 use std::collections::HashMap;
 
 /// The answer to a set-covering problem.
@@ -100,18 +100,15 @@ struct Relaxation {
 /// Lagrangian relaxation of the covering rows (Beasley 1990, "A Lagrangian heuristic for
 /// set-covering problems") of a core (no required sites):
 /// `L(u) = Σ_i u_i + Σ_j min(0, 1 − Σ_{i ∈ N_j} u_i)`, maximized by subgradient steps aimed at
-/// the incumbent. At every step
-/// the multipliers also build a cover (sites of negative reduced cost, then for each row
-/// left the site of least reduced cost, then redundant sites dropped, dearest first); a cover
-/// smaller than `open` replaces it.
+/// the incumbent. At every step the multipliers also build a cover (sites of negative reduced
+/// cost, then for each row left the site of least reduced cost, then redundant sites dropped,
+/// dearest first); a cover smaller than `open` replaces it.
 fn relax(
     covers: &[Vec<u32>],
     n_demand: usize,
     open: &mut Vec<usize>,
     iterations: usize,
 ) -> Relaxation {
-    let free: Vec<usize> = (0..covers.len()).collect();
-    let rows_of = covers;
     let mut sites_of: Vec<Vec<u32>> = vec![Vec::new(); n_demand];
     for (j, c) in covers.iter().enumerate() {
         c.iter().for_each(|&i| sites_of[i as usize].push(j as u32));
@@ -125,8 +122,8 @@ fn relax(
         };
     }
     let reduce = |u: &[f64], reduced: &mut [f64]| {
-        for &j in &free {
-            reduced[j] = 1.0 - rows_of[j].iter().map(|&i| u[i as usize]).sum::<f64>();
+        for (r, c) in reduced.iter_mut().zip(covers) {
+            *r = 1.0 - c.iter().map(|&i| u[i as usize]).sum::<f64>();
         }
     };
     // Start where every reduced cost is still ≥ 0 (Beasley 1990): u_i = min over the sites
@@ -135,7 +132,7 @@ fn relax(
         .map(|i| {
             sites_of[i]
                 .iter()
-                .map(|&j| 1.0 / rows_of[j as usize].len() as f64)
+                .map(|&j| 1.0 / covers[j as usize].len() as f64)
                 .fold(f64::INFINITY, f64::min)
                 .min(1.0)
         })
@@ -151,13 +148,13 @@ fn relax(
         for &i in &rows {
             g[i] = 1.0;
         }
-        for &j in &free {
-            if reduced[j] < 0.0 {
-                l += reduced[j];
-                rows_of[j].iter().for_each(|&i| g[i as usize] -= 1.0);
+        for (c, &r) in covers.iter().zip(&reduced) {
+            if r < 0.0 {
+                l += r;
+                c.iter().for_each(|&i| g[i as usize] -= 1.0);
             }
         }
-        let cover = cover_from(&free, &rows, rows_of, &sites_of, &reduced, n_demand);
+        let cover = cover_from(covers, &rows, &sites_of, &reduced);
         if cover.len() < open.len() {
             *open = cover;
         }
@@ -198,20 +195,18 @@ fn relax(
     }
 }
 
-/// A cover of `rows` from reduced costs (the Lagrangian heuristic of [`relax`]): free sites,
+/// A cover of `rows` from reduced costs (the Lagrangian heuristic of [`relax`]): sites,
 /// ascending.
 fn cover_from(
-    free: &[usize],
+    covers: &[Vec<u32>],
     rows: &[usize],
-    rows_of: &[Vec<u32>],
     sites_of: &[Vec<u32>],
     reduced: &[f64],
-    n_demand: usize,
 ) -> Vec<usize> {
-    let mut count = vec![0u32; n_demand];
-    let mut open: Vec<usize> = free.iter().copied().filter(|&j| reduced[j] < 0.0).collect();
+    let mut count = vec![0u32; sites_of.len()];
+    let mut open: Vec<usize> = (0..covers.len()).filter(|&j| reduced[j] < 0.0).collect();
     for &j in &open {
-        rows_of[j].iter().for_each(|&i| count[i as usize] += 1);
+        covers[j].iter().for_each(|&i| count[i as usize] += 1);
     }
     for &i in rows {
         if count[i] == 0 {
@@ -220,16 +215,16 @@ fn cover_from(
                 .map(|&j| j as usize)
                 .min_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)))
                 .expect("a row to cover has a site");
-            rows_of[j].iter().for_each(|&i| count[i as usize] += 1);
+            covers[j].iter().for_each(|&i| count[i as usize] += 1);
             open.push(j);
         }
     }
     // Drop sites every row of which another open site also covers, dearest first.
     open.sort_by(|&a, &b| reduced[b].total_cmp(&reduced[a]).then(a.cmp(&b)));
     open.retain(|&j| {
-        let redundant = rows_of[j].iter().all(|&i| count[i as usize] >= 2);
+        let redundant = covers[j].iter().all(|&i| count[i as usize] >= 2);
         if redundant {
-            rows_of[j].iter().for_each(|&i| count[i as usize] -= 1);
+            covers[j].iter().for_each(|&i| count[i as usize] -= 1);
         }
         !redundant
     });
@@ -407,19 +402,7 @@ fn reduce(red: &mut Reduced, forced: &mut Vec<usize>) {
                 take[k] = true;
             }
         }
-        let mut drop: Vec<bool> = rows_of.iter().map(Vec::is_empty).collect();
-        let mut order: Vec<usize> = (0..n).filter(|&k| !drop[k]).collect();
-        order.sort_by(|&a, &b| rows_of[b].len().cmp(&rows_of[a].len()).then(a.cmp(&b)));
-        for (i, &a) in order.iter().enumerate() {
-            if drop[a] {
-                continue;
-            }
-            for &b in &order[i + 1..] {
-                if !drop[b] && !take[b] && is_subset(&rows_of[b], &rows_of[a]) {
-                    drop[b] = true;
-                }
-            }
-        }
+        let drop = dominated(&rows_of, |_, b| !take[b]);
         if !take.iter().any(|&t| t) && !drop.iter().any(|&d| d) {
             return;
         }

@@ -75,25 +75,8 @@ pub fn presolve(
         .map(|&j| covers[j].iter().copied().filter(|&i| active(i)).collect())
         .collect();
     // Drop dominated sites: set ⊆ another's with cost ≤ (ties: keep the smaller index).
-    let mut keep = vec![true; free.len()];
-    let mut order: Vec<usize> = (0..free.len()).filter(|&a| !sets[a].is_empty()).collect();
-    order.sort_by(|&a, &b| sets[b].len().cmp(&sets[a].len()).then(a.cmp(&b)));
-    for (k, &a) in order.iter().enumerate() {
-        if !keep[a] {
-            continue;
-        }
-        for &b in &order[k + 1..] {
-            if keep[b] && cost[free[a]] <= cost[free[b]] && is_subset(&sets[b], &sets[a]) {
-                keep[b] = false;
-            }
-        }
-    }
-    for (a, s) in sets.iter().enumerate() {
-        if s.is_empty() {
-            keep[a] = false;
-        }
-    }
-    let kept: Vec<usize> = (0..free.len()).filter(|&a| keep[a]).collect();
+    let dropped = dominated(&sets, |a, b| cost[free[a]] <= cost[free[b]]);
+    let kept: Vec<usize> = (0..free.len()).filter(|&a| !dropped[a]).collect();
     let mut by_demand: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (pos, &a) in kept.iter().enumerate() {
         for &i in &sets[a] {
@@ -154,6 +137,29 @@ impl Reduced {
         fixed_open.sort_unstable();
         fixed_open
     }
+}
+
+/// The sets another set holds (`sets[b] ⊆ sets[a]`, where `may_drop(a, b)`), and the empty
+/// ones: larger sets are tried first and ties go by index, so of two alike the first stays.
+/// Each set sorted.
+pub(super) fn dominated<T: PartialEq>(
+    sets: &[Vec<T>],
+    may_drop: impl Fn(usize, usize) -> bool,
+) -> Vec<bool> {
+    let mut drop: Vec<bool> = sets.iter().map(Vec::is_empty).collect();
+    let mut order: Vec<usize> = (0..sets.len()).filter(|&a| !drop[a]).collect();
+    order.sort_by(|&a, &b| sets[b].len().cmp(&sets[a].len()).then(a.cmp(&b)));
+    for (k, &a) in order.iter().enumerate() {
+        if drop[a] {
+            continue;
+        }
+        for &b in &order[k + 1..] {
+            if !drop[b] && may_drop(a, b) && is_subset(&sets[b], &sets[a]) {
+                drop[b] = true;
+            }
+        }
+    }
+    drop
 }
 
 /// `small ⊆ big`, both sorted.

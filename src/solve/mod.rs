@@ -308,47 +308,19 @@ fn lagrangian_bound(problem: &CoverProblem, objective: f64, iterations: usize) -
     rounded_bound(problem, bound, objective)
 }
 
+/// Whether every weight is a whole number (then so is every objective).
+fn whole_weights(problem: &CoverProblem) -> bool {
+    problem.weights.iter().all(|w| w.fract() == 0.0)
+}
+
 /// `bound` never below `objective`, rounded down where all weights are whole numbers.
 fn rounded_bound(problem: &CoverProblem, bound: f64, objective: f64) -> f64 {
     let bound = bound.max(objective);
-    if problem.weights.iter().all(|w| w.fract() == 0.0) {
+    if whole_weights(problem) {
         (bound + 1e-6).floor().max(objective)
     } else {
         bound
     }
-}
-
-/// Sites no plan better than `objective` opens, by reduced-cost fixing on the Lagrangian
-/// relaxation of a count limit: with `p` sites to choose, opening a site the relaxation left
-/// out displaces its weakest choice, and where the bound that leaves is no better than
-/// `objective`, so is every plan with that site.
-fn ruled_out(problem: &CoverProblem, relaxed: &lagrangian::Relaxed, objective: f64) -> Vec<bool> {
-    let n = problem.n_sites();
-    let (Limit::Count(p), Some((bound, values))) = (problem.limit, &relaxed.at_best) else {
-        return vec![false; n];
-    };
-    let free: Vec<usize> = (0..n)
-        .filter(|&j| !problem.fixed[j] && problem.costs[j].is_finite() && p > 0)
-        .collect();
-    let mut chosen: Vec<usize> = free.iter().copied().filter(|&j| values[j] > 0.0).collect();
-    chosen.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
-    chosen.truncate(p);
-    // The value a newcomer displaces: the weakest choice, or nothing while a place is empty.
-    let weakest = match chosen.len() == p {
-        true => chosen.last().map_or(0.0, |&j| values[j]),
-        false => 0.0,
-    };
-    let better = match problem.weights.iter().all(|w| w.fract() == 0.0) {
-        true => objective + 1.0 - 1e-6,
-        false => objective + 1e-9 * objective.abs().max(1.0),
-    };
-    let mut out = vec![false; n];
-    let mut is_chosen = vec![false; n];
-    chosen.iter().for_each(|&j| is_chosen[j] = true);
-    for &j in free.iter().filter(|&&j| !is_chosen[j]) {
-        out[j] = bound - weakest + values[j].max(0.0) < better;
-    }
-    out
 }
 
 /// Local-search rounds of the heuristic that warm-starts [`solve_mclp_exact`]'s MILP: the MILP
@@ -376,7 +348,7 @@ pub fn solve_mclp_exact(
     // The MILP looks only among the sites a better plan may open.
     let out = relaxed.map_or_else(
         || vec![false; problem.n_sites()],
-        |r| ruled_out(problem, &r, objective),
+        |r| r.ruled_out(problem, objective),
     );
     let costs: Vec<f64> = (0..problem.n_sites())
         .map(|j| {
