@@ -14,6 +14,7 @@ use crate::lang::Lang;
 use crate::pipeline::Plan;
 use geo::{LineString, Simplify};
 use geojson::{FeatureCollection, GeometryValue};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 const LEAFLET_JS: &str = include_str!("../../assets/leaflet/leaflet.js");
@@ -121,25 +122,43 @@ pub(crate) const SITE_CARD: &[&str] = &[
 ];
 const AREA_CARD: &[&str] = &["tier"];
 
+/// A feature as the page reads it: `{"p": properties, "g": geometry}`.
+#[derive(Serialize)]
+pub(crate) struct MapFeature {
+    g: Option<MapGeometry>,
+    p: serde_json::Map<String, Value>,
+}
+
+/// `{"point": [lon, lat]}` or `{"polygons": [[ring, …], …]}` with rings [`encode`]d. Typed
+/// rather than `serde_json::Value`: a number as a `Value` takes 32 bytes, and a county's
+/// service areas are tens of millions of them.
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+enum MapGeometry {
+    Point([f64; 2]),
+    Polygons(Vec<Vec<Vec<i64>>>),
+}
+
 /// Features as the page needs them: the properties in `keep`, and geometry as encoded rings
 /// or a point.
-pub(crate) fn features(fc: &FeatureCollection, keep: &[&str]) -> Vec<Value> {
+pub(crate) fn features(fc: &FeatureCollection, keep: &[&str]) -> Vec<MapFeature> {
     fc.features
         .iter()
         .map(|f| {
-            let properties: serde_json::Map<String, Value> = f
+            let p: serde_json::Map<String, Value> = f
                 .properties
                 .iter()
                 .flatten()
                 .filter(|(k, _)| keep.contains(&k.as_str()))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            let geometry = match f.geometry.as_ref().map(|g| &g.value) {
-                Some(GeometryValue::Point { coordinates }) => json!({
-                    "point": [(coordinates[0] * 1e5).round() / 1e5, (coordinates[1] * 1e5).round() / 1e5]
-                }),
-                Some(GeometryValue::MultiPolygon { coordinates }) => json!({
-                    "polygons": coordinates
+            let g = match f.geometry.as_ref().map(|g| &g.value) {
+                Some(GeometryValue::Point { coordinates }) => Some(MapGeometry::Point([
+                    (coordinates[0] * 1e5).round() / 1e5,
+                    (coordinates[1] * 1e5).round() / 1e5,
+                ])),
+                Some(GeometryValue::MultiPolygon { coordinates }) => Some(MapGeometry::Polygons(
+                    coordinates
                         .iter()
                         .map(|poly| {
                             poly.iter()
@@ -147,15 +166,43 @@ pub(crate) fn features(fc: &FeatureCollection, keep: &[&str]) -> Vec<Value> {
                                     let pts = ring.iter().map(|p| (p[0], p[1])).collect();
                                     encode(&simplified(pts, 0.0001))
                                 })
-                                .collect::<Vec<_>>()
+                                .collect()
                         })
-                        .collect::<Vec<_>>()
-                }),
-                _ => Value::Null,
+                        .collect(),
+                )),
+                _ => None,
             };
-            json!({ "p": properties, "g": geometry })
+            MapFeature { p, g }
         })
         .collect()
+}
+
+/// JSON written into a `<script>` element: `</` becomes `<\/` (the same string in JSON) so
+/// that no name ends the element early. `<` appears in JSON only inside strings.
+struct ScriptSafe(Vec<u8>);
+
+impl std::io::Write for ScriptSafe {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut from = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            let before = if i == 0 {
+                self.0.last()
+            } else {
+                buf.get(i - 1)
+            };
+            if b == b'/' && before == Some(&b'<') {
+                self.0.extend_from_slice(&buf[from..i]);
+                self.0.push(b'\\');
+                from = i;
+            }
+        }
+        self.0.extend_from_slice(&buf[from..]);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The words of the page in the scenario's language.
@@ -211,9 +258,9 @@ pub(crate) struct MapData {
     pub towns: Vec<Value>,
     pub policy: bool,
     pub roads: Vec<Vec<i64>>,
-    pub villages: Vec<Value>,
-    pub sites: Vec<Value>,
-    pub areas: Vec<Value>,
+    pub villages: Vec<MapFeature>,
+    pub sites: Vec<MapFeature>,
+    pub areas: Vec<MapFeature>,
 }
 
 /// The map section of a plan's report.
@@ -256,21 +303,32 @@ pub fn map_section(
 
 /// Leaflet's CSS and code, the data, and the drawing code: a section that works offline.
 pub(crate) fn map_html(d: MapData) -> String {
-    let data = json!({
-        "words": words(d.lang),
-        "tiers": d.tiers,
-        "home_tier": super::homes::HOME_TIER,
-        "towns": d.towns,
-        "policy": d.policy,
-        "roads": d.roads,
-        "villages": d.villages,
-        "sites": d.sites,
-        "areas": d.areas,
-    });
-    // `</` must not end the script element early.
-    let data = serde_json::to_string(&data)
-        .expect("map data serializes")
-        .replace("</", "<\\/");
+    #[derive(Serialize)]
+    struct Data<'a> {
+        areas: &'a [MapFeature],
+        home_tier: &'a str,
+        policy: bool,
+        roads: &'a [Vec<i64>],
+        sites: &'a [MapFeature],
+        tiers: &'a [Value],
+        towns: &'a [Value],
+        villages: &'a [MapFeature],
+        words: Value,
+    }
+    let data = Data {
+        areas: &d.areas,
+        home_tier: super::homes::HOME_TIER,
+        policy: d.policy,
+        roads: &d.roads,
+        sites: &d.sites,
+        tiers: &d.tiers,
+        towns: &d.towns,
+        villages: &d.villages,
+        words: words(d.lang),
+    };
+    let mut script = ScriptSafe(Vec::new());
+    serde_json::to_writer(&mut script, &data).expect("map data serializes");
+    let data = String::from_utf8(script.0).expect("JSON is UTF-8");
     // The control icons are not vendored: the layers control stays open.
     let css = LEAFLET_CSS
         .replace("url(images/layers.png)", "none")
@@ -308,6 +366,19 @@ mod tests {
                 "web_map.js reads p.{name}"
             );
         }
+    }
+
+    #[test]
+    fn no_name_ends_the_script_element() {
+        use std::io::Write;
+        let mut w = ScriptSafe(Vec::new());
+        // Split across writes, as serde_json's writer may.
+        w.write_all(b"{\"name\":\"a<").unwrap();
+        w.write_all(b"/script><b></b>\"}").unwrap();
+        let text = String::from_utf8(w.0).unwrap();
+        assert_eq!(text, r#"{"name":"a<\/script><b><\/b>"}"#);
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["name"], "a</script><b></b>");
     }
 
     #[test]
