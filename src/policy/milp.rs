@@ -245,10 +245,11 @@ fn build(
         &mut constraints,
         &mut warm_values,
     );
+    let centre_due = problem.centre_dues();
     for (&t, fs) in &town_centres {
         for y in 0..years {
             let sum: Expression = fs.iter().map(|&f| open[f][y].expr()).sum();
-            if y >= problem.centre_due(t) && problem.needs_centre[t] {
+            if y >= centre_due[t] && problem.needs_centre[t] {
                 constraints.push(sum.eq(1.0));
             } else {
                 constraints.push(sum.leq(1.0));

@@ -223,9 +223,15 @@ impl PolicyProblem {
         let mut out: Vec<bool> = self.facilities.iter().map(|f| !f.usable()).collect();
         let subset = |a: &[u32], b: &[u32]| a.iter().all(|x| b.binary_search(x).is_ok());
         let subset_us = |a: &[usize], b: &[usize]| a.iter().all(|x| b.contains(x));
+        // Only a point of the same town can dominate: compare within towns (in index order,
+        // as `out` is read while it is written).
+        let mut of_town: std::collections::BTreeMap<Option<usize>, Vec<usize>> = Default::default();
+        for &a in &points {
+            of_town.entry(self.facilities[a].town).or_default().push(a);
+        }
         for &a in &points {
             let fa = &self.facilities[a];
-            out[a] = points.iter().any(|&b| {
+            out[a] = of_town[&fa.town].iter().any(|&b| {
                 if a == b || out[b] {
                     return false;
                 }
@@ -266,15 +272,18 @@ impl PolicyProblem {
         c
     }
 
-    /// The year (index) by which town `t` must have its centre: the `due` of its town-role
+    /// The year (index) by which each town must have its centre: the `due` of its town-role
     /// facilities (one tier per kind of township, so one year), else the last year.
-    pub fn centre_due(&self, t: usize) -> usize {
-        self.facilities
-            .iter()
-            .filter(|f| f.role == Role::Town && f.town == Some(t))
-            .map(|f| f.due)
-            .max()
-            .unwrap_or(self.n_years() - 1)
+    pub fn centre_dues(&self) -> Vec<usize> {
+        let mut due: Vec<Option<usize>> = vec![None; self.n_towns];
+        for f in &self.facilities {
+            if let (Role::Town, Some(t)) = (f.role, f.town) {
+                due[t] = due[t].max(Some(f.due));
+            }
+        }
+        due.into_iter()
+            .map(|d| d.unwrap_or(self.n_years() - 1))
+            .collect()
     }
 
     /// Whether facility `f` is open in year `y` under `open_from`.
@@ -539,7 +548,7 @@ impl PolicyProblem {
                 }
             }
         }
-        let centre_due: Vec<usize> = (0..self.n_towns).map(|t| self.centre_due(t)).collect();
+        let centre_due = self.centre_dues();
         for y in 0..=last {
             let mut centres = vec![0usize; self.n_towns];
             for (f, fac) in self.facilities.iter().enumerate() {

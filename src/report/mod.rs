@@ -253,21 +253,23 @@ pub fn sites_layer(plan: &Plan) -> FeatureCollection {
 
 /// Sites of a policy plan: every planned site with its tier, status and build year.
 fn policy_sites_layer(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> FeatureCollection {
+    // The villages each site serves, found once.
+    let mut served_by: Vec<Vec<usize>> = vec![Vec::new(); plan.sites.len()];
+    for (v, vp) in pol.villages.iter().enumerate() {
+        if let Some((s, _)) = vp.service.site() {
+            served_by[s.index()].push(v);
+        }
+    }
     let features = pol
         .sites
         .iter()
         .map(|p| {
             let tier = &plan.scenario.tiers[p.tier];
             let site = &plan.sites[p.site.index()];
-            let served: Vec<usize> = (0..plan.villages.len())
-                .filter(|&v| {
-                    pol.villages[v]
-                        .service
-                        .site()
-                        .is_some_and(|(s, _)| s == p.site)
-                        && !tier.role.is_some_and(crate::scenario::Role::county_level)
-                })
-                .collect();
+            let served: &[usize] = match tier.role {
+                Some(r) if r.county_level() => &[],
+                _ => &served_by[p.site.index()],
+            };
             let over = served.iter().any(|&v| pol.villages[v].over_capacity);
             let snap = plan.site_snaps[&tier.mode][p.site.index()];
             let mut properties = props(json!({

@@ -5,8 +5,9 @@
 //! roster also without villages; a last row gives the county's totals.
 
 use crate::error::{Error, Result};
-use crate::pipeline::{Plan, PolicyPlan, Service, SiteStatus};
+use crate::pipeline::{Plan, PlannedSite, PolicyPlan, Service, SiteStatus};
 use crate::scenario::Role;
+use std::collections::HashMap;
 
 /// A table: header and rows of cells.
 pub struct Table {
@@ -87,15 +88,38 @@ pub fn task_table(plan: &Plan) -> Option<Table> {
         .iter()
         .map(|s| s.to_string()),
     );
+    // Each town's villages and sites found once (a county group has thousands of towns and
+    // a hundred thousand villages).
+    let mut villages_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (v, village) in plan.villages.iter().enumerate() {
+        villages_of.entry(&village.town).or_default().push(v);
+    }
+    let mut sites_of: HashMap<&str, Vec<&PlannedSite>> = HashMap::new();
+    for p in &pol.sites {
+        sites_of
+            .entry(&plan.sites[p.site.index()].town)
+            .or_default()
+            .push(p);
+    }
     let mut rows: Vec<Vec<Cell>> = pol
         .town_order
         .iter()
         .map(|&t| {
-            let town = (&pol.towns[t], pol.town_kinds[t].name());
-            town_row(plan, pol, Some(town), &years)
+            let name = &pol.towns[t];
+            let in_town = Within {
+                town: Some((name, pol.town_kinds[t].name())),
+                villages: villages_of.get(name.as_str()).map_or(&[], Vec::as_slice),
+                sites: sites_of.get(name.as_str()).map_or(&[], Vec::as_slice),
+            };
+            town_row(plan, pol, in_town, &years)
         })
         .collect();
-    rows.push(town_row(plan, pol, None, &years));
+    let everything = Within {
+        town: None,
+        villages: &(0..plan.villages.len()).collect::<Vec<_>>(),
+        sites: &pol.sites.iter().collect::<Vec<_>>(),
+    };
+    rows.push(town_row(plan, pol, everything, &years));
     Some(Table { header, rows })
 }
 
@@ -107,24 +131,24 @@ fn has_regional(plan: &Plan) -> bool {
         .any(|t| t.role == Some(Role::Regional))
 }
 
-/// One town's row (name and kind), or the totals (`town` = `None`). A county centre counts
-/// in the row of the town it stands in, as in the annexes (002 annex 1).
-fn town_row(
-    plan: &Plan,
-    pol: &PolicyPlan,
-    town: Option<(&String, &str)>,
-    years: &[i32],
-) -> Vec<Cell> {
+/// What one row counts: a town (name and kind) with its villages and planned sites, or the
+/// whole county (`town` = `None`).
+struct Within<'a> {
+    town: Option<(&'a String, &'a str)>,
+    villages: &'a [usize],
+    sites: &'a [&'a PlannedSite],
+}
+
+/// One town's row, or the totals. A county centre counts in the row of the town it stands
+/// in, as in the annexes (002 annex 1).
+fn town_row(plan: &Plan, pol: &PolicyPlan, within: Within, years: &[i32]) -> Vec<Cell> {
+    let Within {
+        town,
+        villages,
+        sites,
+    } = within;
     let in_town = |t: &str| town.is_none_or(|(x, _)| x == t);
     let role = |tier: usize| plan.scenario.tiers[tier].role;
-    let sites: Vec<_> = pol
-        .sites
-        .iter()
-        .filter(|p| in_town(&plan.sites[p.site.index()].town))
-        .collect();
-    let villages: Vec<usize> = (0..plan.villages.len())
-        .filter(|&v| in_town(&plan.villages[v].town))
-        .collect();
     let existing_points = sites
         .iter()
         .filter(|p| role(p.tier) == Some(Role::Village))
