@@ -463,6 +463,16 @@ fn policy_html(plan: &Plan, pol: &crate::pipeline::PolicyPlan) -> String {
 
 /// The report page, with the interactive map section (`web_map`) inlined.
 pub fn report_html(plan: &Plan, map: &str) -> String {
+    let (head, tail) = report_around_map(plan);
+    head + map + &tail
+}
+
+/// Where [`report_around_map`] splits the page (a control character no text of the page has).
+const MAP_HERE: &str = "\u{1}map\u{1}";
+
+/// The report page before and after its map section, so that a county group's map (hundreds
+/// of megabytes) is written straight into the file between them.
+pub(super) fn report_around_map(plan: &Plan) -> (String, String) {
     let lang = plan.scenario.language;
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let total: f64 = plan.villages.iter().map(|v| v.elders).sum();
@@ -542,7 +552,7 @@ pub fn report_html(plan: &Plan, map: &str) -> String {
             number(plan.network_stats.length_km, 0)
         ),
     };
-    format!(
+    let page = format!(
         r#"<!DOCTYPE html>
 <html lang="{html_lang}"><head><meta charset="utf-8"><title>{name}</title>
 <style>body{{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:3px 8px;text-align:left}}th{{background:#f0f0f0}}td.n{{text-align:right;white-space:nowrap}}tr.total td{{font-weight:bold;background:#fafafa}}.wide{{overflow-x:auto;max-width:100%}}.wide table{{font-size:0.85em}}.map svg{{max-width:100%;height:auto}}</style></head>
@@ -556,7 +566,7 @@ pub fn report_html(plan: &Plan, map: &str) -> String {
 <p>{gap_note}</p>
 {policy_section}
 <h2>{h_map}</h2>
-{map}
+{MAP_HERE}
 <p>{map_note}</p>
 <h2>{h_unserved}</h2>
 <table><tr><th>{th_tier}</th><th>{th_village}</th><th>{th_town}</th><th>{th_elders_n}</th><th>{th_reason}</th></tr>
@@ -597,7 +607,11 @@ pub fn report_html(plan: &Plan, map: &str) -> String {
             "地图数据 © OpenStreetMap 贡献者，采用开放数据库许可（ODbL）",
             super::OSM_ATTRIBUTION,
         ),
-    )
+    );
+    let (head, tail) = page
+        .split_once(MAP_HERE)
+        .expect("the page has its map's place");
+    (head.to_string(), tail.to_string())
 }
 
 /// What the network's times rest on beyond speeds (issue #14): the terrain (tiles, the walking

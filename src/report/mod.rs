@@ -129,8 +129,13 @@ pub fn write_all(
         );
     }
     staged.write("map.png", &png.png)?;
-    let map = web_map::map_section(plan, &villages, &sites, &areas);
-    staged.write("report.html", html::report_html(plan, &map).as_bytes())?;
+    staged.write_with("report.html", |w| {
+        use std::io::Write;
+        let (head, tail) = html::report_around_map(plan);
+        w.write_all(head.as_bytes())?;
+        web_map::write_map_section(w, plan, &villages, &sites, &areas)?;
+        w.write_all(tail.as_bytes())
+    })?;
     staged.write(
         "assignments.geojson",
         to_json(&assignments_layer(plan)).as_bytes(),

@@ -158,6 +158,23 @@ impl StagedDir {
         std::fs::write(&path, bytes).map_err(|source| Error::Write { file: path, source })
     }
 
+    /// Writes one file into the staging folder through `fill`, buffered: for files too large
+    /// to build in memory first.
+    pub fn write_with(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    ) -> Result<()> {
+        use std::io::Write;
+        let path = self.staging.join(name);
+        let written = std::fs::File::create(&path).and_then(|file| {
+            let mut w = std::io::BufWriter::new(file);
+            fill(&mut w)?;
+            w.flush()
+        });
+        written.map_err(|source| Error::Write { file: path, source })
+    }
+
     /// Replaces `target` with the staged files.
     pub fn commit(mut self) -> Result<PathBuf> {
         let err = |file: &Path| {

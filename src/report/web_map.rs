@@ -16,6 +16,7 @@ use geo::{LineString, Simplify};
 use geojson::{FeatureCollection, GeometryValue};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::io::Write;
 
 const LEAFLET_JS: &str = include_str!("../../assets/leaflet/leaflet.js");
 const LEAFLET_CSS: &str = include_str!("../../assets/leaflet/leaflet.css");
@@ -179,29 +180,36 @@ pub(crate) fn features(fc: &FeatureCollection, keep: &[&str]) -> Vec<MapFeature>
 
 /// JSON written into a `<script>` element: `</` becomes `<\/` (the same string in JSON) so
 /// that no name ends the element early. `<` appears in JSON only inside strings.
-struct ScriptSafe(Vec<u8>);
+struct ScriptSafe<W: Write> {
+    out: W,
+    /// The last byte written was `<`.
+    after_lt: bool,
+}
 
-impl std::io::Write for ScriptSafe {
+impl<W: Write> Write for ScriptSafe<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let mut from = 0;
         for (i, &b) in buf.iter().enumerate() {
-            let before = if i == 0 {
-                self.0.last()
+            let after_lt = if i == 0 {
+                self.after_lt
             } else {
-                buf.get(i - 1)
+                buf[i - 1] == b'<'
             };
-            if b == b'/' && before == Some(&b'<') {
-                self.0.extend_from_slice(&buf[from..i]);
-                self.0.push(b'\\');
+            if b == b'/' && after_lt {
+                self.out.write_all(&buf[from..i])?;
+                self.out.write_all(b"\\")?;
                 from = i;
             }
         }
-        self.0.extend_from_slice(&buf[from..]);
+        self.out.write_all(&buf[from..])?;
+        if let Some(&last) = buf.last() {
+            self.after_lt = last == b'<';
+        }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        self.out.flush()
     }
 }
 
@@ -263,13 +271,14 @@ pub(crate) struct MapData {
     pub areas: Vec<MapFeature>,
 }
 
-/// The map section of a plan's report.
-pub fn map_section(
+/// Writes the map section of a plan's report to `out`.
+pub fn write_map_section(
+    out: &mut impl Write,
     plan: &Plan,
     villages: &FeatureCollection,
     sites: &FeatureCollection,
     areas: &FeatureCollection,
-) -> String {
+) -> std::io::Result<()> {
     let lang = plan.scenario.language;
     let tiers: Vec<Value> = plan
         .tiers
@@ -289,20 +298,31 @@ pub fn map_section(
         .into_iter()
         .map(|(name, (x, y))| json!({ "name": name, "point": [x, y] }))
         .collect();
-    map_html(MapData {
-        lang,
-        tiers,
-        towns,
-        policy: plan.policy.is_some(),
-        roads: roads(plan),
-        villages: features(villages, VILLAGE_CARD),
-        sites: features(sites, SITE_CARD),
-        areas: features(areas, AREA_CARD),
-    })
+    write_map_html(
+        out,
+        MapData {
+            lang,
+            tiers,
+            towns,
+            policy: plan.policy.is_some(),
+            roads: roads(plan),
+            villages: features(villages, VILLAGE_CARD),
+            sites: features(sites, SITE_CARD),
+            areas: features(areas, AREA_CARD),
+        },
+    )
+}
+
+/// [`write_map_html`] into a string.
+pub(crate) fn map_html(d: MapData) -> String {
+    let mut out = Vec::new();
+    write_map_html(&mut out, d).expect("writing to memory");
+    String::from_utf8(out).expect("the map section is UTF-8")
 }
 
 /// Leaflet's CSS and code, the data, and the drawing code: a section that works offline.
-pub(crate) fn map_html(d: MapData) -> String {
+/// Written straight to `out`: a county group's section is hundreds of megabytes.
+pub(crate) fn write_map_html(out: &mut impl Write, d: MapData) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Data<'a> {
         areas: &'a [MapFeature],
@@ -326,17 +346,23 @@ pub(crate) fn map_html(d: MapData) -> String {
         villages: &d.villages,
         words: words(d.lang),
     };
-    let mut script = ScriptSafe(Vec::new());
-    serde_json::to_writer(&mut script, &data).expect("map data serializes");
-    let data = String::from_utf8(script.0).expect("JSON is UTF-8");
     // The control icons are not vendored: the layers control stays open.
     let css = LEAFLET_CSS
         .replace("url(images/layers.png)", "none")
         .replace("url(images/layers-2x.png)", "none");
     let css = css.replace("url(images/marker-icon.png)", "none");
-    format!(
-        "<style>{css}\n#map{{height:640px;border:1px solid #ccc}}.cc-legend{{background:#fff;padding:6px 8px;font-size:12px;line-height:18px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)}}.cc-legend i{{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;border-radius:50%}}.cc-legend i.sq{{border-radius:2px;opacity:.5}}.cc-town{{background:transparent;border:0;box-shadow:none;font-weight:bold;font-size:13px;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff}}.cc-town::before,.cc-site::before{{display:none}}.cc-site{{background:rgba(255,255,255,.75);border:0;box-shadow:none;padding:0 3px;font-size:11px}}.cc-home i{{display:block;width:10px;height:10px;border:1px solid #5b2c6f}}</style>\n<div id=\"map\"></div>\n<!--\nLeaflet 1.9.4, https://leafletjs.com (npm package leaflet@1.9.4), inlined under its licence:\n{LEAFLET_LICENSE}-->\n<script>{LEAFLET_JS}</script>\n<script type=\"application/json\" id=\"map-data\">{data}</script>\n<script>{MAP_JS}</script>\n"
-    )
+    write!(
+        out,
+        "<style>{css}\n#map{{height:640px;border:1px solid #ccc}}.cc-legend{{background:#fff;padding:6px 8px;font-size:12px;line-height:18px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)}}.cc-legend i{{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;border-radius:50%}}.cc-legend i.sq{{border-radius:2px;opacity:.5}}.cc-town{{background:transparent;border:0;box-shadow:none;font-weight:bold;font-size:13px;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff}}.cc-town::before,.cc-site::before{{display:none}}.cc-site{{background:rgba(255,255,255,.75);border:0;box-shadow:none;padding:0 3px;font-size:11px}}.cc-home i{{display:block;width:10px;height:10px;border:1px solid #5b2c6f}}</style>\n<div id=\"map\"></div>\n<!--\nLeaflet 1.9.4, https://leafletjs.com (npm package leaflet@1.9.4), inlined under its licence:\n{LEAFLET_LICENSE}-->\n<script>{LEAFLET_JS}</script>\n<script type=\"application/json\" id=\"map-data\">"
+    )?;
+    serde_json::to_writer(
+        ScriptSafe {
+            out: &mut *out,
+            after_lt: false,
+        },
+        &data,
+    )?;
+    write!(out, "</script>\n<script>{MAP_JS}</script>\n")
 }
 
 #[cfg(test)]
@@ -371,11 +397,14 @@ mod tests {
     #[test]
     fn no_name_ends_the_script_element() {
         use std::io::Write;
-        let mut w = ScriptSafe(Vec::new());
+        let mut w = ScriptSafe {
+            out: Vec::new(),
+            after_lt: false,
+        };
         // Split across writes, as serde_json's writer may.
         w.write_all(b"{\"name\":\"a<").unwrap();
         w.write_all(b"/script><b></b>\"}").unwrap();
-        let text = String::from_utf8(w.0).unwrap();
+        let text = String::from_utf8(w.out).unwrap();
         assert_eq!(text, r#"{"name":"a<\/script><b><\/b>"}"#);
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["name"], "a</script><b></b>");
