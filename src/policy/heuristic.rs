@@ -25,6 +25,7 @@ use super::schedule::{Paid, build_cost, of_role, paid, schedule, schedule_by, se
 use super::{Infeasible, PolicyProblem, PolicySolution, lagrangian};
 use crate::scenario::{Objective, Role};
 use crate::solve::{self, CoverProblem, Limit, Ordered, SolveOptions};
+use rayon::prelude::*;
 use std::cmp::Reverse;
 
 /// Solves `problem` heuristically; `Err` when the rules cannot all hold (no centre candidate
@@ -373,15 +374,20 @@ fn select(
             if centre[t].is_none_or(|c| problem.facilities[c].fixed()) {
                 continue;
             }
-            for &c in cands {
-                if Some(c) == centre[t] {
-                    continue;
-                }
-                let mut trial = centre.clone();
-                trial[t] = Some(c);
-                let candidate = complete(problem, &trial, &off, budget, &light);
+            // The trials differ from the current centres only in town `t`, so they do not
+            // depend on which of them is taken: evaluated side by side, compared in order.
+            let trials: Vec<(usize, (Vec<bool>, Score))> = cands
+                .par_iter()
+                .filter(|&&c| Some(c) != centre[t])
+                .map(|&c| {
+                    let mut trial = centre.clone();
+                    trial[t] = Some(c);
+                    (c, complete(problem, &trial, &off, budget, &light))
+                })
+                .collect();
+            for (c, candidate) in trials {
                 if candidate.1 < best.1 {
-                    centre = trial;
+                    centre[t] = Some(c);
                     best = candidate;
                     improved = true;
                 }
@@ -508,11 +514,12 @@ fn complete(
                 fac.serves.iter().for_each(|&v| servers[v as usize] += 1);
             }
         }
-        picked.sort_by(|&a, &b| {
-            life_cost(problem, b)
-                .total_cmp(&life_cost(problem, a))
-                .then(build_cost(problem, b).total_cmp(&build_cost(problem, a)))
-                .then(a.cmp(&b))
+        picked.sort_by_cached_key(|&f| {
+            (
+                Reverse(Ordered(life_cost(problem, f))),
+                Reverse(Ordered(build_cost(problem, f))),
+                f,
+            )
         });
         for &f in &picked {
             let serves = &problem.facilities[f].serves;
