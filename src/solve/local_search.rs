@@ -476,8 +476,10 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Closes `strength` random new sites and opens random useful ones in their place (the
-    /// better gain of two random draws, so the kick is random but not blind), never reopening
+    /// Closes `strength` random new sites and opens random useful ones in their place, each
+    /// near a closed one (sharing a demand with it: the kick restructures a neighbourhood
+    /// instead of scattering sites over the map; on the Máximo cases 6 of 24 best-known values
+    /// instead of 3) and the better gain of two draws (random but not blind), never reopening
     /// a site just closed.
     fn perturb(&mut self, strength: usize, rng: &mut ChaCha8Rng) {
         let p = self.problem;
@@ -502,8 +504,17 @@ impl<'a> Search<'a> {
         let mut tries = 0;
         while added < strength.max(1) && tries < 64 * strength.max(1) {
             tries += 1;
-            let x = rng.random_range(0..n);
-            let y = rng.random_range(0..n);
+            // Near the site it replaces: a site covering one of that site's demands (drawn
+            // anywhere while nothing was closed).
+            let draw = |rng: &mut ChaCha8Rng| match closed.get(tries % closed.len().max(1)) {
+                Some(&j) if !p.covers[j].is_empty() => {
+                    let c = &p.covers[j];
+                    let of = &self.sites_of[c[rng.random_range(0..c.len())] as usize];
+                    of[rng.random_range(0..of.len())] as usize
+                }
+                _ => rng.random_range(0..n),
+            };
+            let (x, y) = (draw(rng), draw(rng));
             let pick = match (allowed(self, x), allowed(self, y)) {
                 (true, true) => {
                     if self.gain[y] > self.gain[x] {
