@@ -594,4 +594,46 @@ mod tests {
             assert_eq!(problem.covered_weight(&found), optimum, "case {case}");
         }
     }
+
+    /// A kick restructures a neighbourhood: every site it opens shares a demand with a site it
+    /// closed (demands on a line, each site covering a short stretch of it).
+    #[test]
+    fn a_perturbation_opens_sites_near_those_it_closes() {
+        let m = 400;
+        let covers: Vec<Vec<u32>> = (0..200u32)
+            .map(|j| (2 * j..(2 * j + 5).min(m)).collect())
+            .collect();
+        let n = covers.len();
+        let problem = CoverProblem {
+            weights: vec![1.0; m as usize],
+            covers,
+            costs: vec![1.0; n],
+            fixed: vec![false; n],
+            limit: Limit::Count(20),
+        };
+        let of = sites_of(&problem);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut s = Search::new(&problem, &of, &(0..20).map(|k| 10 * k).collect::<Vec<_>>());
+        for round in 0..50 {
+            let before = s.open.clone();
+            s.perturb(1 + round % 3, &mut rng);
+            let closed: Vec<usize> = before.iter().copied().filter(|j| !s.is_open[*j]).collect();
+            let opened: Vec<usize> = s
+                .open
+                .iter()
+                .copied()
+                .filter(|j| !before.contains(j))
+                .collect();
+            assert!(!closed.is_empty() && !opened.is_empty(), "round {round}");
+            for &a in &opened {
+                assert!(
+                    closed.iter().any(|&j| problem.covers[j]
+                        .iter()
+                        .any(|i| problem.covers[a].contains(i))),
+                    "round {round}: {a} opened far from {closed:?}"
+                );
+            }
+            s.descend();
+        }
+    }
 }
