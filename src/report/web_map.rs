@@ -123,7 +123,8 @@ pub(crate) const SITE_CARD: &[&str] = &[
 ];
 const AREA_CARD: &[&str] = &["tier"];
 
-/// A feature as the page reads it: `{"p": properties, "g": geometry}`.
+/// A feature as the page reads it: `{"g": geometry, "p": properties}` (fields in name order,
+/// as the maps this replaced wrote them).
 #[derive(Serialize)]
 pub(crate) struct MapFeature {
     g: Option<MapGeometry>,
@@ -323,6 +324,7 @@ pub(crate) fn map_html(d: MapData) -> String {
 /// Leaflet's CSS and code, the data, and the drawing code: a section that works offline.
 /// Written straight to `out`: a county group's section is hundreds of megabytes.
 pub(crate) fn write_map_html(out: &mut impl Write, d: MapData) -> std::io::Result<()> {
+    // Fields in name order, as the map this replaced wrote them.
     #[derive(Serialize)]
     struct Data<'a> {
         areas: &'a [MapFeature],
