@@ -13,8 +13,7 @@ use crate::network::{DijkstraWorkspace, Mode, RoadNetwork, Snap, bounded_dijkstr
 use geo::algorithm::buffer::{BufferStyle, LineCap, LineJoin};
 use geo::orient::{Direction, Orient};
 use geo::{
-    Area, Buffer, Coord, LineString, MapCoords, MultiLineString, MultiPolygon, Polygon, Simplify,
-    coord,
+    Buffer, Coord, LineString, MapCoords, MultiLineString, MultiPolygon, Polygon, Simplify, coord,
 };
 use std::collections::HashMap;
 
@@ -259,7 +258,7 @@ fn grid_outline(
             .map(|p| coord! {x: p.x * cell + ox, y: p.y * cell + oy})
             .collect();
         let line = line.simplify(tolerance);
-        let area = Polygon::new(line.clone(), vec![]).unsigned_area();
+        let area = shoelace(&line.0).abs() / 2.0;
         if area >= min_area {
             match outer {
                 true => exteriors.push((line, area)),
