@@ -21,6 +21,7 @@
 //! and the existing facilities that must stay (a weak bound: the exact model is what proves
 //! least-cost plans).
 
+use super::reach::Reach;
 use super::schedule::{Paid, build_cost, of_role, paid, schedule, schedule_by, served_by};
 use super::{Infeasible, PolicyProblem, PolicySolution, lagrangian};
 use crate::scenario::{Objective, Role};
@@ -368,17 +369,25 @@ fn select(
     };
     let mut best = complete(problem, &centre, &off, budget, &light);
     // Coordinate descent on the centres.
+    let mut reach = Reach::new(problem, &centre, &off);
+    let mut reached = reach.weight();
     for _pass in 0..if descend { 3 } else { 0 } {
         let mut improved = false;
         for (t, cands) in by_town.iter().enumerate() {
             if centre[t].is_none_or(|c| problem.facilities[c].fixed()) {
                 continue;
             }
+            // A trial reaching less than the best plan serves is worse, whatever its points:
+            // skipped (`Reach`; the tolerance absorbs the sums' rounding, never a village).
+            let served = -best.1.0;
+            let short = |c: usize| {
+                reached + reach.gain(t, centre[t], c) < served - 1e-9 * (1.0 + served.abs())
+            };
             // The trials differ from the current centres only in town `t`, so they do not
             // depend on which of them is taken: evaluated side by side, compared in order.
             let trials: Vec<(usize, (Vec<bool>, Score))> = cands
                 .par_iter()
-                .filter(|&&c| Some(c) != centre[t])
+                .filter(|&&c| Some(c) != centre[t] && !short(c))
                 .map(|&c| {
                     let mut trial = centre.clone();
                     trial[t] = Some(c);
@@ -387,6 +396,8 @@ fn select(
                 .collect();
             for (c, candidate) in trials {
                 if candidate.1 < best.1 {
+                    reach.apply(t, centre[t], c);
+                    reached = reach.weight();
                     centre[t] = Some(c);
                     best = candidate;
                     improved = true;
@@ -444,7 +455,6 @@ fn complete(
             base[f] = true;
         }
     }
-    let centre_cost = paid_total(problem, &base);
     // New points that may open: linked to an open centre.
     let allowed: Vec<usize> = (0..n)
         .filter(|&f| {
@@ -535,6 +545,7 @@ fn complete(
     }
     // Under the budget: the solver core's maximal covering, centres and kept facilities fixed,
     // each point priced at the most it can cost (so the plan stays within the budget).
+    let centre_cost = paid_total(problem, &base);
     let sites: Vec<usize> = (0..n)
         .filter(|&f| base[f])
         .chain(allowed.iter().copied())

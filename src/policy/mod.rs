@@ -58,6 +58,7 @@ pub mod heuristic;
 pub mod homes;
 mod lagrangian;
 pub mod milp;
+mod reach;
 mod schedule;
 
 use crate::scenario::{Objective, Role, Subsidy};
@@ -430,8 +431,9 @@ impl PolicyProblem {
     pub fn spend(&self, open_from: &[Option<usize>]) -> Vec<f64> {
         let years = self.n_years();
         let mut spend = vec![0.0; years];
-        let mut points = vec![vec![0usize; years]; self.n_towns];
-        let mut centre = vec![vec![false; years]; self.n_towns];
+        // Flat town × year tables: this runs for every trial plan of the heuristic's descent.
+        let mut points = vec![0usize; self.n_towns * years];
+        let mut centre = vec![false; self.n_towns * years];
         for (f, fac) in self.facilities.iter().enumerate() {
             let Some(y) = open_from[f] else { continue };
             if fac.existing {
@@ -439,10 +441,10 @@ impl PolicyProblem {
             }
             spend[y] += fac.paid;
             if let Some(t) = fac.town {
-                for k in y..years {
+                for k in t * years + y..(t + 1) * years {
                     match fac.role {
-                        Role::Village => points[t][k] += 1,
-                        Role::Town => centre[t][k] = true,
+                        Role::Village => points[k] += 1,
+                        Role::Town => centre[k] = true,
                         Role::County | Role::Regional => {}
                     }
                 }
@@ -451,7 +453,7 @@ impl PolicyProblem {
         for t in 0..self.n_towns {
             let mut before = 0.0;
             for y in 0..years {
-                let now = self.points_paid(t, points[t][y], centre[t][y]);
+                let now = self.points_paid(t, points[t * years + y], centre[t * years + y]);
                 spend[y] += now - before;
                 before = now;
             }
