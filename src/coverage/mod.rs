@@ -5,6 +5,7 @@
 //! the site to the village is at most the radius, `t <= radius` ([`covers`]), the same
 //! inclusive rule as spopt and the facloc-instance format.
 
+mod marching;
 mod service_area;
 
 pub use service_area::{AreaFn, service_area, service_area_buffered};

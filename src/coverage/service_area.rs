@@ -3,12 +3,13 @@
 //! valley road reached for 3 km does not paint the empty ridge beside it.
 //!
 //! The buffer is drawn as the contour `distance = buffer` of a distance grid (cell a quarter of
-//! the buffer) by marching squares with linear interpolation (the `contour` crate, d3-contour's
+//! the buffer) by marching squares with linear interpolation (module `marching`, d3-contour's
 //! algorithm): the cost grows with the reached road length and the grid, not with the number of
 //! road pieces and their overlaps as a vector buffer's union does. [`service_area_buffered`]
 //! keeps the exact vector buffer (geo's `Buffer`) as the reference the grid outline is measured
 //! against (tests: areas within 3 %, BENCHMARKS.md: the cost of both).
 
+use super::marching;
 use crate::network::{DijkstraWorkspace, Mode, RoadNetwork, Snap, bounded_dijkstra};
 use geo::algorithm::buffer::{BufferStyle, LineCap, LineJoin};
 use geo::orient::{Direction, Orient};
@@ -243,15 +244,13 @@ fn grid_outline(
         }
     }
     // Inside where buffer − distance ≥ 0; far cells are a constant "outside".
-    let values: Vec<f64> = d2
-        .iter()
-        .map(|&e| buffer_m - e.sqrt().min(reach + cell))
-        .collect();
-    let rings = contour::contour_rings(&values, 0.0, nx, ny).unwrap_or_default();
+    let mut values = d2;
+    for v in &mut values {
+        *v = buffer_m - v.sqrt().min(reach + cell);
+    }
     let (mut exteriors, mut holes) = (Vec::new(), Vec::new());
-    for mut ring in rings {
-        smooth(&mut ring, &values, nx, ny);
-        // The winding says exterior or hole (the `contour` crate's own test).
+    for ring in marching::zero_rings(&values, nx, ny) {
+        // The rings keep the inside on their left: exteriors wind counter-clockwise.
         let outer = shoelace(&ring) > 0.0;
         let line: LineString<f64> = ring
             .into_iter()
@@ -269,35 +268,15 @@ fn grid_outline(
     with_holes(exteriors, holes)
 }
 
-/// Moves a marching-squares ring's points from cell edges' midpoints to where the values cross
-/// 0 along the edge (linear interpolation; the `contour` crate's smoothing, done here because
-/// its builder then pairs holes with polygons in quadratic time).
-fn smooth(ring: &mut [Coord<f64>], values: &[f64], nx: usize, ny: usize) {
-    for p in ring.iter_mut() {
-        let (xt, yt) = (p.x.trunc() as usize, p.y.trunc() as usize);
-        let Some(&v1) = values.get(yt * nx + xt) else {
-            continue;
-        };
-        if p.x > 0.0 && p.x < nx as f64 && (xt as f64 - p.x).abs() < f64::EPSILON {
-            let v0 = values[yt * nx + xt - 1];
-            p.x = p.x + (0.0 - v0) / (v1 - v0) - 0.5;
-        }
-        if p.y > 0.0 && p.y < ny as f64 && (yt as f64 - p.y).abs() < f64::EPSILON {
-            let v0 = values[(yt - 1) * nx + xt];
-            p.y = p.y + (0.0 - v0) / (v1 - v0) - 0.5;
-        }
-    }
-}
-
-/// Twice the signed area (the shoelace sum), in the `contour` crate's orientation.
+/// Twice the signed area (the shoelace sum), positive counter-clockwise.
 fn shoelace(ring: &[Coord<f64>]) -> f64 {
     let n = ring.len();
     if n == 0 {
         return 0.0;
     }
-    let mut sum = ring[n - 1].y * ring[0].x - ring[n - 1].x * ring[0].y;
+    let mut sum = ring[n - 1].x * ring[0].y - ring[0].x * ring[n - 1].y;
     for w in ring.windows(2) {
-        sum += w[0].y * w[1].x - w[0].x * w[1].y;
+        sum += w[0].x * w[1].y - w[1].x * w[0].y;
     }
     sum
 }
