@@ -76,7 +76,7 @@ pub(super) fn zero_rings(values: &[f64], nx: usize, ny: usize) -> Vec<Vec<Coord<
     let point = |e: usize| -> Coord<f64> {
         let k = e / 2;
         let (i, j) = (k % w, k / w);
-        let (other, dx, dy) = if e % 2 == 0 {
+        let (other, dx, dy) = if e.is_multiple_of(2) {
             (at(i + 1, j), 1.0, 0.0)
         } else {
             (at(i, j + 1), 0.0, 1.0)
