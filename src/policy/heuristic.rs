@@ -21,12 +21,11 @@
 //! and the existing facilities that must stay (a weak bound: the exact model is what proves
 //! least-cost plans).
 
-use super::reach::Reach;
+use super::descent::{TOWNS_AT_ONCE, descend_centres};
 use super::schedule::{Paid, build_cost, of_role, paid, schedule, schedule_by, served_by};
 use super::{Infeasible, PolicyProblem, PolicySolution, lagrangian};
 use crate::scenario::{Objective, Role};
 use crate::solve::{self, CoverProblem, Limit, Ordered, SolveOptions};
-use rayon::prelude::*;
 use std::cmp::Reverse;
 
 /// Solves `problem` heuristically; `Err` when the rules cannot all hold (no centre candidate
@@ -123,14 +122,14 @@ const RELAX_ITERATIONS: usize = 1000;
 const RELAX_EVERY: usize = 10;
 
 /// A plan's quality in its last year: (−elders served, cost, construction); smaller is better.
-type Score = (f64, f64, f64);
+pub(super) type Score = (f64, f64, f64);
 
 /// A point's rank in the least-cost greedy, smaller first: cost per newly served village,
 /// then more villages, less construction, the lower index.
 type GreedyKey = (Ordered, Reverse<usize>, Ordered, usize);
 
 /// The facilities of each town's centre candidates.
-fn centre_candidates(problem: &PolicyProblem) -> Vec<Vec<usize>> {
+pub(super) fn centre_candidates(problem: &PolicyProblem) -> Vec<Vec<usize>> {
     let mut by_town = vec![Vec::new(); problem.n_towns];
     for (f, fac) in problem.facilities.iter().enumerate() {
         if fac.role == Role::Town
@@ -368,45 +367,16 @@ fn select(
         ..options.clone()
     };
     let mut best = complete(problem, &centre, &off, budget, &light);
-    // Coordinate descent on the centres.
-    let mut reach = Reach::new(problem, &centre, &off);
-    let mut reached = reach.weight();
-    for _pass in 0..if descend { 3 } else { 0 } {
-        let mut improved = false;
-        for (t, cands) in by_town.iter().enumerate() {
-            if centre[t].is_none_or(|c| problem.facilities[c].fixed()) {
-                continue;
-            }
-            // A trial reaching less than the best plan serves is worse, whatever its points:
-            // skipped (`Reach`; the tolerance absorbs the sums' rounding, never a village).
-            let served = -best.1.0;
-            let short = |c: usize| {
-                reached + reach.gain(t, centre[t], c) < served - 1e-9 * (1.0 + served.abs())
-            };
-            // The trials differ from the current centres only in town `t`, so they do not
-            // depend on which of them is taken: evaluated side by side, compared in order.
-            let trials: Vec<(usize, (Vec<bool>, Score))> = cands
-                .par_iter()
-                .filter(|&&c| Some(c) != centre[t] && !short(c))
-                .map(|&c| {
-                    let mut trial = centre.clone();
-                    trial[t] = Some(c);
-                    (c, complete(problem, &trial, &off, budget, &light))
-                })
-                .collect();
-            for (c, candidate) in trials {
-                if candidate.1 < best.1 {
-                    reach.apply(t, centre[t], c);
-                    reached = reach.weight();
-                    centre[t] = Some(c);
-                    best = candidate;
-                    improved = true;
-                }
-            }
-        }
-        if !improved {
-            break;
-        }
+    if descend {
+        descend_centres(
+            problem,
+            &mut centre,
+            &off,
+            budget,
+            &light,
+            &mut best,
+            TOWNS_AT_ONCE,
+        );
     }
     // Closures of existing facilities that are not centres.
     for f in 0..n {
@@ -438,7 +408,7 @@ fn paid_total(problem: &PolicyProblem, open: &[bool]) -> f64 {
 
 /// Opens the given centres, the open existing facilities and the best points for them;
 /// returns the open set and its [`Score`].
-fn complete(
+pub(super) fn complete(
     problem: &PolicyProblem,
     centre: &[Option<usize>],
     off: &[bool],

@@ -53,6 +53,7 @@
 
 pub mod audit;
 mod capacity;
+mod descent;
 pub use capacity::Assignment;
 pub mod heuristic;
 pub mod homes;

@@ -118,7 +118,7 @@ fn reaching<'p>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::Reach;
     use crate::policy::{CountyRule, Facility, PolicyProblem};
     use crate::scenario::{Objective, Role, Subsidy};
@@ -127,7 +127,7 @@ mod tests {
 
     /// A county of `towns` towns with random centres, existing facilities and points (linked
     /// to some of their town's centres or needing no link), serving random villages anywhere.
-    fn random_problem(seed: u64) -> PolicyProblem {
+    pub(in crate::policy) fn random_problem(seed: u64) -> PolicyProblem {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let (towns, villages) = (rng.random_range(1..5), rng.random_range(1..30));
         let rule = CountyRule {
