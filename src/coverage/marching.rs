@@ -1,11 +1,13 @@
-//! Rings where a grid of samples crosses zero: marching squares (Lorensen & Cline's 2-D case),
-//! with each crossing placed on its cell edge by linear interpolation, traced edge to edge.
+//! Rings where a grid of samples crosses zero: marching squares (the 2-D form of Lorensen &
+//! Cline's marching cubes, 1987), each crossing placed on its cell edge by linear interpolation,
+//! the rings traced edge to edge.
 //!
 //! Written here rather than taken from the `contour` crate (d3-contour's algorithm), which the
 //! service areas used before: that one stitches segments into rings through hash maps of
-//! fragments and joins fragment vectors, 8 ms of a 15-minute drive area's 20 ms at county-group
-//! scale (BENCHMARKS.md "Service areas of 2,000 centres"). Here every crossed edge knows the edge
-//! its ring goes on to, in one array, so tracing a ring is a walk through that array.
+//! fragments and joins fragment vectors, 7.7 ms of a 15-minute drive area's 20 ms at
+//! county-group scale (BENCHMARKS.md "Both objectives under 60 s and 4 GB"). Here every crossed
+//! edge knows the edge its ring goes on to, in one array, so tracing a ring is a walk through
+//! that array.
 
 use geo::Coord;
 
