@@ -321,7 +321,8 @@ fn compare_with_enumeration(seed: u64, p: &PolicyProblem) -> bool {
 #[test]
 fn exact_policy_plans_equal_enumeration_and_heuristic_plans_keep_every_rule() {
     let (mut solved, mut targeted, mut early) = (0, 0, 0);
-    for seed in 0..150 {
+    // 600 instances: a least-cost bound that forgets what centres serve first fails on seed 560.
+    for seed in 0..600 {
         let p = random_problem(seed);
         if !compare_with_enumeration(seed, &p) {
             continue;
