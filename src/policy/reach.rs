@@ -1,5 +1,5 @@
 //! What a choice of town centres lets a plan serve at most, kept town by town, so the
-//! least-cost heuristic's coordinate descent (module `heuristic`) can tell that a trial centre
+//! least-cost heuristic's coordinate descent (module `descent`) can tell that a trial centre
 //! cannot win before it solves the county's points again.
 //!
 //! The points a plan may open are those linked to their town's centre (中心带点, 000 §2(3)) or
