@@ -85,52 +85,22 @@ impl PolicyProblem {
 
 #[cfg(test)]
 mod tests {
-    use crate::policy::{CountyRule, Facility, PolicyProblem};
-    use crate::scenario::{Objective, Role, Subsidy};
+    use crate::policy::fixture;
+    use crate::policy::{Facility, PolicyProblem};
+    use crate::scenario::{Objective, Role};
 
     fn point(serves: Vec<u32>, capacity: Option<f64>) -> Facility {
         Facility {
-            role: Role::Village,
-            town: Some(0),
-            cost: 1.0,
-            paid: 1.0,
-            operating: 0.0,
-            existing: false,
-            closable: false,
-            serves,
-            links: Vec::new(),
-            needs_link: false,
-            due: 0,
             capacity,
+            ..fixture::facility(Role::Village, 0, 1.0, serves)
         }
     }
 
+    /// One town that needs no centre, its points alone.
     fn problem(weights: Vec<f64>, facilities: Vec<Facility>) -> PolicyProblem {
-        let n = weights.len();
-        PolicyProblem {
-            weights,
-            n_towns: 1,
-            village_town: vec![0; n],
-            needs_centre: vec![false],
-            point_subsidy: vec![Subsidy::default()],
-            facilities,
-            county: CountyRule {
-                min: 0,
-                max: 0,
-                by: 0,
-            },
-            regional: CountyRule {
-                min: 0,
-                max: 0,
-                by: 0,
-            },
-            targets: Vec::new(),
-            budgets: vec![100.0],
-            carry_over: false,
-            objective: Objective::MaxCoverage,
-            min_share: None,
-            operating_years: 0.0,
-        }
+        let mut p = fixture::problem(weights, 1, facilities, Objective::MaxCoverage);
+        p.needs_centre = vec![false];
+        p
     }
 
     /// Villages of 300, 200 and 100 elders; a point of 350 serving the first two and one of

@@ -645,25 +645,8 @@ fn points_bound(
 #[cfg(test)]
 mod tests {
     use super::least_cost_bound;
-    use crate::policy::{CountyRule, Facility, PolicyProblem};
-    use crate::scenario::{Objective, Role, Subsidy};
-
-    fn facility(role: Role, paid: f64, serves: Vec<u32>) -> Facility {
-        Facility {
-            role,
-            town: Some(0),
-            cost: paid,
-            paid,
-            operating: 0.0,
-            existing: false,
-            closable: false,
-            serves,
-            links: Vec::new(),
-            needs_link: false,
-            due: 0,
-            capacity: None,
-        }
-    }
+    use crate::policy::fixture::{facility, problem};
+    use crate::scenario::{Objective, Role};
 
     /// A centre (10) serving village 0 (50 elders); points at 4 for villages 1 and 2 (30 + 10),
     /// at 6 for village 3 (20), at 9 for village 4 (10). A plan serving 100 elders (centre, the
@@ -672,32 +655,17 @@ mod tests {
     /// serving 100 costs 20: centre and the first two points.)
     #[test]
     fn the_least_cost_bound_buys_the_missing_elders_at_the_cheapest_rate() {
-        let rule = CountyRule {
-            min: 0,
-            max: 0,
-            by: 0,
-        };
-        let p = PolicyProblem {
-            weights: vec![50.0, 30.0, 10.0, 20.0, 10.0],
-            n_towns: 1,
-            village_town: vec![0; 5],
-            needs_centre: vec![true],
-            point_subsidy: vec![Subsidy::default()],
-            facilities: vec![
-                facility(Role::Town, 10.0, vec![0]),
-                facility(Role::Village, 4.0, vec![1, 2]),
-                facility(Role::Village, 6.0, vec![3]),
-                facility(Role::Village, 9.0, vec![4]),
+        let p = problem(
+            vec![50.0, 30.0, 10.0, 20.0, 10.0],
+            1,
+            vec![
+                facility(Role::Town, 0, 10.0, vec![0]),
+                facility(Role::Village, 0, 4.0, vec![1, 2]),
+                facility(Role::Village, 0, 6.0, vec![3]),
+                facility(Role::Village, 0, 9.0, vec![4]),
             ],
-            county: rule,
-            regional: rule,
-            targets: Vec::new(),
-            budgets: vec![100.0],
-            carry_over: false,
-            objective: Objective::FullCoverage,
-            min_share: None,
-            operating_years: 0.0,
-        };
+            Objective::FullCoverage,
+        );
         let plan = [Some(0), Some(0), None, Some(0)];
         let bound = least_cost_bound(&p, &plan);
         assert!((bound - 17.0).abs() < 1e-6, "{bound}");

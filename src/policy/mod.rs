@@ -54,6 +54,8 @@
 pub mod audit;
 mod capacity;
 mod descent;
+#[cfg(test)]
+mod fixture;
 pub use capacity::Assignment;
 pub mod heuristic;
 pub mod homes;

@@ -120,8 +120,9 @@ fn reaching<'p>(
 #[cfg(test)]
 pub(super) mod tests {
     use super::Reach;
-    use crate::policy::{CountyRule, Facility, PolicyProblem};
-    use crate::scenario::{Objective, Role, Subsidy};
+    use crate::policy::fixture::{facility, problem};
+    use crate::policy::{Facility, PolicyProblem};
+    use crate::scenario::{Objective, Role};
     use rand::{RngExt, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
@@ -130,11 +131,6 @@ pub(super) mod tests {
     pub(in crate::policy) fn random_problem(seed: u64) -> PolicyProblem {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let (towns, villages) = (rng.random_range(1..5), rng.random_range(1..30));
-        let rule = CountyRule {
-            min: 0,
-            max: 0,
-            by: 0,
-        };
         let mut facilities = Vec::new();
         let serves = |rng: &mut ChaCha8Rng| {
             let mut s: Vec<u32> = (0..rng.random_range(0..5))
@@ -148,18 +144,9 @@ pub(super) mod tests {
             let centres: Vec<usize> = (0..rng.random_range(1..4))
                 .map(|_| {
                     facilities.push(Facility {
-                        role: Role::Town,
-                        town: Some(t),
-                        cost: 1.0,
-                        paid: 1.0,
-                        operating: 0.0,
                         existing: rng.random_bool(0.3),
                         closable: true,
-                        serves: serves(&mut rng),
-                        links: Vec::new(),
-                        needs_link: false,
-                        due: 0,
-                        capacity: None,
+                        ..facility(Role::Town, t, 1.0, serves(&mut rng))
                     });
                     facilities.len() - 1
                 })
@@ -171,39 +158,20 @@ pub(super) mod tests {
                     .filter(|_| rng.random_bool(0.5))
                     .collect();
                 facilities.push(Facility {
-                    role: Role::Village,
-                    town: Some(t),
-                    cost: 1.0,
-                    paid: 1.0,
-                    operating: 0.0,
                     existing: rng.random_bool(0.2),
                     closable: rng.random_bool(0.5),
-                    serves: serves(&mut rng),
                     links,
                     needs_link: rng.random_bool(0.7),
-                    due: 0,
-                    capacity: None,
+                    ..facility(Role::Village, t, 1.0, serves(&mut rng))
                 });
             }
         }
-        PolicyProblem {
-            weights: (0..villages)
-                .map(|_| rng.random_range(1..100) as f64)
-                .collect(),
-            n_towns: towns,
-            village_town: (0..villages).map(|_| rng.random_range(0..towns)).collect(),
-            needs_centre: vec![true; towns],
-            point_subsidy: vec![Subsidy::default(); towns],
-            facilities,
-            county: rule,
-            regional: rule,
-            targets: Vec::new(),
-            budgets: vec![100.0],
-            carry_over: false,
-            objective: Objective::FullCoverage,
-            min_share: None,
-            operating_years: 0.0,
-        }
+        let weights = (0..villages)
+            .map(|_| rng.random_range(1..100) as f64)
+            .collect();
+        let mut p = problem(weights, towns, facilities, Objective::FullCoverage);
+        p.village_town = (0..villages).map(|_| rng.random_range(0..towns)).collect();
+        p
     }
 
     /// The weight `complete` could serve, from scratch: the centres, the open existing village
