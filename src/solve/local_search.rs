@@ -83,7 +83,7 @@ pub fn improve_until(
     seed: u64,
     target: impl FnOnce(&[usize]) -> f64,
 ) -> Vec<usize> {
-    let sites_of = sites_of(problem);
+    let sites_of = SitesOf::new(problem);
     let mut start = Search::new(problem, &sites_of, &open);
     start.descend();
     let target = target(&start.open);
@@ -111,15 +111,40 @@ pub fn improve_until(
     best.map(|(_, s)| s).unwrap_or(start.open)
 }
 
-/// For each demand, the sites covering it.
-fn sites_of(problem: &CoverProblem) -> Vec<Vec<u32>> {
-    let mut of = vec![Vec::new(); problem.weights.len()];
-    for (j, demands) in problem.covers.iter().enumerate() {
-        for &i in demands {
-            of[i as usize].push(j as u32);
+/// For each demand, the sites covering it, in one flat array (compressed rows: the search reads
+/// a demand's sites at every change of its cover, and one allocation per demand cost a cache
+/// miss each time).
+struct SitesOf {
+    start: Vec<u32>,
+    sites: Vec<u32>,
+}
+
+impl SitesOf {
+    fn new(problem: &CoverProblem) -> Self {
+        let mut start = vec![0u32; problem.weights.len() + 1];
+        for demands in &problem.covers {
+            for &i in demands {
+                start[i as usize + 1] += 1;
+            }
         }
+        for i in 0..problem.weights.len() {
+            start[i + 1] += start[i];
+        }
+        let mut next = start.clone();
+        let mut sites = vec![0u32; start[problem.weights.len()] as usize];
+        for (j, demands) in problem.covers.iter().enumerate() {
+            for &i in demands {
+                sites[next[i as usize] as usize] = j as u32;
+                next[i as usize] += 1;
+            }
+        }
+        SitesOf { start, sites }
     }
-    of
+
+    /// The sites covering demand `i`, ascending.
+    fn of(&self, i: usize) -> &[u32] {
+        &self.sites[self.start[i] as usize..self.start[i + 1] as usize]
+    }
 }
 
 /// One search's state: the open sites with per-demand cover counts, and each site's gain and
@@ -127,7 +152,7 @@ fn sites_of(problem: &CoverProblem) -> Vec<Vec<u32>> {
 #[derive(Clone)]
 struct Search<'a> {
     problem: &'a CoverProblem,
-    sites_of: &'a [Vec<u32>],
+    sites_of: &'a SitesOf,
     /// Open sites covering each demand, and the sum of their indices (names the site when 1).
     count: Vec<u32>,
     sum: Vec<u64>,
@@ -182,7 +207,7 @@ fn tally(list: &mut Vec<Shared>, r: usize, w: f64, sign: i32) {
 }
 
 impl<'a> Search<'a> {
-    fn new(problem: &'a CoverProblem, sites_of: &'a [Vec<u32>], open: &[usize]) -> Self {
+    fn new(problem: &'a CoverProblem, sites_of: &'a SitesOf, open: &[usize]) -> Self {
         let n = problem.n_sites();
         let gain = problem
             .covers
@@ -216,7 +241,7 @@ impl<'a> Search<'a> {
             let w = p.weights[i];
             match self.count[i] {
                 0 => {
-                    for &a in &self.sites_of[i] {
+                    for &a in self.sites_of.of(i) {
                         let a = a as usize;
                         self.gain[a] -= w;
                         if a != j {
@@ -229,7 +254,7 @@ impl<'a> Search<'a> {
                 1 => {
                     let r = self.sum[i] as usize;
                     self.loss[r] -= w;
-                    for &a in &self.sites_of[i] {
+                    for &a in self.sites_of.of(i) {
                         if a as usize != r {
                             tally(&mut self.shared[a as usize], r, w, -1);
                         }
@@ -256,7 +281,7 @@ impl<'a> Search<'a> {
             self.sum[i] -= j as u64;
             match self.count[i] {
                 0 => {
-                    for &a in &self.sites_of[i] {
+                    for &a in self.sites_of.of(i) {
                         let a = a as usize;
                         self.gain[a] += w;
                         if a != j {
@@ -268,7 +293,7 @@ impl<'a> Search<'a> {
                 1 => {
                     let r = self.sum[i] as usize;
                     self.loss[r] += w;
-                    for &a in &self.sites_of[i] {
+                    for &a in self.sites_of.of(i) {
                         if a as usize != r {
                             tally(&mut self.shared[a as usize], r, w, 1);
                         }
@@ -509,7 +534,7 @@ impl<'a> Search<'a> {
             let draw = |rng: &mut ChaCha8Rng| match closed.get(tries % closed.len().max(1)) {
                 Some(&j) if !p.covers[j].is_empty() => {
                     let c = &p.covers[j];
-                    let of = &self.sites_of[c[rng.random_range(0..c.len())] as usize];
+                    let of = self.sites_of.of(c[rng.random_range(0..c.len())] as usize);
                     of[rng.random_range(0..of.len())] as usize
                 }
                 _ => rng.random_range(0..n),
@@ -547,7 +572,7 @@ mod tests {
             fixed: vec![false; 4],
             limit: Limit::Count(2),
         };
-        let of = sites_of(&problem);
+        let of = SitesOf::new(&problem);
         let mut s = Search::new(&problem, &of, &[0, 2]);
         s.remove(0);
         s.add(1);
@@ -611,7 +636,7 @@ mod tests {
             fixed: vec![false; n],
             limit: Limit::Count(20),
         };
-        let of = sites_of(&problem);
+        let of = SitesOf::new(&problem);
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let mut s = Search::new(&problem, &of, &(0..20).map(|k| 10 * k).collect::<Vec<_>>());
         for round in 0..50 {
