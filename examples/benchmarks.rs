@@ -4,6 +4,8 @@
 //! cargo run --release --example benchmarks                 # all sets found under ../shared/bench
 //! cargo run --release --example benchmarks -- pmed         # OR-Library p-median only
 //! cargo run --release --example benchmarks -- maximo swain sjc
+//! cargo run --release --example benchmarks -- maximo Kings   # one Máximo instance, p = 50…100
+//! cargo run --release --example benchmarks -- maximo-pairs   # their covering pairs, for benches/maximo_lp.py
 //! ```
 //!
 //! Data is read from `../shared/bench` (next to the repository); sets that are absent are
@@ -89,7 +91,9 @@ fn pmed() {
     );
 }
 
-fn maximo() {
+/// `only`: instance names to run (all four when empty). With `pairs_to`, writes each instance's
+/// weights and covering pairs there instead of solving (for `benches/maximo_lp.py`).
+fn maximo(only: &[&str], pairs_to: Option<&Path>) {
     let dir = bench_dir().join("mclp/maximo_ails");
     if !dir.exists() {
         println!("(Máximo et al. MCLP: {} not found, skipped)", dir.display());
@@ -106,9 +110,16 @@ fn maximo() {
         ("NewYork", 400.0),
         ("SanFrancisco", 600.0),
     ] {
+        if !only.is_empty() && !only.contains(&name) {
+            continue;
+        }
         let t = Instant::now();
         let inst = read_tsplib_mclp(&dir.join(format!("{name}.txt")), r).unwrap();
         let read_s = t.elapsed().as_secs_f64();
+        if let Some(dir) = pairs_to {
+            write_pairs(&dir.join(format!("{name}.txt")), &inst, r);
+            continue;
+        }
         for p in [50, 60, 70, 80, 90, 100] {
             let best: f64 = std::fs::read_to_string(
                 dir.join(format!("OtimosFinais/{name}_{p}_{}.txt", r as u32)),
@@ -129,6 +140,21 @@ fn maximo() {
         }
     }
     println!();
+}
+
+/// The number of demands, their weights one per line, then `demand site` per covering pair.
+fn write_pairs(path: &Path, inst: &carecover::io::FacilityInstance, radius: f64) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(f, "{}", inst.weights.len()).unwrap();
+    for w in &inst.weights {
+        writeln!(f, "{w}").unwrap();
+    }
+    for &(i, j, d) in &inst.pairs {
+        if d <= radius {
+            writeln!(f, "{i} {j}").unwrap();
+        }
+    }
 }
 
 fn swain_and_sjc() {
@@ -216,7 +242,17 @@ fn main() {
         pmed();
     }
     if want("maximo") {
-        maximo();
+        let only: Vec<&str> = ["Bronx", "Kings", "NewYork", "SanFrancisco"]
+            .into_iter()
+            .filter(|n| args.iter().any(|a| a == n))
+            .collect();
+        maximo(&only, None);
+    }
+    if args.iter().any(|a| a == "maximo-pairs") {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/maximo-pairs");
+        std::fs::create_dir_all(&dir).unwrap();
+        maximo(&[], Some(&dir));
+        println!("pairs written to {}", dir.display());
     }
     if want("swain") || want("sjc") {
         swain_and_sjc();

@@ -230,3 +230,76 @@ fn exact_with_ruled_out_sites_equals_the_plain_milp() {
     }
     assert!(gaps >= 30, "only {gaps} cases left the heuristic unproven");
 }
+
+/// The Lagrangian bound comes near the LP bound it converges to (Galvão & ReVelle 1996): never
+/// below it (every multiplier gives a valid bound, the LP is the best of them) and within
+/// 0.15 % of it on geometric problems with much overlap, where the LP is often fractional
+/// (0.07 % at most today). Plain subgradient steps, used before the volume algorithm, stopped
+/// up to 0.37 % above it on these problems after as many (1,000) steps.
+#[test]
+fn lagrangian_bound_comes_near_the_lp_bound() {
+    use carecover::solve::lagrangian;
+    use good_lp::{Expression, Solution, SolverModel, microlp, variable, variables};
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let mut worst: f64 = 0.0;
+    for case in 0..12 {
+        let (m, n) = (400, 200);
+        let point = |rng: &mut rand_chacha::ChaCha8Rng| (rng.random::<f64>(), rng.random::<f64>());
+        let demands: Vec<(f64, f64)> = (0..m).map(|_| point(&mut rng)).collect();
+        let sites: Vec<(f64, f64)> = (0..n).map(|_| point(&mut rng)).collect();
+        let covers: Vec<Vec<u32>> = sites
+            .iter()
+            .map(|s| {
+                (0..m as u32)
+                    .filter(|&i| {
+                        let d = demands[i as usize];
+                        (d.0 - s.0).hypot(d.1 - s.1) <= 0.2
+                    })
+                    .collect()
+            })
+            .collect();
+        let weights: Vec<f64> = (0..m).map(|_| rng.random_range(1..100) as f64).collect();
+        let p = 4 + case % 5;
+        let problem = CoverProblem {
+            weights,
+            covers,
+            costs: vec![0.0; n],
+            fixed: vec![false; n],
+            limit: Limit::Count(p),
+        };
+        // The LP relaxation.
+        let mut vars = variables!();
+        let x: Vec<_> = (0..n)
+            .map(|_| vars.add(variable().min(0.0).max(1.0)))
+            .collect();
+        let z: Vec<_> = (0..m)
+            .map(|_| vars.add(variable().min(0.0).max(1.0)))
+            .collect();
+        let objective: Expression = (0..m).map(|i| problem.weights[i] * z[i]).sum();
+        let mut model = vars.maximise(objective.clone()).using(microlp);
+        let mut sites_of: Vec<Expression> = vec![Expression::from(0.0); m];
+        for (j, c) in problem.covers.iter().enumerate() {
+            for &i in c {
+                sites_of[i as usize] += x[j];
+            }
+        }
+        for (i, cover) in sites_of.into_iter().enumerate() {
+            model = model.with((z[i] - cover).leq(0.0));
+        }
+        model = model.with(x.iter().copied().sum::<Expression>().leq(p as f64));
+        let lp = model.solve().expect("the LP solves").eval(&objective);
+        let heuristic = solve_mclp(&problem, &SolveOptions::default()).objective;
+        let bound = lagrangian::upper_bound(&problem, heuristic, 1000);
+        assert!(
+            bound >= lp * (1.0 - 1e-9),
+            "case {case}: bound {bound} below the LP {lp}"
+        );
+        worst = worst.max(bound / lp - 1.0);
+    }
+    assert!(
+        worst <= 0.0015,
+        "the bound is up to {:.3} % above the LP bound",
+        100.0 * worst
+    );
+}

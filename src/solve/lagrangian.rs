@@ -1,5 +1,6 @@
 //! An upper bound on maximal covering from Lagrangian relaxation (Galvão & ReVelle 1996 for
-//! MCLP), minimized by subgradient optimization (Held, Wolfe & Crowder 1974).
+//! MCLP), minimized by the volume algorithm (Barahona & Anbil 2000, *Math. Programming* 87), a
+//! subgradient method that steps along the violation of an average of the inner solutions.
 //!
 //! Relaxing `z_i ≤ Σ_{j∈N_i} x_j` with multipliers `λ_i ≥ 0` gives
 //!
@@ -7,15 +8,23 @@
 //! L(λ) = Σ_i max(0, w_i − λ_i)  +  max_x { Σ_j x_j Σ_{i∈N_j} λ_i  :  x within the limit }
 //! ```
 //!
-//! which is at least the optimum for every `λ ≥ 0`. The inner maximum is the `p` largest site
-//! values for a count limit, and is bounded by the fractional knapsack (Dantzig's bound) under
-//! a budget, which keeps `L` a valid upper bound. Demands already covered by fixed sites are
+//! which is at least the optimum for every `λ ≥ 0` (and `λ_i ≤ w_i` loses nothing: a larger
+//! `λ_i` only raises the site values). Its minimum is the LP bound; plain subgradient steps
+//! (Held, Wolfe & Crowder 1974), used here before, stopped up to 1.4 points (% of the optimum)
+//! above it on the Máximo cases; 2,000 volume steps come within 0.03 points of it. The inner
+//! maximum is the `p` largest site values for a count limit, and is bounded by the fractional
+//! knapsack (Dantzig's bound) under a budget, which keeps `L` a valid upper bound. Demands already covered by fixed sites are
 //! counted outright and left out of the relaxation.
 
 use super::{CoverProblem, Limit};
+use rayon::prelude::*;
 
-/// The smallest `L(λ)` found in `iterations` subgradient steps (Polyak step towards the target
-/// `lower`, the best known objective), plus the weight fixed sites cover. Never below `lower`'s
+/// Coverage pairs from which a step's site sums are split over threads (below, a step takes
+/// microseconds and handing it out would cost more).
+const PARALLEL_PAIRS: usize = 50_000;
+
+/// The smallest `L(λ)` found in `iterations` steps of the volume algorithm (step lengths aimed
+/// at the target `lower`, the best known objective), plus the weight fixed sites cover. Never below `lower`'s
 /// true optimum; at most the total coverable weight.
 pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64 {
     relax(problem, lower, iterations).bound
@@ -117,47 +126,33 @@ pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
             demands.filter(|&i| counts[i as usize]).collect()
         })
         .collect();
+    let pairs: usize = rows_of.iter().map(Vec::len).sum();
     let target = (lower - fixed_weight).max(0.0);
-    // Start from half the weight: a middle ground between "all demands pay" and "none does".
-    let mut lambda: Vec<f64> = problem.weights.iter().map(|w| w * 0.5).collect();
-    let mut best = trivial;
-    let mut step_scale = 2.0;
-    let mut since_improved = 0;
-    let mut value = vec![0.0; n];
-    let mut x = vec![0.0; n];
-    let mut sub = vec![0.0; m];
-    for _ in 0..iterations {
-        // Inner problem: site values and the best selection within the limit.
-        for (&j, rows) in free.iter().zip(&rows_of) {
-            value[j] = rows.iter().map(|&i| lambda[i as usize]).sum();
+    // The inner problem at `lambda`: site values, the selection `x` and `L` (without the fixed
+    // sites' weight).
+    let evaluate = |lambda: &[f64], value: &mut [f64], x: &mut [f64]| {
+        // Each site's sum on its own thread's share where there are enough pairs to pay for
+        // the threads (the same sums either way).
+        let sum = |rows: &Vec<u32>| rows.iter().map(|&i| lambda[i as usize]).sum::<f64>();
+        let sums: Vec<f64> = if pairs >= PARALLEL_PAIRS {
+            rows_of.par_iter().map(sum).collect()
+        } else {
+            rows_of.iter().map(sum).collect()
+        };
+        for (&j, v) in free.iter().zip(sums) {
+            value[j] = v;
         }
-        let site_part = select(problem, &free, &value, &mut x);
+        let site_part = select(problem, &free, value, x);
         let demand_part: f64 = active
             .iter()
             .map(|&i| (problem.weights[i] - lambda[i]).max(0.0))
             .sum();
-        let l = demand_part + site_part;
-        if l + fixed_weight < best - 1e-12 * best.abs() {
-            best = l + fixed_weight;
-            at_best = Some(AtBest {
-                value: best,
-                site_value: value.clone(),
-                x: x.clone(),
-            });
-            since_improved = 0;
-        } else {
-            since_improved += 1;
-            if since_improved >= 20 {
-                step_scale /= 2.0;
-                since_improved = 0;
-            }
-        }
-        if step_scale < 1e-4 || l - target <= 1e-9 * l.abs().max(1.0) {
-            break;
-        }
-        // Subgradient of L: −z_i + Σ_{j∋i} x_j.
+        demand_part + site_part
+    };
+    // `Σ_{j∋i} x_j − z_i` for the active demands: the violation of the relaxed rows.
+    let violation = |lambda: &[f64], x: &[f64], out: &mut [f64]| {
         for &i in &active {
-            sub[i] = if problem.weights[i] > lambda[i] {
+            out[i] = if problem.weights[i] > lambda[i] {
                 -1.0
             } else {
                 0.0
@@ -165,16 +160,78 @@ pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
         }
         for (&j, rows) in free.iter().zip(&rows_of) {
             if x[j] > 0.0 {
-                rows.iter().for_each(|&i| sub[i as usize] += x[j]);
+                rows.iter().for_each(|&i| out[i as usize] += x[j]);
             }
         }
-        let norm2: f64 = active.iter().map(|&i| sub[i] * sub[i]).sum();
-        if norm2 <= 0.0 {
-            break; // λ is optimal for the relaxation
+    };
+    // Volume algorithm (Barahona & Anbil 2000): steps along the violation of a running average
+    // of the inner solutions (an approximate LP primal) rather than of the last one, which
+    // zig-zags; on the Máximo cases it comes much nearer the LP bound in as many steps.
+    let mut centre: Vec<f64> = problem.weights.iter().map(|w| w * 0.5).collect();
+    let mut value = vec![0.0; n];
+    let mut x = vec![0.0; n];
+    let mut centre_l = evaluate(&centre, &mut value, &mut x);
+    let mut best = trivial;
+    let mut offer = |l: f64, value: &[f64], x: &[f64], best: &mut f64| {
+        if l + fixed_weight < *best - 1e-12 * best.abs() {
+            *best = l + fixed_weight;
+            at_best = Some(AtBest {
+                value: *best,
+                site_value: value.to_vec(),
+                x: x.to_vec(),
+            });
         }
-        let step = step_scale * (l - target) / norm2;
+    };
+    offer(centre_l, &value, &x, &mut best);
+    let mut avg = vec![0.0; m];
+    violation(&centre, &x, &mut avg);
+    let mut g = vec![0.0; m];
+    let mut lambda = centre.clone();
+    let mut f = 0.1;
+    let mut reds = 0;
+    for _ in 1..iterations {
+        if centre_l - target <= 1e-9 * centre_l.abs().max(1.0) || f < 1e-5 {
+            break;
+        }
+        let norm2: f64 = active.iter().map(|&i| avg[i] * avg[i]).sum();
+        if norm2 <= 1e-18 {
+            break; // the averaged primal satisfies every relaxed row: λ is optimal
+        }
+        let step = f * (centre_l - target) / norm2;
         for &i in &active {
-            lambda[i] = (lambda[i] - step * sub[i]).max(0.0);
+            lambda[i] = (centre[i] - step * avg[i]).clamp(0.0, problem.weights[i]);
+        }
+        let l = evaluate(&lambda, &mut value, &mut x);
+        offer(l, &value, &x, &mut best);
+        violation(&lambda, &x, &mut g);
+        // The weight of the new solution in the average: the one that makes the averaged
+        // violation shortest, kept within [0.01, 0.1].
+        let (mut gg, mut ga, mut aa) = (0.0, 0.0, 0.0);
+        for &i in &active {
+            gg += g[i] * g[i];
+            ga += g[i] * avg[i];
+            aa += avg[i] * avg[i];
+        }
+        let denom = gg - 2.0 * ga + aa;
+        let alpha = if denom > 0.0 { (aa - ga) / denom } else { 0.1 };
+        let alpha = alpha.clamp(0.01, 0.1);
+        if l < centre_l {
+            // Green step (the new violation still points the same way): longer steps.
+            if ga > 0.0 {
+                f = (f * 1.1).min(2.0);
+            }
+            centre.copy_from_slice(&lambda);
+            centre_l = l;
+            reds = 0;
+        } else {
+            reds += 1;
+            if reds >= 20 {
+                f *= 0.66;
+                reds = 0;
+            }
+        }
+        for &i in &active {
+            avg[i] = alpha * g[i] + (1.0 - alpha) * avg[i];
         }
     }
     Relaxed {
@@ -199,10 +256,14 @@ fn select(problem: &CoverProblem, free: &[usize], value: &[f64], x: &mut [f64]) 
     let mut order: Vec<usize> = free.iter().copied().filter(|&j| value[j] > 0.0).collect();
     match problem.limit {
         Limit::Count(p) => {
-            order.sort_by(|&a, &b| value[b].total_cmp(&value[a]).then(a.cmp(&b)));
+            // The p largest (ties to the smaller index): a partial selection, not a sort.
+            let larger = |a: &usize, b: &usize| value[*b].total_cmp(&value[*a]).then(a.cmp(b));
+            if p > 0 && order.len() > p {
+                order.select_nth_unstable_by(p - 1, larger);
+            }
+            order.truncate(p);
             order
                 .iter()
-                .take(p)
                 .map(|&j| {
                     x[j] = 1.0;
                     value[j]

@@ -38,8 +38,9 @@
 //!    and losses kept incrementally, seeded perturbations of adaptive strength, threshold
 //!    acceptance; two independent chains in parallel.
 //! 3. [`lagrangian`]: an upper bound from the Lagrangian relaxation of the coverage
-//!    constraints, minimized by subgradient optimization (Held, Wolfe & Crowder 1974), so every
-//!    answer reports `objective`, `bound` and `gap`. It runs from the first local optimum, and
+//!    constraints, minimized by the volume algorithm (Barahona & Anbil 2000; it comes near the
+//!    LP bound, which plain subgradient steps did not), so every answer reports `objective`,
+//!    `bound` and `gap`. It runs from the first local optimum, and
 //!    where it meets the search's value the search stops there.
 //! 4. Exact ([`solve_mclp_exact`]): with `p` sites, the sites whose forced opening would leave
 //!    the Lagrangian bound no better than the heuristic's plan are left out (reduced-cost
@@ -120,7 +121,7 @@ impl Default for SolveOptions {
         Self {
             local_search: true,
             restarts: 2000,
-            bound_iterations: 300,
+            bound_iterations: 2000,
             seed: 42,
         }
     }
@@ -256,21 +257,17 @@ impl CoverProblem {
 /// assert_eq!(s.status, Status::Optimal);
 /// ```
 pub fn solve_mclp(problem: &CoverProblem, options: &SolveOptions) -> Solution {
-    // The whole subgradient run from the first local optimum: where it meets the heuristic's
-    // value (the Lagrangian dual of this relaxation is the LP bound, Galvão & ReVelle 1996) the
-    // search stops there; otherwise it runs again aimed at the final value, the lower kept.
+    // One relaxation, from the first local optimum: where it meets the heuristic's value the
+    // search stops there. Its value hardly depends on the target the steps aim at (the volume
+    // algorithm's steps follow the averaged primal), so it is not run again for the final one.
     let (open, early, _) = heuristic(problem, options, options.bound_iterations);
     let objective = problem.covered_weight(&open);
-    let bound = if early <= objective {
-        objective
+    let bound = if early.is_finite() {
+        early
     } else {
-        early.min(lagrangian_bound(
-            problem,
-            objective,
-            options.bound_iterations,
-        ))
+        lagrangian_bound(problem, objective, options.bound_iterations)
     };
-    finish(problem, open, objective, bound)
+    finish(problem, open, objective, bound.max(objective))
 }
 
 /// Greedy, then local search: the open sites (ascending) and an upper bound. The bound, from
