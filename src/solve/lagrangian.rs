@@ -13,8 +13,8 @@
 //! (Held, Wolfe & Crowder 1974), used here before, stopped up to 1.4 points (% of the optimum)
 //! above it on the Máximo cases; 2,000 volume steps come within 0.03 points of it. The inner
 //! maximum is the `p` largest site values for a count limit, and is bounded by the fractional
-//! knapsack (Dantzig's bound) under a budget, which keeps `L` a valid upper bound. Demands already covered by fixed sites are
-//! counted outright and left out of the relaxation.
+//! knapsack (Dantzig's bound) under a budget, which keeps `L` a valid upper bound. Demands
+//! already covered by fixed sites are counted outright and left out of the relaxation.
 
 use super::{CoverProblem, Limit};
 use rayon::prelude::*;
@@ -24,8 +24,8 @@ use rayon::prelude::*;
 const PARALLEL_PAIRS: usize = 50_000;
 
 /// The smallest `L(λ)` found in `iterations` steps of the volume algorithm (step lengths aimed
-/// at the target `lower`, the best known objective), plus the weight fixed sites cover. Never below `lower`'s
-/// true optimum; at most the total coverable weight.
+/// at the target `lower`, the best known objective), plus the weight fixed sites cover. Never
+/// below the true optimum; at most the total coverable weight.
 pub fn upper_bound(problem: &CoverProblem, lower: f64, iterations: usize) -> f64 {
     relax(problem, lower, iterations).bound
 }

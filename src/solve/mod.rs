@@ -40,8 +40,8 @@
 //! 3. [`lagrangian`]: an upper bound from the Lagrangian relaxation of the coverage
 //!    constraints, minimized by the volume algorithm (Barahona & Anbil 2000; it comes near the
 //!    LP bound, which plain subgradient steps did not), so every answer reports `objective`,
-//!    `bound` and `gap`. It runs from the first local optimum, and
-//!    where it meets the search's value the search stops there.
+//!    `bound` and `gap`. It runs once, from the first local optimum, and where it meets the
+//!    search's value the search stops there.
 //! 4. Exact ([`solve_mclp_exact`]): with `p` sites, the sites whose forced opening would leave
 //!    the Lagrangian bound no better than the heuristic's plan are left out (reduced-cost
 //!    fixing), and the MILP, warm-started, searches the rest.
