@@ -324,6 +324,11 @@ fn rounded_bound(problem: &CoverProblem, bound: f64, objective: f64) -> f64 {
 /// does the proving, a short search is enough of a start.
 const EXACT_WARM_START_ROUNDS: usize = 30;
 
+/// Steps of the warm start's relaxation (for its proof and the reduced-cost fixing): past this
+/// the MILP proves faster than the bound tightens (spopt's clustered 5,000 × 1,000 MCLP: solve
+/// 0.155 s with 300 steps, 0.163 s with 500, 0.205 s with 2,000).
+const EXACT_WARM_BOUND_ITERATIONS: usize = 300;
+
 /// The heuristic of [`solve_mclp`] (at most 30 local-search rounds), then, unless
 /// its Lagrangian bound already proves the answer optimal, the MILP ([`milp::mclp`], warm-started
 /// from it) until optimal or `time_limit_s`. A timed-out search keeps the better of the two
@@ -337,7 +342,8 @@ pub fn solve_mclp_exact(
         restarts: options.restarts.min(EXACT_WARM_START_ROUNDS),
         ..options.clone()
     };
-    let (open, quick, relaxed) = heuristic(problem, &warm, options.bound_iterations);
+    let iterations = options.bound_iterations.min(EXACT_WARM_BOUND_ITERATIONS);
+    let (open, quick, relaxed) = heuristic(problem, &warm, iterations);
     let objective = problem.covered_weight(&open);
     if quick <= objective {
         return finish(problem, open, objective, objective);
