@@ -113,7 +113,6 @@ pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
             at_best: None,
         };
     }
-    let mut at_best = None;
     // Each free site's demands that count (coverable, of positive weight), the pairs every
     // step passes over.
     let counts: Vec<bool> = (0..m)
@@ -171,18 +170,19 @@ pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
     let mut value = vec![0.0; n];
     let mut x = vec![0.0; n];
     let mut centre_l = evaluate(&centre, &mut value, &mut x);
-    let mut best = trivial;
-    let mut offer = |l: f64, value: &[f64], x: &[f64], best: &mut f64| {
-        if l + fixed_weight < *best - 1e-12 * best.abs() {
-            *best = l + fixed_weight;
+    // The relaxation at the smallest `L` so far (none while nothing beats the trivial bound).
+    let mut at_best: Option<AtBest> = None;
+    let mut offer = |l: f64, value: &[f64], x: &[f64]| {
+        let best = at_best.as_ref().map_or(trivial, |a| a.value);
+        if l + fixed_weight < best - 1e-12 * best.abs() {
             at_best = Some(AtBest {
-                value: *best,
+                value: l + fixed_weight,
                 site_value: value.to_vec(),
                 x: x.to_vec(),
             });
         }
     };
-    offer(centre_l, &value, &x, &mut best);
+    offer(centre_l, &value, &x);
     let mut avg = vec![0.0; m];
     violation(&centre, &x, &mut avg);
     let mut g = vec![0.0; m];
@@ -202,7 +202,7 @@ pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
             lambda[i] = (centre[i] - step * avg[i]).clamp(0.0, problem.weights[i]);
         }
         let l = evaluate(&lambda, &mut value, &mut x);
-        offer(l, &value, &x, &mut best);
+        offer(l, &value, &x);
         violation(&lambda, &x, &mut g);
         // The weight of the new solution in the average: the one that makes the averaged
         // violation shortest, kept within [0.01, 0.1].
@@ -235,7 +235,7 @@ pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
         }
     }
     Relaxed {
-        bound: best.min(trivial),
+        bound: at_best.as_ref().map_or(trivial, |a| a.value),
         at_best,
     }
 }
