@@ -6,6 +6,7 @@
 //! cargo run --release --example benchmarks -- maximo swain sjc
 //! cargo run --release --example benchmarks -- maximo Kings   # one Máximo instance, p = 50…100
 //! cargo run --release --example benchmarks -- maximo-pairs   # their covering pairs, for benches/maximo_lp.py
+//! cargo run --release --example benchmarks -- maximo-lscp    # fewest sites covering each city
 //! ```
 //!
 //! Data is read from `../shared/bench` (next to the repository); sets that are absent are
@@ -106,12 +107,7 @@ fn maximo(only: &[&str], pairs_to: Option<&Path>) {
         );
         println!("|---|---|---|---|---|---|---|---|---|---|");
     }
-    for (name, r) in [
-        ("Bronx", 600.0),
-        ("Kings", 800.0),
-        ("NewYork", 400.0),
-        ("SanFrancisco", 600.0),
-    ] {
+    for (name, r) in MAXIMO_CITIES {
         if !only.is_empty() && !only.contains(&name) {
             continue;
         }
@@ -140,6 +136,46 @@ fn maximo(only: &[&str], pairs_to: Option<&Path>) {
                 h.solve_s
             );
         }
+    }
+    println!();
+}
+
+/// Máximo et al.'s cities and their covering radii (metres).
+const MAXIMO_CITIES: [(&str, f64); 4] = [
+    ("Bronx", 600.0),
+    ("Kings", 800.0),
+    ("NewYork", 400.0),
+    ("SanFrancisco", 600.0),
+];
+
+/// The fewest sites covering every demand of each Máximo city at its radius (set covering on
+/// dense city instances, where the heuristic's quality shows).
+fn maximo_lscp(only: &[&str]) {
+    let dir = bench_dir().join("mclp/maximo_ails");
+    if !dir.exists() {
+        println!(
+            "(Máximo et al. cities: {} not found, skipped)",
+            dir.display()
+        );
+        return;
+    }
+    println!("### Set covering on Máximo et al.'s cities\n");
+    println!("| instance | n | r (m) | sites | bound | gap | solve s |");
+    println!("|---|---|---|---|---|---|---|");
+    for (name, r) in MAXIMO_CITIES {
+        if !only.is_empty() && !only.contains(&name) {
+            continue;
+        }
+        let inst = read_tsplib_mclp(&dir.join(format!("{name}.txt")), r).unwrap();
+        let s = run(&inst, &options(Problem::Lscp, 1, Some(r), false), 0.0).unwrap();
+        println!(
+            "| {name} | {} | {r} | {} | {} | {:.1} % | {:.2} |",
+            inst.weights.len(),
+            s.objective,
+            s.bound,
+            100.0 * s.gap,
+            s.solve_s
+        );
     }
     println!();
 }
@@ -243,12 +279,16 @@ fn main() {
     if want("pmed") {
         pmed();
     }
+    let only: Vec<&str> = MAXIMO_CITIES
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| args.iter().any(|a| a == n))
+        .collect();
     if want("maximo") {
-        let only: Vec<&str> = ["Bronx", "Kings", "NewYork", "SanFrancisco"]
-            .into_iter()
-            .filter(|n| args.iter().any(|a| a == n))
-            .collect();
         maximo(&only, None);
+    }
+    if args.iter().any(|a| a == "maximo-lscp") {
+        maximo_lscp(&only);
     }
     if args.iter().any(|a| a == "maximo-pairs") {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/maximo-pairs");

@@ -114,25 +114,30 @@ pub fn improve_until(
 /// For each demand, the sites covering it, in one flat array (compressed rows: the search reads
 /// a demand's sites at every change of its cover, and one allocation per demand cost a cache
 /// miss each time).
-struct SitesOf {
+pub(super) struct SitesOf {
     start: Vec<u32>,
     sites: Vec<u32>,
 }
 
 impl SitesOf {
     fn new(problem: &CoverProblem) -> Self {
-        let mut start = vec![0u32; problem.weights.len() + 1];
-        for demands in &problem.covers {
+        Self::from_covers(&problem.covers, problem.weights.len())
+    }
+
+    /// From each site's demands (`covers[j]`, demands below `n_demand`).
+    pub(super) fn from_covers(covers: &[Vec<u32>], n_demand: usize) -> Self {
+        let mut start = vec![0u32; n_demand + 1];
+        for demands in covers {
             for &i in demands {
                 start[i as usize + 1] += 1;
             }
         }
-        for i in 0..problem.weights.len() {
+        for i in 0..n_demand {
             start[i + 1] += start[i];
         }
         let mut next = start.clone();
-        let mut sites = vec![0u32; start[problem.weights.len()] as usize];
-        for (j, demands) in problem.covers.iter().enumerate() {
+        let mut sites = vec![0u32; start[n_demand] as usize];
+        for (j, demands) in covers.iter().enumerate() {
             for &i in demands {
                 sites[next[i as usize] as usize] = j as u32;
                 next[i as usize] += 1;
@@ -142,7 +147,7 @@ impl SitesOf {
     }
 
     /// The sites covering demand `i`, ascending.
-    fn of(&self, i: usize) -> &[u32] {
+    pub(super) fn of(&self, i: usize) -> &[u32] {
         &self.sites[self.start[i] as usize..self.start[i + 1] as usize]
     }
 }

@@ -48,6 +48,7 @@
 //!
 //! Everything is deterministic for a given problem and seed, on any number of threads.
 
+pub mod cover_search;
 pub mod exhaustive;
 pub mod extended;
 pub mod greedy;
