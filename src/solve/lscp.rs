@@ -100,10 +100,13 @@ struct Relaxation {
 
 /// Lagrangian relaxation of the covering rows (Beasley 1990, "A Lagrangian heuristic for
 /// set-covering problems") of a core (no required sites):
-/// `L(u) = Σ_i u_i + Σ_j min(0, 1 − Σ_{i ∈ N_j} u_i)`, maximized by subgradient steps aimed at
-/// the incumbent. At every step the multipliers also build a cover (sites of negative reduced
-/// cost, then for each row left the site of least reduced cost, then redundant sites dropped,
-/// dearest first); a cover smaller than `open` replaces it.
+/// `L(u) = Σ_i u_i + Σ_j min(0, 1 − Σ_{i ∈ N_j} u_i)`, `0 ≤ u_i ≤ 1` (a larger `u_i` only makes
+/// every site covering `i` cheaper by as much), maximized by the volume algorithm (Barahona &
+/// Anbil 2000, as [`super::lagrangian`] does for maximal covering: steps along an average of the
+/// inner solutions' violations, aimed at the incumbent; plain subgradient steps stopped 2–5 sites
+/// below the LP bound on Máximo's cities). At every step the multipliers also build a cover
+/// (sites of negative reduced cost, then for each row left the site of least reduced cost, then
+/// redundant sites dropped, dearest first); a cover smaller than `open` replaces it.
 fn relax(
     covers: &[Vec<u32>],
     n_demand: usize,
@@ -122,14 +125,27 @@ fn relax(
             reduced,
         };
     }
-    let reduce = |u: &[f64], reduced: &mut [f64]| {
+    // L(u), the reduced costs and the rows' violation `1 − Σ_{j ∋ i} x_j` (x_j = 1 where the
+    // reduced cost is negative).
+    let evaluate = |u: &[f64], reduced: &mut [f64], g: &mut [f64]| {
         for (r, c) in reduced.iter_mut().zip(covers) {
             *r = 1.0 - c.iter().map(|&i| u[i as usize]).sum::<f64>();
         }
+        let mut l: f64 = rows.iter().map(|&i| u[i]).sum();
+        for &i in &rows {
+            g[i] = 1.0;
+        }
+        for (c, &r) in covers.iter().zip(reduced.iter()) {
+            if r < 0.0 {
+                l += r;
+                c.iter().for_each(|&i| g[i as usize] -= 1.0);
+            }
+        }
+        l
     };
     // Start where every reduced cost is still ≥ 0 (Beasley 1990): u_i = min over the sites
     // covering i of 1 / (rows the site covers).
-    let mut u: Vec<f64> = (0..n_demand)
+    let mut centre: Vec<f64> = (0..n_demand)
         .map(|i| {
             sites_of[i]
                 .iter()
@@ -138,60 +154,67 @@ fn relax(
                 .min(1.0)
         })
         .collect();
-    let mut best = f64::NEG_INFINITY;
-    let mut best_u = u.clone();
-    let mut scale = 2.0;
-    let mut since = 0;
+    let mut avg = vec![0.0; n_demand];
+    let mut centre_l = evaluate(&centre, &mut reduced, &mut avg);
+    let mut best = (centre_l, centre.clone());
+    let mut u = centre.clone();
     let mut g = vec![0.0; n_demand];
+    let mut f = 0.1;
+    let mut reds = 0;
     for _ in 0..iterations {
-        reduce(&u, &mut reduced);
-        let mut l: f64 = rows.iter().map(|&i| u[i]).sum();
-        for &i in &rows {
-            g[i] = 1.0;
-        }
-        for (c, &r) in covers.iter().zip(&reduced) {
-            if r < 0.0 {
-                l += r;
-                c.iter().for_each(|&i| g[i as usize] -= 1.0);
-            }
-        }
         let cover = cover_from(covers, &rows, &sites_of, &reduced);
         if cover.len() < open.len() {
             *open = cover;
         }
         let upper = open.len() as f64;
-        if l > best + 1e-9 {
-            best = l;
-            best_u.copy_from_slice(&u);
-            since = 0;
+        if (best.0 - 1e-6).ceil() >= upper || f < 1e-5 {
+            break;
+        }
+        let norm2: f64 = rows.iter().map(|&i| avg[i] * avg[i]).sum();
+        if norm2 <= 1e-18 {
+            break; // the averaged primal meets every row: u is optimal
+        }
+        let step = f * (upper - centre_l).max(0.05) / norm2;
+        for &i in &rows {
+            u[i] = (centre[i] + step * avg[i]).clamp(0.0, 1.0);
+        }
+        let l = evaluate(&u, &mut reduced, &mut g);
+        if l > best.0 {
+            best.0 = l;
+            best.1.copy_from_slice(&u);
+        }
+        // The new solution's weight in the average: the one making the averaged violation
+        // shortest, within [0.01, 0.1].
+        let (mut gg, mut ga, mut aa) = (0.0, 0.0, 0.0);
+        for &i in &rows {
+            gg += g[i] * g[i];
+            ga += g[i] * avg[i];
+            aa += avg[i] * avg[i];
+        }
+        let denom = gg - 2.0 * ga + aa;
+        let alpha = if denom > 0.0 { (aa - ga) / denom } else { 0.1 };
+        let alpha = alpha.clamp(0.01, 0.1);
+        if l > centre_l {
+            if ga > 0.0 {
+                f = (f * 1.1).min(2.0);
+            }
+            centre.copy_from_slice(&u);
+            centre_l = l;
+            reds = 0;
         } else {
-            since += 1;
-            if since >= 20 {
-                scale /= 2.0;
-                since = 0;
+            reds += 1;
+            if reds >= 20 {
+                f *= 0.66;
+                reds = 0;
             }
         }
-        if scale < 1e-3 || (best - 1e-6).ceil() >= upper {
-            break;
-        }
-        // Components that would only push a zero multiplier below zero do not move it.
         for &i in &rows {
-            if u[i] <= 0.0 && g[i] < 0.0 {
-                g[i] = 0.0;
-            }
-        }
-        let norm: f64 = rows.iter().map(|&i| g[i] * g[i]).sum();
-        if norm == 0.0 {
-            break;
-        }
-        let step = scale * (upper - l).max(0.05) / norm;
-        for &i in &rows {
-            u[i] = (u[i] + step * g[i]).max(0.0);
+            avg[i] = alpha * g[i] + (1.0 - alpha) * avg[i];
         }
     }
-    reduce(&best_u, &mut reduced);
+    evaluate(&best.1, &mut reduced, &mut g);
     Relaxation {
-        value: best.max(0.0),
+        value: best.0.max(0.0),
         reduced,
     }
 }
