@@ -175,6 +175,9 @@
           esc(W.areas) + "<br>";
       }
     });
+    if (D.holes_filled) {
+      html += '<span style="font-size:11px;color:#555">' + esc(W.holes_filled) + "</span><br>";
+    }
     if (nHomes) {
       html += '<i class="sq" style="background:' + HOME + ';opacity:1"></i>' + esc(W.homes) +
         ' <i class="sq" style="background:#fff;border:1px solid ' + HOME + ';opacity:1"></i>' +

@@ -42,57 +42,73 @@ pub(super) fn simplified(points: Vec<(f64, f64)>, epsilon: f64) -> Vec<(f64, f64
     line.simplify(epsilon).points().map(|p| p.x_y()).collect()
 }
 
-/// The road network as polylines: segments chained through nodes where exactly two meet,
-/// simplified to about 5 m.
+/// The road network as polylines: segments chained through nodes, simplified to about 5 m.
+/// A chain goes on through a junction while it has an unused segment (not only through nodes
+/// where two meet): on a grid, stopping at junctions made one two-point line per block side,
+/// each starting with absolute coordinates (3.3 million lines, 90 MB of a 100,000-village page).
 fn roads(plan: &Plan) -> Vec<Vec<i64>> {
     let net = &plan.network;
-    let n = net.nodes.len();
-    let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (k, s) in net.segments.iter().enumerate() {
-        adjacent[s.a.index()].push(k);
-        adjacent[s.b.index()].push(k);
+    let ends: Vec<(usize, usize)> = net
+        .segments
+        .iter()
+        .map(|s| (s.a.index(), s.b.index()))
+        .collect();
+    chains(net.nodes.len(), &ends)
+        .into_iter()
+        .map(|nodes| {
+            let pts = nodes
+                .iter()
+                .map(|&i| (net.nodes[i].lon, net.nodes[i].lat))
+                .collect();
+            encode(&simplified(pts, 0.00005))
+        })
+        .collect()
+}
+
+/// The segments (node pairs) as chains of nodes, each segment in exactly one chain: a chain
+/// goes on through any node with a segment not yet used, and chains start at nodes of odd
+/// degree (every chain that cannot close ends at one), then wherever segments are left
+/// (closed loops).
+fn chains(n_nodes: usize, segments: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); n_nodes];
+    for (k, &(a, b)) in segments.iter().enumerate() {
+        adjacent[a].push(k);
+        adjacent[b].push(k);
     }
-    let mut used = vec![false; net.segments.len()];
-    let mut lines = Vec::new();
-    let point = |i: usize| (net.nodes[i].lon, net.nodes[i].lat);
+    let mut used = vec![false; segments.len()];
+    let mut out = Vec::new();
     let mut walk = |start: usize, first: usize, used: &mut Vec<bool>| {
-        let mut pts = vec![point(start)];
+        let mut nodes = vec![start];
         let (mut at, mut seg) = (start, first);
         loop {
             used[seg] = true;
-            let s = &net.segments[seg];
-            let next = if s.a.index() == at {
-                s.b.index()
-            } else {
-                s.a.index()
-            };
-            pts.push(point(next));
-            at = next;
+            let (a, b) = segments[seg];
+            at = if a == at { b } else { a };
+            nodes.push(at);
             match adjacent[at].iter().find(|&&k| !used[k]) {
-                Some(&k) if adjacent[at].len() == 2 => seg = k,
-                _ => break,
+                Some(&k) => seg = k,
+                None => break,
             }
         }
-        lines.push(encode(&simplified(pts, 0.00005)));
+        out.push(nodes);
     };
-    // From every end or junction first, then what is left (closed loops).
-    let ends: Vec<(usize, usize)> = adjacent
+    let odd: Vec<(usize, usize)> = adjacent
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.len() != 2)
+        .filter(|(_, a)| a.len() % 2 == 1)
         .flat_map(|(i, a)| a.iter().map(move |&k| (i, k)))
         .collect();
-    for (start, k) in ends {
+    for (start, k) in odd {
         if !used[k] {
             walk(start, k, &mut used);
         }
     }
-    for k in 0..net.segments.len() {
+    for k in 0..segments.len() {
         if !used[k] {
-            walk(net.segments[k].a.index(), k, &mut used);
+            walk(segments[k].0, k, &mut used);
         }
     }
-    lines
+    out
 }
 
 /// The properties the map's cards and styles read (web_map.js), per layer: the page carries
@@ -141,9 +157,20 @@ enum MapGeometry {
     Polygons(Vec<Vec<Vec<i64>>>),
 }
 
+/// Holes in a service area smaller than this (m², a few street blocks) are filled in the page.
+/// A walking area around a road grid has one hole per block: at 100,000 villages a million of
+/// them made 8.4 of the areas' 12.5 million points and most of a 234 MB page, invisible at the
+/// zoom that shows a county. `service_areas.geojson` keeps every hole.
+const PAGE_MIN_HOLE_M2: f64 = 50_000.0;
+
 /// Features as the page needs them: the properties in `keep`, and geometry as encoded rings
-/// or a point.
+/// (holes under [`PAGE_MIN_HOLE_M2`] left out) or a point.
 pub(crate) fn features(fc: &FeatureCollection, keep: &[&str]) -> Vec<MapFeature> {
+    features_filling(fc, keep, &mut 0)
+}
+
+/// [`features`], adding the number of holes left out to `filled`.
+fn features_filling(fc: &FeatureCollection, keep: &[&str], filled: &mut usize) -> Vec<MapFeature> {
     fc.features
         .iter()
         .map(|f| {
@@ -163,12 +190,17 @@ pub(crate) fn features(fc: &FeatureCollection, keep: &[&str]) -> Vec<MapFeature>
                     coordinates
                         .iter()
                         .map(|poly| {
-                            poly.iter()
-                                .map(|ring| {
-                                    let pts = ring.iter().map(|p| (p[0], p[1])).collect();
-                                    encode(&simplified(pts, 0.0001))
-                                })
-                                .collect()
+                            let mut rings = Vec::with_capacity(poly.len());
+                            for (k, ring) in poly.iter().enumerate() {
+                                let pts: Vec<(f64, f64)> =
+                                    ring.iter().map(|p| (p[0], p[1])).collect();
+                                if k > 0 && ring_area_m2(&pts) < PAGE_MIN_HOLE_M2 {
+                                    *filled += 1;
+                                    continue;
+                                }
+                                rings.push(encode(&simplified(pts, 0.0001)));
+                            }
+                            rings
                         })
                         .collect(),
                 )),
@@ -177,6 +209,13 @@ pub(crate) fn features(fc: &FeatureCollection, keep: &[&str]) -> Vec<MapFeature>
             MapFeature { p, g }
         })
         .collect()
+}
+
+/// The area of a lon/lat ring on the sphere, m² (geo's Chamberlain–Duquette).
+fn ring_area_m2(points: &[(f64, f64)]) -> f64 {
+    use geo::ChamberlainDuquetteArea;
+    let ring: LineString<f64> = points.to_vec().into();
+    geo::Polygon::new(ring, Vec::new()).chamberlain_duquette_unsigned_area()
 }
 
 /// JSON written into a `<script>` element: `</` becomes `<\/` (the same string in JSON) so
@@ -225,6 +264,10 @@ fn words(lang: Lang) -> Value {
         "towns": t("镇街名称", "Township names"),
         "sites": t("场地", "sites"),
         "areas": t("服务范围", "service area"),
+        "holes_filled": t(
+            "服务范围内小于 5 公顷的空洞未画出（service_areas.geojson 中保留）",
+            "holes under 5 ha in service areas not drawn (service_areas.geojson keeps them)",
+        ),
         "legend": t("图例", "Legend"),
         "elders": t("老人", "elders"),
         "town": t("镇街", "township"),
@@ -270,6 +313,8 @@ pub(crate) struct MapData {
     pub villages: Vec<MapFeature>,
     pub sites: Vec<MapFeature>,
     pub areas: Vec<MapFeature>,
+    /// Service-area holes the page leaves out ([`PAGE_MIN_HOLE_M2`]).
+    pub holes_filled: usize,
 }
 
 /// Writes the map section of a plan's report to `out`.
@@ -299,6 +344,8 @@ pub fn write_map_section(
         .into_iter()
         .map(|(name, (x, y))| json!({ "name": name, "point": [x, y] }))
         .collect();
+    let mut holes_filled = 0;
+    let areas = features_filling(areas, AREA_CARD, &mut holes_filled);
     write_map_html(
         out,
         MapData {
@@ -309,7 +356,8 @@ pub fn write_map_section(
             roads: roads(plan),
             villages: features(villages, VILLAGE_CARD),
             sites: features(sites, SITE_CARD),
-            areas: features(areas, AREA_CARD),
+            areas,
+            holes_filled,
         },
     )
 }
@@ -328,6 +376,7 @@ pub(crate) fn write_map_html(out: &mut impl Write, d: MapData) -> std::io::Resul
     #[derive(Serialize)]
     struct Data<'a> {
         areas: &'a [MapFeature],
+        holes_filled: usize,
         home_tier: &'a str,
         policy: bool,
         roads: &'a [Vec<i64>],
@@ -339,6 +388,7 @@ pub(crate) fn write_map_html(out: &mut impl Write, d: MapData) -> std::io::Resul
     }
     let data = Data {
         areas: &d.areas,
+        holes_filled: d.holes_filled,
         home_tier: super::homes::HOME_TIER,
         policy: d.policy,
         roads: &d.roads,
@@ -370,6 +420,75 @@ pub(crate) fn write_map_html(out: &mut impl Write, d: MapData) -> std::io::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A service area's hole of about 1 ha (a street block) is filled in the page and counted;
+    /// one of about 36 ha stays.
+    #[test]
+    fn the_page_fills_block_sized_holes_only() {
+        // Squares at 30° N: 0.001° of latitude is 111 m, of longitude 96 m.
+        let square = |x: f64, y: f64, d: f64| -> Vec<geojson::Position> {
+            [(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)]
+                .into_iter()
+                .map(Into::into)
+                .collect()
+        };
+        let area = geojson::Feature {
+            geometry: Some(geojson::Geometry::new(GeometryValue::MultiPolygon {
+                coordinates: vec![vec![
+                    square(120.0, 30.0, 0.05),
+                    square(120.01, 30.01, 0.001),
+                    square(120.02, 30.02, 0.006),
+                ]],
+            })),
+            ..Default::default()
+        };
+        let fc = FeatureCollection {
+            features: vec![area],
+            bbox: None,
+            foreign_members: None,
+        };
+        let mut filled = 0;
+        let page = features_filling(&fc, AREA_CARD, &mut filled);
+        assert_eq!(filled, 1);
+        match &page[0].g {
+            Some(MapGeometry::Polygons(p)) => assert_eq!(p[0].len(), 2, "outer ring and big hole"),
+            _ => panic!("no polygons"),
+        }
+    }
+
+    /// On a street grid every node is a junction: the chains still take each segment once, go
+    /// from segment to touching segment, and are few (stopping at junctions made one per
+    /// segment).
+    #[test]
+    fn road_chains_take_every_segment_once_and_go_through_junctions() {
+        let side = 6;
+        let id = |x: usize, y: usize| y * side + x;
+        let mut segments = Vec::new();
+        for y in 0..side {
+            for x in 0..side {
+                if x + 1 < side {
+                    segments.push((id(x, y), id(x + 1, y)));
+                }
+                if y + 1 < side {
+                    segments.push((id(x, y), id(x, y + 1)));
+                }
+            }
+        }
+        let chains = chains(side * side, &segments);
+        let mut seen = vec![0; segments.len()];
+        for c in &chains {
+            for w in c.windows(2) {
+                let k = segments
+                    .iter()
+                    .position(|&(a, b)| (a, b) == (w[0], w[1]) || (a, b) == (w[1], w[0]))
+                    .expect("consecutive nodes are joined by a segment");
+                seen[k] += 1;
+            }
+        }
+        assert!(seen.iter().all(|&n| n == 1), "{seen:?}");
+        // 16 nodes of odd degree on the border: at least 8 chains are needed.
+        assert!(chains.len() <= 12, "{} chains", chains.len());
+    }
 
     /// Every property the page reads (`p.name`, `f.p.tier`, …) is one the page carries.
     #[test]

@@ -198,6 +198,7 @@ fn city_map(
         villages,
         sites,
         areas: Vec::new(),
+        holes_filled: 0,
     });
     Ok((html, with_villages))
 }
