@@ -187,27 +187,55 @@ pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
     violation(&centre, &x, &mut avg);
     let mut g = vec![0.0; m];
     let mut lambda = centre.clone();
-    let mut f = 0.1;
-    let mut reds = 0;
+    let mut volume = Volume::new();
     for _ in 1..iterations {
-        if centre_l - target <= 1e-9 * centre_l.abs().max(1.0) || f < 1e-5 {
+        if centre_l - target <= 1e-9 * centre_l.abs().max(1.0) || volume.f < 1e-5 {
             break;
         }
         let norm2: f64 = active.iter().map(|&i| avg[i] * avg[i]).sum();
         if norm2 <= 1e-18 {
             break; // the averaged primal satisfies every relaxed row: λ is optimal
         }
-        let step = f * (centre_l - target) / norm2;
+        let step = volume.f * (centre_l - target) / norm2;
         for &i in &active {
             lambda[i] = (centre[i] - step * avg[i]).clamp(0.0, problem.weights[i]);
         }
         let l = evaluate(&lambda, &mut value, &mut x);
         offer(l, &value, &x);
         violation(&lambda, &x, &mut g);
-        // The weight of the new solution in the average: the one that makes the averaged
-        // violation shortest, kept within [0.01, 0.1].
+        let improved = l < centre_l;
+        if improved {
+            centre.copy_from_slice(&lambda);
+            centre_l = l;
+        }
+        volume.record(improved, &active, &g, &mut avg);
+    }
+    Relaxed {
+        bound: at_best.as_ref().map_or(trivial, |a| a.value),
+        at_best,
+    }
+}
+
+/// The volume algorithm's step control (Barahona & Anbil 2000), shared with the set-covering
+/// relaxation ([`super::lscp`]): the step factor `f`, longer after a green step (one that moved
+/// the centre with the new violation pointing the way of the average), shorter after 20 red
+/// ones (that did not move it), and the running average of the inner solutions' violations.
+pub(super) struct Volume {
+    pub f: f64,
+    reds: u32,
+}
+
+impl Volume {
+    pub fn new() -> Self {
+        Volume { f: 0.1, reds: 0 }
+    }
+
+    /// After a step whose inner solution violates the relaxed rows `rows` by `g`: adapts `f`
+    /// (`improved`: the step moved the centre) and folds `g` into the average `avg` with the
+    /// weight that makes the average shortest, within `[0.01, 0.1]`.
+    pub fn record(&mut self, improved: bool, rows: &[usize], g: &[f64], avg: &mut [f64]) {
         let (mut gg, mut ga, mut aa) = (0.0, 0.0, 0.0);
-        for &i in &active {
+        for &i in rows {
             gg += g[i] * g[i];
             ga += g[i] * avg[i];
             aa += avg[i] * avg[i];
@@ -215,28 +243,21 @@ pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
         let denom = gg - 2.0 * ga + aa;
         let alpha = if denom > 0.0 { (aa - ga) / denom } else { 0.1 };
         let alpha = alpha.clamp(0.01, 0.1);
-        if l < centre_l {
-            // Green step (the new violation still points the same way): longer steps.
+        if improved {
             if ga > 0.0 {
-                f = (f * 1.1).min(2.0);
+                self.f = (self.f * 1.1).min(2.0);
             }
-            centre.copy_from_slice(&lambda);
-            centre_l = l;
-            reds = 0;
+            self.reds = 0;
         } else {
-            reds += 1;
-            if reds >= 20 {
-                f *= 0.66;
-                reds = 0;
+            self.reds += 1;
+            if self.reds >= 20 {
+                self.f *= 0.66;
+                self.reds = 0;
             }
         }
-        for &i in &active {
+        for &i in rows {
             avg[i] = alpha * g[i] + (1.0 - alpha) * avg[i];
         }
-    }
-    Relaxed {
-        bound: at_best.as_ref().map_or(trivial, |a| a.value),
-        at_best,
     }
 }
 

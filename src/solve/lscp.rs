@@ -159,22 +159,21 @@ fn relax(
     let mut best = (centre_l, centre.clone());
     let mut u = centre.clone();
     let mut g = vec![0.0; n_demand];
-    let mut f = 0.1;
-    let mut reds = 0;
+    let mut volume = super::lagrangian::Volume::new();
     for _ in 0..iterations {
         let cover = cover_from(covers, &rows, &sites_of, &reduced);
         if cover.len() < open.len() {
             *open = cover;
         }
         let upper = open.len() as f64;
-        if (best.0 - 1e-6).ceil() >= upper || f < 1e-5 {
+        if (best.0 - 1e-6).ceil() >= upper || volume.f < 1e-5 {
             break;
         }
         let norm2: f64 = rows.iter().map(|&i| avg[i] * avg[i]).sum();
         if norm2 <= 1e-18 {
             break; // the averaged primal meets every row: u is optimal
         }
-        let step = f * (upper - centre_l).max(0.05) / norm2;
+        let step = volume.f * (upper - centre_l).max(0.05) / norm2;
         for &i in &rows {
             u[i] = (centre[i] + step * avg[i]).clamp(0.0, 1.0);
         }
@@ -183,34 +182,12 @@ fn relax(
             best.0 = l;
             best.1.copy_from_slice(&u);
         }
-        // The new solution's weight in the average: the one making the averaged violation
-        // shortest, within [0.01, 0.1].
-        let (mut gg, mut ga, mut aa) = (0.0, 0.0, 0.0);
-        for &i in &rows {
-            gg += g[i] * g[i];
-            ga += g[i] * avg[i];
-            aa += avg[i] * avg[i];
-        }
-        let denom = gg - 2.0 * ga + aa;
-        let alpha = if denom > 0.0 { (aa - ga) / denom } else { 0.1 };
-        let alpha = alpha.clamp(0.01, 0.1);
-        if l > centre_l {
-            if ga > 0.0 {
-                f = (f * 1.1).min(2.0);
-            }
+        let improved = l > centre_l;
+        if improved {
             centre.copy_from_slice(&u);
             centre_l = l;
-            reds = 0;
-        } else {
-            reds += 1;
-            if reds >= 20 {
-                f *= 0.66;
-                reds = 0;
-            }
         }
-        for &i in &rows {
-            avg[i] = alpha * g[i] + (1.0 - alpha) * avg[i];
-        }
+        volume.record(improved, &rows, &g, &mut avg);
     }
     evaluate(&best.1, &mut reduced, &mut g);
     Relaxation {
