@@ -23,7 +23,9 @@
 //! least-cost plans).
 
 use super::descent::{TOWNS_AT_ONCE, descend_centres};
-use super::schedule::{Paid, build_cost, of_role, paid, schedule, schedule_by, served_by};
+use super::schedule::{
+    Paid, build_cost, of_role, paid, schedule, schedule_by, schedule_centres_first, served_by,
+};
 use super::{Infeasible, PolicyProblem, PolicySolution, lagrangian};
 use crate::scenario::{Objective, Role};
 use crate::solve::{self, CoverProblem, Limit, Ordered, SolveOptions};
@@ -96,7 +98,11 @@ pub fn solve(
             .take(tries)
             .enumerate()
         {
-            let Some(plan) = schedule_by(problem, t).ok() else {
+            let scheduled = match k {
+                0 => schedule_by(problem, t),
+                _ => schedule_centres_first(problem, t),
+            };
+            let Some(plan) = scheduled.ok() else {
                 continue;
             };
             if problem.check(&plan).is_err() {

@@ -388,6 +388,26 @@ pub(super) fn schedule_by(
     problem: &PolicyProblem,
     target: &[Option<usize>],
 ) -> Result<Vec<Option<usize>>, Infeasible> {
+    schedule_with(problem, target, false)
+}
+
+/// [`schedule_by`], but each year first opens the town centres wanted by then, on their own,
+/// before any point: a centre opened with the points it unlocks can spend the year's money on
+/// that town and leave another wanted centre for a later year (a generated county of 137
+/// villages and two towns: one centre put off a year, 5.4 % fewer elder-years than the exact
+/// model's plan).
+pub(super) fn schedule_centres_first(
+    problem: &PolicyProblem,
+    target: &[Option<usize>],
+) -> Result<Vec<Option<usize>>, Infeasible> {
+    schedule_with(problem, target, true)
+}
+
+fn schedule_with(
+    problem: &PolicyProblem,
+    target: &[Option<usize>],
+    centres_first: bool,
+) -> Result<Vec<Option<usize>>, Infeasible> {
     let chosen: Vec<bool> = target.iter().map(Option::is_some).collect();
     let chosen = &chosen[..];
     let n = problem.facilities.len();
@@ -437,6 +457,10 @@ pub(super) fn schedule_by(
         }
         build.avail -= held;
         let wanted = |f: usize| target[f].is_some_and(|k| k <= y);
+        if centres_first {
+            let wanted_centre = |f: usize| wanted(f) && problem.facilities[f].role == Role::Town;
+            build.fill(problem, chosen, y, &wanted_centre, true);
+        }
         build.fill(problem, chosen, y, &wanted, false);
         build.fill(problem, chosen, y, &in_chosen, false);
         if y == last || !problem.carry_over {
