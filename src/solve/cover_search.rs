@@ -50,11 +50,11 @@ pub fn improve(
     let mut since_best = 0;
     for step in 1.. {
         while s.uncovered.is_empty() {
-            if s.n_open < best.len() {
+            if s.open.len() < best.len() {
                 best = s.open_sites();
                 since_best = 0;
             }
-            if best.len() <= floor || s.n_open == 0 {
+            if best.len() <= floor || s.open.is_empty() {
                 return best;
             }
             let j = s.best_open(usize::MAX);
@@ -92,7 +92,9 @@ struct State<'a> {
     weight: Vec<i64>,
     score: Vec<i64>,
     is_open: Vec<bool>,
-    n_open: usize,
+    /// The open sites (unordered), and each open site's place in that list.
+    open: Vec<u32>,
+    open_place: Vec<u32>,
     /// Step at which each site last changed (older wins ties).
     changed: Vec<u64>,
     can_add: Vec<bool>,
@@ -112,7 +114,8 @@ impl<'a> State<'a> {
             weight: vec![1; n_rows],
             score: covers.iter().map(|c| c.len() as i64).collect(),
             is_open: vec![false; n],
-            n_open: 0,
+            open: Vec::new(),
+            open_place: vec![0; n],
             changed: vec![0; n],
             can_add: vec![true; n],
             uncovered: (0..n_rows as u32).collect(),
@@ -125,9 +128,9 @@ impl<'a> State<'a> {
     }
 
     fn open_sites(&self) -> Vec<usize> {
-        (0..self.covers.len())
-            .filter(|&j| self.is_open[j])
-            .collect()
+        let mut sites: Vec<usize> = self.open.iter().map(|&j| j as usize).collect();
+        sites.sort_unstable();
+        sites
     }
 
     fn add(&mut self, j: usize, step: u64) {
@@ -151,7 +154,8 @@ impl<'a> State<'a> {
         }
         self.score[j] = -self.score[j];
         self.is_open[j] = true;
-        self.n_open += 1;
+        self.open_place[j] = self.open.len() as u32;
+        self.open.push(j as u32);
         self.touch(j, step);
     }
 
@@ -177,7 +181,11 @@ impl<'a> State<'a> {
         }
         self.score[j] = -self.score[j];
         self.is_open[j] = false;
-        self.n_open -= 1;
+        let at = self.open_place[j] as usize;
+        self.open.swap_remove(at);
+        if let Some(&moved) = self.open.get(at) {
+            self.open_place[moved as usize] = at as u32;
+        }
         self.touch(j, step);
     }
 
@@ -204,7 +212,12 @@ impl<'a> State<'a> {
     /// `except`. `usize::MAX` when none may close.
     fn best_open(&self, except: usize) -> usize {
         let mut best = usize::MAX;
-        for j in (0..self.covers.len()).filter(|&j| self.is_open[j] && j != except) {
+        for j in self
+            .open
+            .iter()
+            .map(|&j| j as usize)
+            .filter(|&j| j != except)
+        {
             if best == usize::MAX || self.prefer(j, best) {
                 best = j;
             }

@@ -155,8 +155,8 @@ fn relax(
         })
         .collect();
     let mut avg = vec![0.0; n_demand];
+    // The centre moves only to better multipliers: it is the best found.
     let mut centre_l = evaluate(&centre, &mut reduced, &mut avg);
-    let mut best = (centre_l, centre.clone());
     let mut u = centre.clone();
     let mut g = vec![0.0; n_demand];
     let mut volume = super::lagrangian::Volume::new();
@@ -166,7 +166,7 @@ fn relax(
             *open = cover;
         }
         let upper = open.len() as f64;
-        if (best.0 - 1e-6).ceil() >= upper || volume.f < 1e-5 {
+        if (centre_l - 1e-6).ceil() >= upper || volume.f < 1e-5 {
             break;
         }
         let norm2: f64 = rows.iter().map(|&i| avg[i] * avg[i]).sum();
@@ -178,10 +178,6 @@ fn relax(
             u[i] = (centre[i] + step * avg[i]).clamp(0.0, 1.0);
         }
         let l = evaluate(&u, &mut reduced, &mut g);
-        if l > best.0 {
-            best.0 = l;
-            best.1.copy_from_slice(&u);
-        }
         let improved = l > centre_l;
         if improved {
             centre.copy_from_slice(&u);
@@ -189,9 +185,9 @@ fn relax(
         }
         volume.record(improved, &rows, &g, &mut avg);
     }
-    evaluate(&best.1, &mut reduced, &mut g);
+    evaluate(&centre, &mut reduced, &mut g);
     Relaxation {
-        value: best.0.max(0.0),
+        value: centre_l.max(0.0),
         reduced,
     }
 }
