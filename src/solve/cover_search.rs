@@ -91,7 +91,6 @@ struct State<'a> {
     sum: Vec<u64>,
     weight: Vec<i64>,
     score: Vec<i64>,
-    is_open: Vec<bool>,
     /// The open sites (unordered), and each open site's place in that list.
     open: Vec<u32>,
     open_place: Vec<u32>,
@@ -113,7 +112,6 @@ impl<'a> State<'a> {
             sum: vec![0; n_rows],
             weight: vec![1; n_rows],
             score: covers.iter().map(|c| c.len() as i64).collect(),
-            is_open: vec![false; n],
             open: Vec::new(),
             open_place: vec![0; n],
             changed: vec![0; n],
@@ -153,7 +151,6 @@ impl<'a> State<'a> {
             self.sum[i] += j as u64;
         }
         self.score[j] = -self.score[j];
-        self.is_open[j] = true;
         self.open_place[j] = self.open.len() as u32;
         self.open.push(j as u32);
         self.touch(j, step);
@@ -180,7 +177,6 @@ impl<'a> State<'a> {
             }
         }
         self.score[j] = -self.score[j];
-        self.is_open[j] = false;
         let at = self.open_place[j] as usize;
         self.open.swap_remove(at);
         if let Some(&moved) = self.open.get(at) {
