@@ -24,25 +24,27 @@
 //!
 //! Deterministic: one chain, seeded, bounded by a number of steps.
 
+use super::local_search::SitesOf;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Improves the cover `open` of every row in `0..n_rows` (sites `0..covers.len()`, each covering
-/// the rows `covers[j]`) by swaps, stopping after `stall` swaps without a smaller cover or when
+/// the rows `covers[j]`; `sites_of` the same pairs by row) by swaps, stopping after `stall` swaps without a smaller cover or when
 /// the cover reaches `floor` sites (a proven lower bound). Returns the smallest cover seen,
 /// ascending; never larger than `open`.
 ///
 /// # Panics
 /// In debug builds, if `open` does not cover every row.
-pub fn improve(
+pub(super) fn improve(
     covers: &[Vec<u32>],
+    sites_of: &SitesOf,
     n_rows: usize,
     open: Vec<usize>,
     floor: usize,
     stall: usize,
     seed: u64,
 ) -> Vec<usize> {
-    let mut s = State::new(covers, n_rows, &open);
+    let mut s = State::new(covers, sites_of, n_rows, &open);
     debug_assert!(s.uncovered.is_empty(), "the start must be a cover");
     let mut best = s.open_sites();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -85,7 +87,7 @@ pub fn improve(
 /// The search's state: cover counts, row weights and site scores kept current.
 struct State<'a> {
     covers: &'a [Vec<u32>],
-    rows: super::local_search::SitesOf,
+    rows: &'a SitesOf,
     count: Vec<u32>,
     /// Sum of the indices of the open sites covering each row (names the site when one).
     sum: Vec<u64>,
@@ -103,11 +105,11 @@ struct State<'a> {
 }
 
 impl<'a> State<'a> {
-    fn new(covers: &'a [Vec<u32>], n_rows: usize, open: &[usize]) -> Self {
+    fn new(covers: &'a [Vec<u32>], rows: &'a SitesOf, n_rows: usize, open: &[usize]) -> Self {
         let n = covers.len();
         let mut s = State {
             covers,
-            rows: super::local_search::SitesOf::from_covers(covers, n_rows),
+            rows,
             count: vec![0; n_rows],
             sum: vec![0; n_rows],
             weight: vec![1; n_rows],
@@ -265,7 +267,8 @@ mod tests {
         // Every other site: a cover of 30, twice the fewest.
         let start: Vec<usize> = (0..n_rows).step_by(2).collect();
         assert!(covers_all(&covers, n_rows, &start));
-        let found = improve(&covers, n_rows, start, 0, 20_000, 1);
+        let of = SitesOf::from_covers(&covers, n_rows);
+        let found = improve(&covers, &of, n_rows, start, 0, 20_000, 1);
         assert!(covers_all(&covers, n_rows, &found));
         assert_eq!(found.len(), 20);
     }
@@ -273,10 +276,11 @@ mod tests {
     #[test]
     fn stops_at_the_floor_and_never_returns_a_larger_cover() {
         let covers = vec![vec![0, 1], vec![1, 2], vec![2, 3], vec![0, 3]];
-        let found = improve(&covers, 4, vec![0, 1, 2, 3], 2, 1000, 5);
+        let of = SitesOf::from_covers(&covers, 4);
+        let found = improve(&covers, &of, 4, vec![0, 1, 2, 3], 2, 1000, 5);
         assert_eq!(found.len(), 2);
         assert!(covers_all(&covers, 4, &found));
-        let same = improve(&covers, 4, vec![0, 2], 2, 1000, 5);
+        let same = improve(&covers, &of, 4, vec![0, 2], 2, 1000, 5);
         assert_eq!(same, vec![0, 2]);
     }
 }

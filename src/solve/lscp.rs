@@ -17,6 +17,7 @@
 //! presolved rest ([`super::milp::lscp`]).
 
 use super::Status;
+use super::local_search::SitesOf;
 use super::milp::{Reduced, SmallerCover, dominated, is_subset};
 use std::collections::HashMap;
 
@@ -109,15 +110,14 @@ struct Relaxation {
 /// redundant sites dropped, dearest first); a cover smaller than `open` replaces it.
 fn relax(
     covers: &[Vec<u32>],
+    sites_of: &SitesOf,
     n_demand: usize,
     open: &mut Vec<usize>,
     iterations: usize,
 ) -> Relaxation {
-    let mut sites_of: Vec<Vec<u32>> = vec![Vec::new(); n_demand];
-    for (j, c) in covers.iter().enumerate() {
-        c.iter().for_each(|&i| sites_of[i as usize].push(j as u32));
-    }
-    let rows: Vec<usize> = (0..n_demand).filter(|&i| !sites_of[i].is_empty()).collect();
+    let rows: Vec<usize> = (0..n_demand)
+        .filter(|&i| !sites_of.of(i).is_empty())
+        .collect();
     let mut reduced = vec![0.0; covers.len()];
     if rows.is_empty() {
         return Relaxation {
@@ -147,7 +147,8 @@ fn relax(
     // covering i of 1 / (rows the site covers).
     let mut centre: Vec<f64> = (0..n_demand)
         .map(|i| {
-            sites_of[i]
+            sites_of
+                .of(i)
                 .iter()
                 .map(|&j| 1.0 / covers[j as usize].len() as f64)
                 .fold(f64::INFINITY, f64::min)
@@ -161,7 +162,7 @@ fn relax(
     let mut g = vec![0.0; n_demand];
     let mut volume = super::lagrangian::Volume::new();
     for _ in 0..iterations {
-        let cover = cover_from(covers, &rows, &sites_of, &reduced);
+        let cover = cover_from(covers, n_demand, &rows, sites_of, &reduced);
         if cover.len() < open.len() {
             *open = cover;
         }
@@ -196,18 +197,20 @@ fn relax(
 /// ascending.
 fn cover_from(
     covers: &[Vec<u32>],
+    n_demand: usize,
     rows: &[usize],
-    sites_of: &[Vec<u32>],
+    sites_of: &SitesOf,
     reduced: &[f64],
 ) -> Vec<usize> {
-    let mut count = vec![0u32; sites_of.len()];
+    let mut count = vec![0u32; n_demand];
     let mut open: Vec<usize> = (0..covers.len()).filter(|&j| reduced[j] < 0.0).collect();
     for &j in &open {
         covers[j].iter().for_each(|&i| count[i as usize] += 1);
     }
     for &i in rows {
         if count[i] == 0 {
-            let j = sites_of[i]
+            let j = sites_of
+                .of(i)
                 .iter()
                 .map(|&j| j as usize)
                 .min_by(|&a, &b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)))
@@ -293,11 +296,20 @@ pub fn solve(
     let uncoverable: Vec<usize> = (0..n_demand).filter(|&i| !coverable[i]).collect();
     let core = Core::of(covers, n_demand, required);
     let mut open = greedy(&core.covers, core.rows, &vec![false; core.sites.len()]);
-    let relaxation = relax(&core.covers, core.rows, &mut open, bound_iterations);
+    // Each core row's sites, for the relaxation's covers and the search.
+    let sites_of = SitesOf::from_covers(&core.covers, core.rows);
+    let relaxation = relax(
+        &core.covers,
+        &sites_of,
+        core.rows,
+        &mut open,
+        bound_iterations,
+    );
     let mut bound = (relaxation.value - 1e-6).ceil().max(0.0);
     if open.len() as f64 > bound {
         open = super::cover_search::improve(
             &core.covers,
+            &sites_of,
             core.rows,
             open,
             bound as usize,
