@@ -229,7 +229,7 @@ fn the_map_picture_names_every_town_with_room() {
     let sc = Scenario::load(&root().join("scenarios/default.toml")).unwrap();
     let plan = carecover::pipeline::run(sc, &Progress::new(true)).unwrap();
     let areas = carecover::report::service_areas_layer(&plan);
-    let svg = carecover::report::html::map_svg(&plan, &areas);
+    let svg = carecover::report::svg::map_svg(&plan, &areas);
     let towns: std::collections::BTreeSet<&str> =
         plan.villages.iter().map(|v| v.town.as_str()).collect();
     assert!(towns.len() >= 5, "{towns:?}");

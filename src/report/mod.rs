@@ -8,7 +8,7 @@
 //! | `service_areas.geojson` | open site and tier | polygon of reached roads buffered; `minutes`, `area_km2` |
 //! | `assignments.geojson` | covered village and tier | line village → serving site; `minutes` |
 //! | `plan.qgs`, `*.qml` | project, layer | QGIS project and layer styles ([`qgis`]) |
-//! | `map.svg`, `map.png`, `report.html` | run | map preview (PNG for Word) and report page ([`html`]) |
+//! | `map.svg`, `map.png`, `report.html` | run | map preview ([`svg`], PNG for Word) and report page ([`html`]) |
 //! | `summary.json` | run | totals, per-tier objective / bound / gap, timings, warnings |
 //! | `task_table.csv`, `.xlsx` | town (policy scenarios) | the annex-table columns: villages, existing points, gap, new centres / points / upgrades per year; served elders, cost ([`task_table`]) |
 //!
@@ -25,6 +25,7 @@ pub mod html;
 mod output_dir;
 mod png;
 pub mod qgis;
+pub mod svg;
 pub mod task_table;
 mod terminal;
 pub(crate) mod web_map;
@@ -124,7 +125,7 @@ pub fn write_all(
             Ok(None)
         }),
         Box::new(|| {
-            let svg = html::map_svg(plan, &areas);
+            let svg = svg::map_svg(plan, &areas);
             staged.write("map.svg", svg.as_bytes())?;
             let png = png::render(&svg, plan.scenario.font.as_deref())?;
             staged.write("map.png", &png.png)?;
