@@ -7,6 +7,7 @@
 use crate::coverage::{self, TravelTimes};
 use crate::error::{Error, Result};
 use crate::io;
+use crate::lang::Lang;
 use crate::model::{LonLat, Site, SiteId, Town, Village, VillageId};
 use crate::network::{Mode, NetworkStats, RoadNetwork, Snap};
 use crate::progress::Progress;
@@ -201,7 +202,7 @@ pub struct Prepared {
 pub fn prepare(scenario: Scenario, progress: &Progress) -> Result<Prepared> {
     let clock = Instant::now();
     check_inputs_exist(&scenario)?;
-    let spinner = progress.spinner("reading inputs");
+    let spinner = progress.spinner(scenario.language.pick("读取输入", "reading inputs"));
     let (villages, sites, roads) = {
         let (v, (s, r)) = rayon::join(
             || io::load_villages(&scenario.villages, &scenario.villages_table),
@@ -290,7 +291,11 @@ pub fn prepare_loaded(
     };
     lap("read inputs", &mut timings);
 
-    let spinner = progress.spinner("building the road network");
+    let spinner = progress.spinner(
+        scenario
+            .language
+            .pick("构建路网", "building the road network"),
+    );
     let network = RoadNetwork::build(&roads, &options);
     drop(roads);
     spinner.finish_and_clear();
@@ -414,7 +419,14 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
         ids.dedup();
         let cutoff = users().map(|(r, _)| r).fold(0.0, f64::max);
         let snaps: Vec<Option<Snap>> = ids.iter().map(|s| site_snaps[&mode][s.index()]).collect();
-        let bar = progress.bar(ids.len() as u64, &format!("{} travel times", mode.name()));
+        let bar = progress.bar(
+            ids.len() as u64,
+            &match (scenario.language, mode) {
+                (Lang::Zh, Mode::Walk) => "步行时间".to_string(),
+                (Lang::Zh, Mode::Drive) => "驾车时间".to_string(),
+                (Lang::En, m) => format!("{} travel times", m.name()),
+            },
+        );
         let tt = coverage::travel_times(
             &network,
             mode,
@@ -429,7 +441,11 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
     lap("travel times", &mut timings);
 
     if let Some(policy) = &scenario.policy {
-        let spinner = progress.spinner("choosing sites under the policy");
+        let spinner = progress.spinner(
+            scenario
+                .language
+                .pick("按政策选址", "choosing sites under the policy"),
+        );
         let mut warnings = warnings;
         let (tiers, policy_plan) = policy::plan(
             &policy::Inputs {
@@ -470,7 +486,7 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
         });
     }
 
-    let spinner = progress.spinner("choosing sites");
+    let spinner = progress.spinner(scenario.language.pick("选址", "choosing sites"));
     let weights: Vec<f64> = villages.iter().map(|v| v.elders).collect();
     let mut tiers = Vec::new();
     for (tier, candidates) in scenario.tiers.iter().zip(candidates_of) {

@@ -108,7 +108,11 @@ pub fn write_all(
 ) -> Result<Written> {
     check_out_dir(out_dir, &plan.scenario)?;
     let mut notes = Vec::new();
-    let spinner = progress.spinner("writing outputs (service areas)");
+    let spinner = progress.spinner(
+        plan.scenario
+            .language
+            .pick("写出结果（服务范围）", "writing outputs (service areas)"),
+    );
     let staged = StagedDir::new(out_dir)?;
     let (sites, villages) = (sites_layer(plan), villages_layer(plan));
     staged.write("sites.geojson", to_json(&sites).as_bytes())?;
