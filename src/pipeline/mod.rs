@@ -440,13 +440,13 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
     }
     lap("travel times", &mut timings);
 
-    if let Some(policy) = &scenario.policy {
+    let mut warnings = warnings;
+    let (tiers, policy_plan) = if let Some(policy) = &scenario.policy {
         let spinner = progress.spinner(
             scenario
                 .language
                 .pick("按政策选址", "choosing sites under the policy"),
         );
-        let mut warnings = warnings;
         let (tiers, policy_plan) = policy::plan(
             &policy::Inputs {
                 scenario: &scenario,
@@ -471,58 +471,47 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
             solve.1 -= h.seconds;
             timings.push(("nursing homes", h.seconds));
         }
-        return Ok(Plan {
-            scenario,
-            villages,
-            sites,
-            network,
-            network_stats,
-            village_snaps,
-            site_snaps,
-            tiers,
-            timings,
-            warnings,
-            policy: Some(policy_plan),
-        });
-    }
-
-    let spinner = progress.spinner(scenario.language.pick("选址", "choosing sites"));
-    let weights: Vec<f64> = villages.iter().map(|v| v.elders).collect();
-    let mut tiers = Vec::new();
-    for (tier, candidates) in scenario.tiers.iter().zip(candidates_of) {
-        let coverage: Vec<Vec<(VillageId, f64)>> = candidates
-            .iter()
-            .map(|&s| times[&tier.mode].reach(s, tier.radius_s))
-            .collect();
-        let costs: Vec<f64> = candidates
-            .iter()
-            .map(|s| tier.site_cost(&sites[s.index()]))
-            .collect();
-        let problem = CoverProblem {
-            weights: weights.clone(),
-            covers: coverage
+        (tiers, Some(policy_plan))
+    } else {
+        let spinner = progress.spinner(scenario.language.pick("选址", "choosing sites"));
+        let weights: Vec<f64> = villages.iter().map(|v| v.elders).collect();
+        let mut tiers = Vec::new();
+        for (tier, candidates) in scenario.tiers.iter().zip(candidates_of) {
+            let coverage: Vec<Vec<(VillageId, f64)>> = candidates
                 .iter()
-                .map(|c| c.iter().map(|(v, _)| v.0).collect())
-                .collect(),
-            costs: costs.clone(),
-            fixed: candidates
+                .map(|&s| times[&tier.mode].reach(s, tier.radius_s))
+                .collect();
+            let costs: Vec<f64> = candidates
                 .iter()
-                .map(|s| sites[s.index()].existing)
-                .collect(),
-            limit: tier.limit,
-        };
-        let solution = solve::solve_mclp(&problem, &scenario.solver);
-        tiers.push(TierPlan::new(
-            tier.clone(),
-            candidates,
-            costs,
-            coverage,
-            solution,
-            villages.len(),
-        ));
-    }
-    spinner.finish_and_clear();
-    lap("solve", &mut timings);
+                .map(|s| tier.site_cost(&sites[s.index()]))
+                .collect();
+            let problem = CoverProblem {
+                weights: weights.clone(),
+                covers: coverage
+                    .iter()
+                    .map(|c| c.iter().map(|(v, _)| v.0).collect())
+                    .collect(),
+                costs: costs.clone(),
+                fixed: candidates
+                    .iter()
+                    .map(|s| sites[s.index()].existing)
+                    .collect(),
+                limit: tier.limit,
+            };
+            let solution = solve::solve_mclp(&problem, &scenario.solver);
+            tiers.push(TierPlan::new(
+                tier.clone(),
+                candidates,
+                costs,
+                coverage,
+                solution,
+                villages.len(),
+            ));
+        }
+        spinner.finish_and_clear();
+        lap("solve", &mut timings);
+        (tiers, None)
+    };
 
     Ok(Plan {
         scenario,
@@ -535,7 +524,7 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
         tiers,
         timings,
         warnings,
-        policy: None,
+        policy: policy_plan,
     })
 }
 
