@@ -459,6 +459,7 @@ pub fn solve(prepared: Prepared, progress: &Progress) -> Result<Plan> {
                 village_snaps: &village_snaps,
                 candidates: &candidates_of,
                 times: &times,
+                status: &spinner,
             },
             &mut warnings,
         )?;

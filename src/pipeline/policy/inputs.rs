@@ -78,6 +78,8 @@ pub(in crate::pipeline) struct Inputs<'a> {
     pub village_snaps: &'a BTreeMap<Mode, Vec<Option<Snap>>>,
     pub candidates: &'a [Vec<SiteId>],
     pub times: &'a BTreeMap<Mode, Times>,
+    /// The progress line of the step (says when the exact model may take its time limit).
+    pub status: &'a indicatif::ProgressBar,
 }
 
 /// The township units of the plan: their names (sorted: the model's town indices), kinds and

@@ -4,6 +4,7 @@
 use super::{TierPlan, Times, Warning};
 use crate::coverage;
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::model::{SiteId, VillageId};
 use crate::network::{Mode, Snap};
 use crate::policy::{self, CountyRule, Facility, PolicyProblem};
@@ -361,6 +362,13 @@ fn plan_excluding(
         min_share: policy.min_coverage_share,
         operating_years: policy.operating_years,
     };
+    if problem.n_variables() <= policy.exact_max_variables {
+        let t = crate::lang::number(policy.time_limit_s, 0);
+        inp.status.set_message(match scenario.language {
+            Lang::Zh => format!("按政策选址（精确模型，最多 {t} 秒）"),
+            Lang::En => format!("choosing sites under the policy (exact model, at most {t} s)"),
+        });
+    }
     let solution = policy::solve(
         &problem,
         &scenario.solver,
