@@ -727,3 +727,41 @@ fn the_heuristic_does_not_put_a_wanted_centre_off_for_another_towns_points() {
     let h = common::shipped::headline(&plan);
     assert!(h.elder_years >= 0.99 * 43_954.0, "{h:?}");
 }
+
+/// An exact model cut short by its time limit says so: status `time_limit`, and on the
+/// pure-Rust solver a warning that names the HiGHS build (which proves such models in about a
+/// second, BENCHMARKS.md).
+#[test]
+fn an_exact_model_cut_short_says_so_and_names_the_highs_build() {
+    use carecover::solve::Status;
+    use carecover::solve::milp::BACKEND;
+    let tmp = tempfile::tempdir().unwrap();
+    // CI's generated counties (`examples/counties --n 6 --min 60 --max 200`): the fifth, 89
+    // villages, takes microlp more than a minute to prove.
+    let files = carecover::synth::write_counties(tmp.path(), 5, (60, 200), 1, "time_limit_s = 0.2")
+        .unwrap();
+    let plan = pipeline::run(Scenario::load(&files[4]).unwrap(), &Progress::new(true)).unwrap();
+    let status = plan.policy.as_ref().unwrap().solution.status;
+    let warned: Vec<String> = plan
+        .warnings
+        .iter()
+        .filter(|w| w.kind() == "exact_unproven")
+        .map(|w| {
+            carecover::report::words::warning(
+                w,
+                &plan.villages,
+                &plan.sites,
+                &plan.scenario.tiers,
+                carecover::lang::Lang::Zh,
+            )
+        })
+        .collect();
+    if BACKEND == "microlp" {
+        assert_eq!(status, Status::TimeLimit);
+        assert_eq!(warned.len(), 1, "{:?}", plan.warnings);
+        assert!(warned[0].contains("--features highs"), "{}", warned[0]);
+    } else {
+        assert!(warned.is_empty(), "{warned:?}");
+    }
+    check_plan(&plan);
+}

@@ -39,6 +39,9 @@ pub enum Warning {
     /// Walkable road segments outside every elevation tile, walked on the flat
     /// (`dem_outside = "flat"`).
     FlatOutsideTerrain { segments: usize, of: usize },
+    /// The exact policy model stopped at its time limit without a proof, on the pure-Rust
+    /// solver (microlp), which proves fewer models in time than HiGHS (BENCHMARKS.md).
+    ExactUnproven { time_limit_s: f64, gap: f64 },
 }
 
 impl Warning {
@@ -51,6 +54,7 @@ impl Warning {
             Warning::UnknownTown { .. } => "unknown_town",
             Warning::NoCentreCandidate { .. } => "no_centre_candidate",
             Warning::FlatOutsideTerrain { .. } => "flat_outside_terrain",
+            Warning::ExactUnproven { .. } => "exact_unproven",
         }
     }
 }

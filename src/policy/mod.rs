@@ -610,7 +610,14 @@ pub fn solve(
             let value = problem.objective_of(&open_from);
             let bound = heuristic.as_ref().map_or(value, |h| h.bound);
             match heuristic {
-                Ok(h) if !proven && !problem.better(&open_from, &h.open_from) => Ok(h),
+                // The exact search ran out of time without beating the heuristic: its plan
+                // stands, and the status says the exact search was cut short.
+                Ok(mut h) if !proven && !problem.better(&open_from, &h.open_from) => {
+                    if h.status != Status::Optimal {
+                        h.status = Status::TimeLimit;
+                    }
+                    Ok(h)
+                }
                 _ => {
                     let mut s = problem.solution(open_from, bound, proven, "milp");
                     if !proven {

@@ -390,6 +390,18 @@ pub fn warning(
                 )
             }
         }
+        Warning::ExactUnproven { time_limit_s, gap } => {
+            let (t, gap) = (number(*time_limit_s, 0), number(100.0 * gap, 2));
+            if zh {
+                format!(
+                    "精确模型到 {t} 秒时间上限仍未证明最优（差距 {gap}%）：用 HiGHS 编译（`cargo build --release --features highs`，见 README）通常 1 秒左右即可证明"
+                )
+            } else {
+                format!(
+                    "the exact model stopped at its {t} s time limit without a proof (gap {gap} %): a build with HiGHS (`cargo build --release --features highs`, see README) usually proves such models in about a second"
+                )
+            }
+        }
     }
 }
 

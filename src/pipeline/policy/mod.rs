@@ -9,7 +9,7 @@ use crate::model::{SiteId, VillageId};
 use crate::network::{Mode, Snap};
 use crate::policy::{self, CountyRule, Facility, PolicyProblem};
 use crate::scenario::{BudgetPays, Role, Subsidy, TargetOf, Tier};
-use crate::solve::Solution;
+use crate::solve::{Solution, Status};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod explain;
@@ -376,6 +376,12 @@ fn plan_excluding(
         policy.time_limit_s,
     )
     .map_err(|e| Error::Infeasible(e.0))?;
+    if solution.status == Status::TimeLimit && crate::solve::milp::BACKEND == "microlp" {
+        warnings.push(Warning::ExactUnproven {
+            time_limit_s: policy.time_limit_s,
+            gap: solution.gap,
+        });
+    }
     let year = |y: usize| years[y];
 
     // Sites: status, build year, subsidy.
