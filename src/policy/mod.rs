@@ -211,6 +211,12 @@ impl PolicyProblem {
         (self.facilities.len() + self.weights.len() + self.n_towns) * self.n_years()
     }
 
+    /// Whether [`solve`] runs the exact model on this problem (its size within
+    /// `exact_max_variables`), after the heuristic.
+    pub fn goes_exact(&self, exact_max_variables: usize) -> bool {
+        self.n_variables() <= exact_max_variables
+    }
+
     /// New points that some plan-preserving swap makes unnecessary: `a` is dominated by `b`
     /// when `b` is a usable new point serving every village `a` serves, of the same town (and
     /// subsidy), needing no link or linkable to every centre `a` is, due no earlier, costing no
@@ -589,7 +595,7 @@ pub fn solve(
     time_limit_s: f64,
 ) -> Result<PolicySolution, Infeasible> {
     let heuristic = heuristic::solve(problem, options);
-    if problem.n_variables() > exact_max_variables {
+    if !problem.goes_exact(exact_max_variables) {
         return heuristic;
     }
     let warm: Vec<Option<usize>> = match &heuristic {

@@ -219,7 +219,8 @@ pub fn relax(problem: &CoverProblem, lower: f64, iterations: usize) -> Relaxed {
 /// The volume algorithm's step control (Barahona & Anbil 2000), shared with the set-covering
 /// relaxation ([`super::lscp`]): the step factor `f`, longer after a green step (one that moved
 /// the centre with the new violation pointing the way of the average), shorter after 20 red
-/// ones (that did not move it), and the running average of the inner solutions' violations.
+/// ones (that did not move it), and the update of the running average of the inner solutions'
+/// violations (which the caller holds).
 pub(super) struct Volume {
     pub f: f64,
     reds: u32,

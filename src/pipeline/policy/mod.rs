@@ -362,7 +362,7 @@ fn plan_excluding(
         min_share: policy.min_coverage_share,
         operating_years: policy.operating_years,
     };
-    if problem.n_variables() <= policy.exact_max_variables {
+    if problem.goes_exact(policy.exact_max_variables) {
         let t = crate::lang::number(policy.time_limit_s, 0);
         inp.status.set_message(match scenario.language {
             Lang::Zh => format!("按政策选址（精确模型，最多 {t} 秒）"),
