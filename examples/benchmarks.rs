@@ -103,9 +103,9 @@ fn maximo(only: &[&str], pairs_to: Option<&Path>) {
     if pairs_to.is_none() {
         println!("### Máximo et al. MCLP (NYC boroughs, San Francisco)\n");
         println!(
-            "| instance | n | r (m) | p | best known | heuristic | gap to best | Lagrangian bound | read s | solve s |"
+            "| instance | n | r (m) | p | best known | heuristic | gap to best | Lagrangian bound | read s | solve s | only best-known covers | only the heuristic covers |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
     for (name, r) in MAXIMO_CITIES {
         if !only.is_empty() && !only.contains(&name) {
@@ -119,25 +119,61 @@ fn maximo(only: &[&str], pairs_to: Option<&Path>) {
             continue;
         }
         for p in [50, 60, 70, 80, 90, 100] {
-            let best: f64 = std::fs::read_to_string(
+            let text = std::fs::read_to_string(
                 dir.join(format!("OtimosFinais/{name}_{p}_{}.txt", r as u32)),
             )
-            .unwrap()
-            .lines()
-            .find_map(|l| l.strip_prefix("f:").map(|v| v.trim().parse().unwrap()))
             .unwrap();
+            let field = |key: &str| text.lines().find_map(|l| l.strip_prefix(key)).unwrap();
+            let best: f64 = field("f:").trim().parse().unwrap();
+            let best_sites: Vec<usize> = field("Facilidade:")
+                .split_whitespace()
+                .map(|v| v.parse().unwrap())
+                .collect();
             let h: Record = run(&inst, &options(Problem::Mclp, p, Some(r), false), read_s).unwrap();
+            let ours: Vec<usize> = h.chosen.iter().map(|id| id.parse().unwrap()).collect();
+            let (only_best, only_ours) = (
+                covered_apart(&inst, r, &best_sites, &ours),
+                covered_apart(&inst, r, &ours, &best_sites),
+            );
             println!(
-                "| {name} | {} | {r} | {p} | {best} | {} | {:.3} % | {} | {read_s:.2} | {:.3} |",
+                "| {name} | {} | {r} | {p} | {best} | {} | {:.3} % | {} | {read_s:.2} | {:.3} | {} ({}) | {} ({}) |",
                 inst.weights.len(),
                 h.objective,
                 100.0 * (best - h.objective) / best,
                 h.bound,
-                h.solve_s
+                h.solve_s,
+                only_best.0,
+                only_best.1,
+                only_ours.0,
+                only_ours.1,
             );
         }
     }
     println!();
+}
+
+/// Demands (their number and weight) that the sites `a` cover within `radius` and the sites `b`
+/// do not: how far apart two plans are where it matters, whatever sites they name (on these
+/// dense cities many sites cover nearly the same demands).
+fn covered_apart(
+    inst: &carecover::io::FacilityInstance,
+    radius: f64,
+    a: &[usize],
+    b: &[usize],
+) -> (usize, f64) {
+    let covered = |sites: &[usize]| {
+        let mut open = vec![false; inst.site_ids.len()];
+        sites.iter().for_each(|&j| open[j] = true);
+        let mut hit = vec![false; inst.weights.len()];
+        for &(i, j, d) in &inst.pairs {
+            hit[i as usize] |= d <= radius && open[j as usize];
+        }
+        hit
+    };
+    let (in_a, in_b) = (covered(a), covered(b));
+    (0..inst.weights.len())
+        .filter(|&i| in_a[i] && !in_b[i])
+        .fold((0, 0.0), |(n, w), i| (n + 1, w + inst.weights[i]))
 }
 
 /// Máximo et al.'s cities and their covering radii (metres).

@@ -173,6 +173,51 @@ struct Search<'a> {
     /// Per site `a`: for each open site `r` that alone covers some demand `a` covers, the
     /// weight and number of those demands (`shared(a, r)`), kept as demands change state.
     shared: Vec<Vec<Shared>>,
+    /// Scratch of [`Search::add`] and [`Search::remove`]: the changes to `shared` summed per
+    /// site before they are applied, and the demands whose one covering site changes.
+    batch: Batch,
+    single: Vec<(u32, u32)>,
+}
+
+/// Changes to the `shared` lists for one open site `r`, summed per site `a` first: a site near
+/// the one opened or closed covers many of the demands that change state, and finding the
+/// entry for `r` in `a`'s list once instead of once per demand made opening and closing sites
+/// (most of the search's time) about twice as fast on the Máximo cities.
+#[derive(Clone)]
+struct Batch {
+    demands: Vec<u32>,
+    weight: Vec<f64>,
+    touched: Vec<u32>,
+}
+
+impl Batch {
+    fn new(n_sites: usize) -> Self {
+        Batch {
+            demands: vec![0; n_sites],
+            weight: vec![0.0; n_sites],
+            touched: Vec::new(),
+        }
+    }
+
+    /// One demand of weight `w`, covered by `a`, changes state.
+    fn note(&mut self, a: usize, w: f64) {
+        if self.demands[a] == 0 {
+            self.touched.push(a as u32);
+        }
+        self.demands[a] += 1;
+        self.weight[a] += w;
+    }
+
+    /// Adds (`sign = 1`) or takes away (`-1`) the noted demands as alone covered by `r`.
+    fn apply(&mut self, shared: &mut [Vec<Shared>], r: usize, sign: i32) {
+        for &a in &self.touched {
+            let a = a as usize;
+            tally(&mut shared[a], r, self.demands[a], self.weight[a], sign);
+            self.demands[a] = 0;
+            self.weight[a] = 0.0;
+        }
+        self.touched.clear();
+    }
 }
 
 /// One entry of a site's `shared` list.
@@ -183,28 +228,29 @@ struct Shared {
     weight: f64,
 }
 
-/// Adds (`sign = 1`) or takes away (`-1`) one demand of weight `w` alone covered by `r` from a
-/// site's `shared` list; an entry with no demands left goes (which also resets float drift).
-fn tally(list: &mut Vec<Shared>, r: usize, w: f64, sign: i32) {
+/// Adds (`sign = 1`) or takes away (`-1`) `demands` demands of weight `w` in all, alone covered
+/// by `r`, from a site's `shared` list; an entry with no demands left goes (which also resets
+/// float drift).
+fn tally(list: &mut Vec<Shared>, r: usize, demands: u32, w: f64, sign: i32) {
     let r = r as u32;
     match list.iter().position(|e| e.site == r) {
         Some(k) if sign < 0 => {
             let e = &mut list[k];
-            e.demands -= 1;
+            e.demands -= demands;
             e.weight -= w;
             if e.demands == 0 {
                 list.swap_remove(k);
             }
         }
         Some(k) => {
-            list[k].demands += 1;
+            list[k].demands += demands;
             list[k].weight += w;
         }
         None => {
             debug_assert!(sign > 0, "no shared entry to take from");
             list.push(Shared {
                 site: r,
-                demands: 1,
+                demands,
                 weight: w,
             });
         }
@@ -232,6 +278,8 @@ impl<'a> Search<'a> {
             value: 0.0,
             total: problem.weights.iter().sum(),
             shared: vec![Vec::new(); n],
+            batch: Batch::new(n),
+            single: Vec::new(),
         };
         for &j in open {
             s.add(j);
@@ -241,16 +289,17 @@ impl<'a> Search<'a> {
 
     fn add(&mut self, j: usize) {
         let p = self.problem;
+        let sites_of = self.sites_of;
         for &i in &p.covers[j] {
             let i = i as usize;
             let w = p.weights[i];
             match self.count[i] {
                 0 => {
-                    for &a in self.sites_of.of(i) {
+                    for &a in sites_of.of(i) {
                         let a = a as usize;
                         self.gain[a] -= w;
                         if a != j {
-                            tally(&mut self.shared[a], j, w, 1);
+                            self.batch.note(a, w);
                         }
                     }
                     self.loss[j] += w;
@@ -259,17 +308,15 @@ impl<'a> Search<'a> {
                 1 => {
                     let r = self.sum[i] as usize;
                     self.loss[r] -= w;
-                    for &a in self.sites_of.of(i) {
-                        if a as usize != r {
-                            tally(&mut self.shared[a as usize], r, w, -1);
-                        }
-                    }
+                    self.single.push((r as u32, i as u32));
                 }
                 _ => {}
             }
             self.count[i] += 1;
             self.sum[i] += j as u64;
         }
+        self.batch.apply(&mut self.shared, j, 1);
+        self.retally_single(-1);
         self.is_open[j] = true;
         self.open.push(j);
         if !p.fixed[j] {
@@ -279,6 +326,7 @@ impl<'a> Search<'a> {
 
     fn remove(&mut self, j: usize) {
         let p = self.problem;
+        let sites_of = self.sites_of;
         for &i in &p.covers[j] {
             let i = i as usize;
             let w = p.weights[i];
@@ -286,11 +334,11 @@ impl<'a> Search<'a> {
             self.sum[i] -= j as u64;
             match self.count[i] {
                 0 => {
-                    for &a in self.sites_of.of(i) {
+                    for &a in sites_of.of(i) {
                         let a = a as usize;
                         self.gain[a] += w;
                         if a != j {
-                            tally(&mut self.shared[a], j, w, -1);
+                            self.batch.note(a, w);
                         }
                     }
                     self.value -= w;
@@ -298,19 +346,39 @@ impl<'a> Search<'a> {
                 1 => {
                     let r = self.sum[i] as usize;
                     self.loss[r] += w;
-                    for &a in self.sites_of.of(i) {
-                        if a as usize != r {
-                            tally(&mut self.shared[a as usize], r, w, 1);
-                        }
-                    }
+                    self.single.push((r as u32, i as u32));
                 }
                 _ => {}
             }
         }
+        self.batch.apply(&mut self.shared, j, -1);
+        self.retally_single(1);
         self.loss[j] = 0.0;
         self.is_open[j] = false;
         self.open.retain(|&k| k != j);
         self.spent -= p.costs[j];
+    }
+
+    /// Applies to the `shared` lists the demands in `self.single`, each `(r, i)`: demand `i`
+    /// is now (`sign = 1`) or no longer (`-1`) covered by `r` alone; by `r`, so that each
+    /// site's change is summed before it is applied.
+    fn retally_single(&mut self, sign: i32) {
+        let mut single = std::mem::take(&mut self.single);
+        single.sort_unstable();
+        for group in single.chunk_by(|x, y| x.0 == y.0) {
+            let r = group[0].0 as usize;
+            for &(_, i) in group {
+                let w = self.problem.weights[i as usize];
+                for &a in self.sites_of.of(i as usize) {
+                    if a as usize != r {
+                        self.batch.note(a as usize, w);
+                    }
+                }
+            }
+            self.batch.apply(&mut self.shared, r, sign);
+        }
+        single.clear();
+        self.single = single;
     }
 
     /// Whether `a` may be opened at all.
@@ -583,12 +651,64 @@ mod tests {
         s.add(1);
         s.add(3);
         s.remove(2);
-        let open = s.open.clone();
-        let fresh = Search::new(&problem, &of, &open);
+        assert_matches_a_recount(&s);
+    }
+
+    /// The same after many random openings and closings on denser problems, where one change
+    /// moves many demands of one site at once (the `shared` updates are summed per site).
+    #[test]
+    fn kept_shared_weights_match_a_recount_after_random_changes() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        for _ in 0..20 {
+            let (m, n) = (60, 30);
+            let covers: Vec<Vec<u32>> = (0..n)
+                .map(|_| (0..m as u32).filter(|_| rng.random_bool(0.25)).collect())
+                .collect();
+            let problem = CoverProblem {
+                weights: (0..m).map(|_| rng.random_range(0..9) as f64).collect(),
+                covers,
+                costs: vec![0.0; n],
+                fixed: vec![false; n],
+                limit: Limit::Count(8),
+            };
+            let of = SitesOf::new(&problem);
+            let mut s = Search::new(&problem, &of, &[0, 1, 2, 3]);
+            for step in 0..200 {
+                let j = rng.random_range(0..n);
+                if s.is_open[j] && s.open.len() > 1 {
+                    s.remove(j);
+                } else if !s.is_open[j] {
+                    s.add(j);
+                }
+                if step % 20 == 0 {
+                    assert_matches_a_recount(&s);
+                }
+            }
+            assert_matches_a_recount(&s);
+        }
+    }
+
+    /// `s`'s kept gains, losses, value and `shared` lists equal those of a search built afresh
+    /// on its open sites.
+    fn assert_matches_a_recount(s: &Search) {
+        let fresh = Search::new(s.problem, s.sites_of, &s.open);
         assert_eq!(s.gain, fresh.gain);
-        assert_eq!(s.value, problem.covered_weight(&open));
-        for &j in &open {
+        assert_eq!(s.value, s.problem.covered_weight(&s.open));
+        for &j in &s.open {
             assert_eq!(s.loss[j], fresh.loss[j], "loss of {j}");
+        }
+        let sorted = |list: &[Shared]| {
+            let mut v: Vec<(u32, u32, f64)> =
+                list.iter().map(|e| (e.site, e.demands, e.weight)).collect();
+            v.sort_by_key(|e| e.0);
+            v
+        };
+        for a in 0..s.problem.n_sites() {
+            assert_eq!(
+                sorted(&s.shared[a]),
+                sorted(&fresh.shared[a]),
+                "shared of {a}"
+            );
         }
     }
 
