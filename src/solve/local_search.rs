@@ -438,7 +438,9 @@ impl<'a> Search<'a> {
         };
         // Every move opening `a` is worth at most gain(a), so only sites whose gain beats the
         // best move known need the exact evaluation. With a count limit, swapping the largest
-        // gain for the smallest loss is always possible: its value starts the threshold.
+        // gain for the smallest loss is always possible: its value starts the threshold, and a
+        // site whose gain only reaches it is still tried (with a smallest loss of 0 it is the
+        // site that makes that swap).
         let mut base = floor;
         if let (Limit::Count(_), Some(&(_, min_loss))) = (p.limit, by_loss.first()) {
             let max_gain = (0..p.n_sites())
@@ -450,7 +452,11 @@ impl<'a> Search<'a> {
         let mut best: Option<Move> = None;
         for a in 0..p.n_sites() {
             let gain = self.gain[a];
-            if gain <= best.map_or(base, |b| b.delta.max(base)) || !self.candidate(a) {
+            if gain <= floor
+                || gain < base
+                || best.is_some_and(|b| gain <= b.delta)
+                || !self.candidate(a)
+            {
                 continue;
             }
             if fits(a, None) {
@@ -743,6 +749,24 @@ mod tests {
             let optimum = exhaustive::solve(&problem).objective;
             assert_eq!(problem.covered_weight(&found), optimum, "case {case}");
         }
+    }
+
+    /// An open site that covers nothing alone is swapped out for the site with the largest
+    /// gain: the move that sets the search's starting threshold is itself tried (it was skipped
+    /// when the smallest loss was 0, and the descent stopped short of a local optimum).
+    #[test]
+    fn a_site_covering_nothing_alone_is_swapped_for_the_largest_gain() {
+        let problem = CoverProblem {
+            weights: vec![3.0, 5.0, 1.0],
+            covers: vec![vec![0], vec![0], vec![1], vec![2]],
+            costs: vec![0.0; 4],
+            fixed: vec![false; 4],
+            limit: Limit::Count(2),
+        };
+        let of = SitesOf::new(&problem);
+        let mut s = Search::new(&problem, &of, &[0, 1]);
+        s.descend();
+        assert_eq!(s.value, 8.0, "open {:?}", s.open);
     }
 
     /// A kick restructures a neighbourhood: every site it opens shares a demand with a site it
