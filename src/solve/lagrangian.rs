@@ -46,6 +46,14 @@ struct AtBest {
 }
 
 impl Relaxed {
+    /// The sites the relaxation opens at its best multipliers (Beasley's Lagrangian heuristic
+    /// starts from them; they overlap, so they are a start for a descent, not a plan).
+    pub fn chosen(&self) -> Vec<usize> {
+        self.at_best.as_ref().map_or(Vec::new(), |a| {
+            (0..a.x.len()).filter(|&j| a.x[j] > 0.0).collect()
+        })
+    }
+
     /// Sites no plan better than `objective` opens, by reduced-cost fixing under a count limit:
     /// opening a site the relaxation left out displaces its weakest choice, and where the bound
     /// that leaves is no better than `objective`, so is every plan with that site. (Nothing

@@ -289,8 +289,12 @@ fn heuristic(
             let start_value = problem.covered_weight(start);
             let r = lagrangian::relax(problem, start_value, bound_iterations);
             quick = rounded_bound(problem, r.bound, start_value);
+            let guide = local_search::Guide {
+                target: quick,
+                second_start: r.chosen(),
+            };
             relaxed = Some(r);
-            quick
+            guide
         };
         open =
             local_search::improve_until(problem, open, options.restarts, options.seed, bound_from);
