@@ -131,9 +131,10 @@ fn maximo(only: &[&str], pairs_to: Option<&Path>) {
                 .collect();
             let h: Record = run(&inst, &options(Problem::Mclp, p, Some(r), false), read_s).unwrap();
             let ours: Vec<usize> = h.chosen.iter().map(|id| id.parse().unwrap()).collect();
+            let (by_best, by_ours) = (covered(&inst, r, &best_sites), covered(&inst, r, &ours));
             let (only_best, only_ours) = (
-                covered_apart(&inst, r, &best_sites, &ours),
-                covered_apart(&inst, r, &ours, &best_sites),
+                apart(&inst, &by_best, &by_ours),
+                apart(&inst, &by_ours, &by_best),
             );
             println!(
                 "| {name} | {} | {r} | {p} | {best} | {} | {:.3} % | {} | {read_s:.2} | {:.3} | {} ({}) | {} ({}) |",
@@ -152,27 +153,23 @@ fn maximo(only: &[&str], pairs_to: Option<&Path>) {
     println!();
 }
 
-/// Demands (their number and weight) that the sites `a` cover within `radius` and the sites `b`
-/// do not: how far apart two plans are where it matters, whatever sites they name (on these
-/// dense cities many sites cover nearly the same demands).
-fn covered_apart(
-    inst: &carecover::io::FacilityInstance,
-    radius: f64,
-    a: &[usize],
-    b: &[usize],
-) -> (usize, f64) {
-    let covered = |sites: &[usize]| {
-        let mut open = vec![false; inst.site_ids.len()];
-        sites.iter().for_each(|&j| open[j] = true);
-        let mut hit = vec![false; inst.weights.len()];
-        for &(i, j, d) in &inst.pairs {
-            hit[i as usize] |= d <= radius && open[j as usize];
-        }
-        hit
-    };
-    let (in_a, in_b) = (covered(a), covered(b));
+/// Which demands the sites `sites` cover within `radius`.
+fn covered(inst: &carecover::io::FacilityInstance, radius: f64, sites: &[usize]) -> Vec<bool> {
+    let mut open = vec![false; inst.site_ids.len()];
+    sites.iter().for_each(|&j| open[j] = true);
+    let mut hit = vec![false; inst.weights.len()];
+    for &(i, j, d) in &inst.pairs {
+        hit[i as usize] |= d <= radius && open[j as usize];
+    }
+    hit
+}
+
+/// Demands (their number and weight) covered in `a` and not in `b`: how far apart two plans
+/// are where it matters, whatever sites they name (on these dense cities many sites cover
+/// nearly the same demands).
+fn apart(inst: &carecover::io::FacilityInstance, a: &[bool], b: &[bool]) -> (usize, f64) {
     (0..inst.weights.len())
-        .filter(|&i| in_a[i] && !in_b[i])
+        .filter(|&i| a[i] && !b[i])
         .fold((0, 0.0), |(n, w), i| (n + 1, w + inst.weights[i]))
 }
 

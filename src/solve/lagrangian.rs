@@ -63,11 +63,12 @@ impl Relaxed {
         let (Limit::Count(p), Some(at)) = (problem.limit, &self.at_best) else {
             return vec![false; n];
         };
-        let chosen = (0..n).filter(|&j| at.x[j] > 0.0);
+        let chosen = self.chosen();
         // The value a newcomer displaces: the weakest choice, or nothing while a place is empty.
-        let weakest = match p > 0 && chosen.clone().count() == p {
+        let weakest = match p > 0 && chosen.len() == p {
             true => chosen
-                .map(|j| at.site_value[j])
+                .iter()
+                .map(|&j| at.site_value[j])
                 .fold(f64::INFINITY, f64::min),
             false => 0.0,
         };
